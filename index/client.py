@@ -1,0 +1,54 @@
+"""The one place that talks to Elasticsearch's client and turns its errors into ours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import elastic_transport
+import elasticsearch
+from elasticsearch import Elasticsearch
+
+from newsdesk.errors import Rejected, TransientError
+from newsdesk.settings import Settings
+
+TRANSIENT_STATUSES = {408, 429, 500, 502, 503, 504}
+
+
+def build_client(settings: Settings) -> Elasticsearch:
+    """A client for the configured cluster; built in start-up hooks, never at import time."""
+    auth = (settings.es_username, settings.es_password) if settings.es_password else None
+    return Elasticsearch(
+        settings.es_url,
+        basic_auth=auth,
+        ca_certs=settings.es_ca_certs,
+        request_timeout=30,
+        retry_on_timeout=False,
+        max_retries=0,  # retries are ours: Celery backs off, the client must not hide failures
+    )
+
+
+def is_transient_status(status: int) -> bool:
+    return status in TRANSIENT_STATUSES
+
+
+@contextmanager
+def translated_errors(action: str) -> Iterator[None]:
+    """Re-raise Elasticsearch failures as TransientError (retry) or Rejected (record)."""
+    try:
+        yield
+    except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout) as exc:
+        raise TransientError(f"{action}: Elasticsearch unreachable ({exc})") from exc
+    except elasticsearch.ApiError as exc:
+        if is_transient_status(exc.meta.status):
+            raise TransientError(f"{action}: Elasticsearch answered {exc.meta.status}") from exc
+        raise Rejected("elasticsearch_rejected", f"{action}: {exc.meta.status} {exc.message}") from exc
+    except elastic_transport.TransportError as exc:
+        raise TransientError(f"{action}: transport error ({exc})") from exc
+
+
+def wait_for_health(es: Elasticsearch, timeout: str = "30s") -> str:
+    """Cluster health status; the core distribution has no `GET /`, so never use ping() or info()."""
+    with translated_errors("cluster health"):
+        health = es.cluster.health(wait_for_status="yellow", timeout=timeout)
+    return health["status"]

@@ -1,0 +1,33 @@
+"""Turns a finished Article into the document stored in the articles index."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from newsdesk.messages import ARTICLE_SCHEMA, Article
+
+
+def article_document(article: Article, indexed_at: str) -> dict[str, Any]:
+    """The searchable document; `url` is the canonical URL, the one every copy resolves to."""
+    if not article.doc_id or not article.canonical_url:
+        raise ValueError("article has no identity yet: the dedupe stage sets doc_id and canonical_url")
+    return {
+        "doc_id": article.doc_id,
+        "url": article.canonical_url,
+        "final_url": article.final_url,
+        "crawl_source": article.crawl_source,
+        "source": article.source,
+        "title": article.title,
+        "body": article.body,
+        "published_at": article.published_at,
+        "published_at_raw": article.published_at_raw,
+        "related": [dataclasses.asdict(item) for item in article.related],
+        "language": article.language,
+        "word_count": article.word_count,
+        "warnings": list(article.warnings),
+        "first_fetched_at": article.fetched_at,
+        "indexed_at": indexed_at,
+        "run_id": article.run_id,
+        "schema_version": ARTICLE_SCHEMA,
+    }

@@ -1,0 +1,85 @@
+"""Index templates and mappings: explicit, strict, and built from what every core node offers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsdesk.settings import Settings
+
+MAPPING_VERSION = 1
+
+_text_with_keyword = {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 512}}}
+
+ARTICLE_PROPERTIES: dict[str, Any] = {
+    "doc_id": {"type": "keyword"},
+    "url": {"type": "keyword"},
+    "final_url": {"type": "keyword"},
+    "crawl_source": {"type": "keyword"},
+    "source": _text_with_keyword,
+    "title": _text_with_keyword,
+    "body": {"type": "text"},
+    "published_at": {"type": "date", "format": "strict_date_optional_time"},
+    "published_at_raw": {"type": "keyword", "index": False},
+    "related": {
+        "properties": {
+            "text": {"type": "text"},
+            "url": {"type": "keyword"},
+            "date": {"type": "keyword"},
+        }
+    },
+    "language": {"type": "keyword"},
+    "word_count": {"type": "integer"},
+    "warnings": {"type": "keyword"},
+    "first_fetched_at": {"type": "date"},
+    "indexed_at": {"type": "date"},
+    "run_id": {"type": "keyword"},
+    "schema_version": {"type": "integer"},
+}
+
+DUPLICATE_PROPERTIES: dict[str, Any] = {
+    "url": {"type": "keyword"},
+    "canonical_url": {"type": "keyword"},
+    "doc_id": {"type": "keyword"},
+    "crawl_source": {"type": "keyword"},
+    "kind": {"type": "keyword"},
+    "seen_at": {"type": "date"},
+    "run_id": {"type": "keyword"},
+}
+
+DEADLETTER_PROPERTIES: dict[str, Any] = {
+    "url": {"type": "keyword"},
+    "crawl_source": {"type": "keyword"},
+    "stage": {"type": "keyword"},
+    "reason": {"type": "keyword"},
+    "detail": {"type": "text"},
+    "attempts": {"type": "integer"},
+    "run_id": {"type": "keyword"},
+    "recorded_at": {"type": "date"},
+    # Kept whole so a later `dlq replay` can re-enter the chain; never searched.
+    "payload": {"type": "object", "enabled": False},
+}
+
+
+def _template(pattern: str, properties: dict[str, Any], priority: int) -> dict[str, Any]:
+    return {
+        "index_patterns": [pattern],
+        "priority": priority,
+        "template": {
+            "settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"},
+            "mappings": {
+                "dynamic": "strict",
+                "_meta": {"mapping_version": MAPPING_VERSION, "owner": "newsdesk"},
+                "properties": properties,
+            },
+        },
+        "_meta": {"mapping_version": MAPPING_VERSION},
+    }
+
+
+def index_templates(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Composable templates by name; each store is an alias over a versioned index."""
+    return {
+        settings.articles_alias: _template(f"{settings.articles_alias}-*", ARTICLE_PROPERTIES, 200),
+        settings.duplicates_index: _template(f"{settings.duplicates_index}-*", DUPLICATE_PROPERTIES, 200),
+        settings.deadletter_index: _template(f"{settings.deadletter_index}-*", DEADLETTER_PROPERTIES, 200),
+    }

@@ -1,0 +1,691 @@
+"""A deterministic local news site, modelled on a real source, for tests and benchmarks to crawl."""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime
+import html
+import re
+import signal
+import string
+import sys
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from random import Random
+from urllib.parse import urlsplit
+
+HTML_CONTENT_TYPE = "text/html; charset=utf-8"
+PAGE_SIZE = 10
+MORE_FROM_LIMIT = 20
+TEASER_LIMIT = 130
+TRACKING_QUERY = "utm_source=featured&utm_medium=web&utm_campaign=demo"
+FEATURED_PER_PAGE = 2
+FIRST_DATE = datetime.date(2019, 1, 1)
+LAST_DATE = datetime.date(2025, 7, 31)
+MAX_SLUG_WORDS = 8
+
+# Locale-independent on purpose: strftime("%B") would make the rendered bytes depend on the host.
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+@dataclass(frozen=True)
+class DemoSource:
+    """One news source on the demo site, served under /{slug}/."""
+
+    slug: str
+    name: str
+
+
+SOURCES = (
+    DemoSource("mfa", "Ministry of Foreign Affairs (EN)"),
+    DemoSource("agency", "Central News Agency"),
+    DemoSource("daily", "The Daily Courier"),
+)
+
+
+@dataclass(frozen=True)
+class DemoArticle:
+    """One generated article and the canonical path it is served at."""
+
+    source: DemoSource
+    article_id: int
+    slug: str
+    title: str
+    published: datetime.date
+    paragraphs: tuple[str, ...]
+    path: str
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    """The whole generated site; pages are rendered on request, never stored."""
+
+    seed: int
+    sources: tuple[DemoSource, ...]
+    articles: tuple[DemoArticle, ...]
+    rejected_paths: tuple[str, ...]
+
+    def render(self, path: str, query: str = "") -> tuple[int, str, bytes]:
+        """Return (status, content_type, body) for a request path; the query never changes the content."""
+        if path == "/":
+            return _ok(self._render_home())
+        if path in self._articles_by_path:
+            return _ok(self._render_article(self._articles_by_path[path]))
+        if path in self._notice_sources:
+            return _ok(_render_notice(self._notice_sources[path]))
+        listing = _LISTING_PATH.match(path)
+        if listing and listing["slug"] in self._sources_by_slug:
+            page = int(listing["page"] or 1)
+            source = self._sources_by_slug[listing["slug"]]
+            # /{slug}/page/1/ is not a page: page one lives only at /{slug}/, as on the real sites.
+            if listing["page"] is None or 2 <= page <= self._page_count(source):
+                return _ok(self._render_listing(source, page))
+        return 404, HTML_CONTENT_TYPE, _render_not_found(path).encode("utf-8")
+
+    @cached_property
+    def _sources_by_slug(self) -> dict[str, DemoSource]:
+        return {source.slug: source for source in self.sources}
+
+    @cached_property
+    def _articles_by_path(self) -> dict[str, DemoArticle]:
+        return {article.path: article for article in self.articles}
+
+    @cached_property
+    def _notice_sources(self) -> dict[str, DemoSource]:
+        return {_notice_path(source): source for source in self.sources}
+
+    @cached_property
+    def _newest_first(self) -> dict[str, tuple[DemoArticle, ...]]:
+        by_source: dict[str, list[DemoArticle]] = {source.slug: [] for source in self.sources}
+        for article in self.articles:
+            by_source[article.source.slug].append(article)
+        # The id breaks ties between same-day articles so the order never depends on anything else.
+        return {
+            slug: tuple(sorted(articles, key=lambda a: (a.published, a.article_id), reverse=True))
+            for slug, articles in by_source.items()
+        }
+
+    def _page_count(self, source: DemoSource) -> int:
+        return max(1, -(-len(self._newest_first[source.slug]) // PAGE_SIZE))
+
+    def _render_home(self) -> str:
+        items = "\n".join(
+            f'<li><a class="source-link" href="/{source.slug}/">{html.escape(source.name)}</a></li>'
+            for source in self.sources
+        )
+        return _page(
+            "Demo News",
+            '<nav class="site-nav"><a href="/">Home</a></nav>\n'
+            f'<main class="home">\n<h1>Demo News</h1>\n<ul class="sources">\n{items}\n</ul>\n</main>',
+        )
+
+    def _render_listing(self, source: DemoSource, page: int) -> str:
+        start = (page - 1) * PAGE_SIZE
+        entries = self._newest_first[source.slug][start:start + PAGE_SIZE]
+        featured = "\n".join(
+            f'<li><a class="featured-link" href="{html.escape(article.path + "?" + TRACKING_QUERY)}">'
+            f"{html.escape(article.title)}</a></li>"
+            for article in entries[:FEATURED_PER_PAGE]
+        )
+        links = [
+            f'<li><a class="article-link" href="{article.path}">{html.escape(article.title)}</a>'
+            f' <span class="date">{_long_date(article.published)}</span></li>'
+            for article in entries
+        ]
+        if page == 1:
+            links.append(f'<li><a class="article-link" href="{_notice_path(source)}">Notice</a></li>')
+        name = html.escape(source.name)
+        body = (
+            f'<nav class="site-nav"><a href="/">Home</a> <a href="/{source.slug}/">{name}</a></nav>\n'
+            f'<main class="listing">\n<h1 class="listing-title">{name}</h1>\n'
+            f'<div class="featured">\n<h2>Featured</h2>\n<ul>\n{featured}\n</ul>\n</div>\n'
+            f'<ul class="article-list">\n' + "\n".join(links) + "\n</ul>\n"
+            f"{self._render_pagination(source, page)}\n</main>"
+        )
+        return _page(f"{source.name} | Page {page}", body)
+
+    def _render_pagination(self, source: DemoSource, page: int) -> str:
+        last = self._page_count(source)
+        parts = []
+        if page > 1:
+            parts.append(f'<a rel="prev" class="prev" href="{_listing_path(source, page - 1)}">Previous</a>')
+        for number in range(1, last + 1):
+            if number == page:
+                parts.append(f'<span class="current">{number}</span>')
+            else:
+                parts.append(f'<a class="page" href="{_listing_path(source, number)}">{number}</a>')
+        if page < last:
+            parts.append(f'<a rel="next" class="next" href="{_listing_path(source, page + 1)}">Next</a>')
+        return '<nav class="pagination">' + " ".join(parts) + "</nav>"
+
+    def _render_article(self, article: DemoArticle) -> str:
+        source = article.source
+        name = html.escape(source.name)
+        paragraphs = "\n".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in article.paragraphs)
+        newest = self._newest_first[source.slug][:MORE_FROM_LIMIT + 1]
+        others = [other for other in newest if other.article_id != article.article_id]
+        teasers = "\n".join(_render_teaser(other) for other in others[:MORE_FROM_LIMIT])
+        return (
+            "<!DOCTYPE html>\n"
+            '<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{html.escape(article.title)} | {name}</title></head>\n"
+            "<body>\n"
+            f'<nav class="site-nav"><a href="/">Home</a> <a href="/{source.slug}/">{name}</a></nav>\n'
+            '<article class="article">\n'
+            f'<h1 class="article-title">{html.escape(article.title)}</h1>\n'
+            f'<div class="article-meta">Date: {_numeric_date(article.published)} | Source: {name} | '
+            f'<a class="original" href="/{source.slug}/original/{article.article_id}">'
+            "Read original version at source</a></div>\n"
+            f'<div class="article-body">\n{paragraphs}\n</div>\n'
+            "</article>\n"
+            '<section class="more-from">\n'
+            f"<h3>More From {name}</h3>\n"
+            f"<ul>\n{teasers}\n</ul>\n"
+            f'<a class="more-articles" href="/{source.slug}/">More Articles</a>\n'
+            "</section>\n"
+            "<footer>© Demo site</footer>\n"
+            "</body></html>\n"
+        )
+
+
+def generate_site(size: int = 30, seed: int = 1) -> DemoSite:
+    """Build a site of `size` articles over three sources; the same seed and size give the same site."""
+    if size < 0:
+        raise ValueError(f"size must be >= 0, got {size}")
+    rng = Random(seed)
+    seen_titles: set[str] = set()
+    articles = []
+    span = (LAST_DATE - FIRST_DATE).days
+    for article_id in range(1, size + 1):
+        source = SOURCES[(article_id - 1) % len(SOURCES)]
+        title, lead = _unique_title(rng, seen_titles, article_id)
+        published = FIRST_DATE + datetime.timedelta(days=_between(rng, 0, span))
+        slug = slugify(title)
+        articles.append(DemoArticle(
+            source=source,
+            article_id=article_id,
+            slug=slug,
+            title=title,
+            published=published,
+            paragraphs=_paragraphs(rng, lead),
+            path=f"/{source.slug}/article/{article_id}-{slug}.html",
+        ))
+    return DemoSite(
+        seed=seed,
+        sources=SOURCES,
+        articles=tuple(articles),
+        rejected_paths=tuple(_notice_path(source) for source in SOURCES),
+    )
+
+
+def slugify(title: str) -> str:
+    """Lower-case ASCII words of the title joined by '-', at most MAX_SLUG_WORDS of them."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    return "-".join(words[:MAX_SLUG_WORDS]) or "article"
+
+
+def teaser(text: str, limit: int = TEASER_LIMIT) -> str:
+    """The text cut to at most `limit` characters at a word boundary, without an ellipsis."""
+    if len(text) <= limit:
+        return text
+    if text[limit] == " ":
+        return text[:limit].rstrip()
+    head = text[:limit].rsplit(" ", 1)[0].rstrip()
+    return head or text[:limit]
+
+
+class DemoServer:
+    """Serves a DemoSite over HTTP from a daemon thread and counts what it was asked for."""
+
+    def __init__(self, site: DemoSite, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.site = site
+        self.host = host
+        self.port = port
+        self.requests: collections.Counter[str] = collections.Counter()
+        self._lock = threading.Lock()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        if self._httpd is None:
+            raise RuntimeError("DemoServer is not started")
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def request_count(self) -> int:
+        with self._lock:
+            return sum(self.requests.values())
+
+    def start(self) -> DemoServer:
+        if self._httpd is not None:
+            raise RuntimeError("DemoServer is already started")
+        self._httpd = ThreadingHTTPServer((self.host, self.port), _make_handler(self))
+        self._httpd.daemon_threads = True
+        # A short poll interval makes stop() take ~0.1 s instead of the default 0.5 s, once per test.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="demosite", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is None:
+            return
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join()
+        self._httpd = None
+        self._thread = None
+
+    def __enter__(self) -> DemoServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def _record(self, raw_path: str) -> None:
+        with self._lock:
+            self.requests[raw_path] += 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m newsdesk.demosite", description=__doc__)
+    parser.add_argument("--size", type=int, default=30, help="total number of articles")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    args = parser.parse_args(argv)
+
+    stop_requested = threading.Event()
+    previous = {signum: signal.signal(signum, lambda *_: stop_requested.set())
+                for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        with DemoServer(generate_site(args.size, args.seed), args.host, args.port) as server:
+            print(server.url, flush=True)
+            # A timed wait keeps the main thread returning to the interpreter, where signal handlers run.
+            while not stop_requested.wait(0.2):
+                pass
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 0
+
+
+def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
+    class DemoRequestHandler(BaseHTTPRequestHandler):
+        # Keep-alive matters for crawl benchmarks; the timeout frees threads held by idle connections.
+        protocol_version = "HTTP/1.1"
+        timeout = 30
+
+        def do_GET(self) -> None:
+            self._respond(send_body=True)
+
+        def do_HEAD(self) -> None:
+            self._respond(send_body=False)
+
+        def _respond(self, send_body: bool) -> None:
+            server._record(self.path)
+            parts = urlsplit(self.path)
+            status, content_type, body = server.site.render(parts.path or "/", parts.query)
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if send_body:
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Silent: tests and benchmarks would drown in one access-log line per request."""
+
+    return DemoRequestHandler
+
+
+def _ok(page: str) -> tuple[int, str, bytes]:
+    return 200, HTML_CONTENT_TYPE, page.encode("utf-8")
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>\n'
+        f"<body>\n{body}\n<footer>© Demo site</footer>\n</body></html>\n"
+    )
+
+
+def _render_notice(source: DemoSource) -> str:
+    name = html.escape(source.name)
+    return _page(
+        f"Notice | {source.name}",
+        f'<nav class="site-nav"><a href="/">Home</a> <a href="/{source.slug}/">{name}</a></nav>\n'
+        "<h1>Notice</h1><p>This section is being updated.</p>",
+    )
+
+
+def _render_not_found(path: str) -> str:
+    return _page(
+        "Not Found",
+        f'<nav class="site-nav"><a href="/">Home</a></nav>\n'
+        f"<h1>Not Found</h1><p>No page at {html.escape(path)}.</p>",
+    )
+
+
+def _render_teaser(article: DemoArticle) -> str:
+    text = html.escape(teaser(article.paragraphs[0]))
+    return (
+        f'  <li><a href="{article.path}"><span class="teaser-hover">{text}</span></a>'
+        f'<span class="date">{_long_date(article.published)}</span><p class="teaser">{text}</p></li>'
+    )
+
+
+def _listing_path(source: DemoSource, page: int) -> str:
+    return f"/{source.slug}/" if page == 1 else f"/{source.slug}/page/{page}/"
+
+
+def _notice_path(source: DemoSource) -> str:
+    return f"/{source.slug}/article/0-notice.html"
+
+
+def _numeric_date(day: datetime.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def _long_date(day: datetime.date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+_LISTING_PATH = re.compile(r"^/(?P<slug>[a-z]+)/(?:page/(?P<page>[1-9][0-9]*)/)?$")
+
+# Text generation. Vocabulary follows the seed page; every choice goes through the one seeded Random.
+
+LEADERS = (
+    ("Kim Jong Un", "general secretary of the Workers’ Party of Korea and president of the State Affairs"),
+    ("Vladimir Putin", "president of the Russian Federation"),
+    ("Xi Jinping", "president of the People's Republic of China"),
+    ("To Lam", "general secretary of the Communist Party of Viet Nam"),
+    ("Thongloun Sisoulith", "president of the Lao People's Democratic Republic"),
+    ("Miguel Díaz-Canel Bermúdez", "president of the Republic of Cuba"),
+    ("Alexander Lukashenko", "president of the Republic of Belarus"),
+)
+OFFICIALS = (
+    ("Choe Son Hui", "foreign minister of the DPRK"),
+    ("Ri Yong Ho", "foreign minister"),
+    ("Pak Thae Song", "premier of the Cabinet"),
+    ("Pak In Chol", "chairman of the Supreme People's Assembly"),
+    ("Yun Jong Ho", "minister of External Economic Relations"),
+    ("Sergei Lavrov", "Russian foreign minister"),
+    ("Alexandr Kozlov", "minister of Natural Resources and Ecology"),
+    ("Yuri Trutnev", "deputy prime minister of Russia"),
+    ("Dmitri Peskov", "press secretary of the president of Russia"),
+    ("Wang Yi", "Chinese foreign minister"),
+    ("Bui Thanh Son", "deputy prime minister of Viet Nam"),
+    ("Bruno Rodríguez Parrilla", "Cuban foreign minister"),
+)
+PEOPLE = LEADERS + OFFICIALS
+HOME_COUNTRIES = (
+    "the DPRK", "Russia", "China", "Viet Nam", "Laos", "Cuba",
+    "Belarus", "Mongolia", "Indonesia", "Nicaragua", "Iran", "Bulgaria",
+)
+PARTNERS = ("Russia", "China", "Viet Nam", "Laos", "Cuba", "Belarus", "Mongolia", "Indonesia", "Nicaragua")
+RIVALS = ("the U.S.", "Japan", "the U.S. and its allies", "NATO", "the EU")
+NATIONALITIES = (
+    "Russian", "Chinese", "Vietnamese", "Lao", "Cuban", "Belarusian", "Mongolian",
+    "Indonesian", "Nicaraguan", "Iranian", "Bulgarian", "Syrian", "Egyptian",
+)
+CITIES = (
+    "Pyongyang", "Moscow", "Beijing", "Hanoi", "Vientiane", "Havana", "Minsk", "Ulaanbaatar", "Vladivostok",
+)
+FIELDS = (
+    "Trade", "Economy", "Science", "Culture", "Railway", "Energy", "Fisheries",
+    "Health", "Education", "Tourism", "Agriculture", "Sports",
+)
+DELEGATIONS = (
+    "Government", "Parliamentary", "Friendship", "Economic", "Military", "Cultural",
+    "Sports", "Women's Union", "Youth League", "Trade Union", "Journalists'",
+)
+MESSAGES = ("Greetings", "Sympathy", "Congratulatory", "Thanks", "Condolence")
+LETTERS = ("Message", "Letter", "Gift", "Reply Message", "Floral Basket")
+ISSUES = (
+    "Sanctions", "Military Drills", "Arms Buildup", "Interference", "Hostile Policy",
+    "Tariff Threats", "Nuclear Blackmail", "Human Rights Racket", "Bloc Politics",
+)
+EVENTS = (
+    "Victory in Fatherland Liberation War", "Founding of the Republic", "Liberation of Korea",
+    "Birth of Kim Il Sung", "Founding of the Workers' Party", "Signing of the Friendship Treaty",
+)
+VIEWS = (
+    "the situation on the Korean peninsula", "peace and security in the region",
+    "the strategic communication between the two countries", "the multipolar world order",
+    "the equally beneficial economic and trade relations", "high-level visits and contacts",
+)
+ADVERBS = ("warmly", "cordially", "firmly", "solemnly", "once again", "sincerely")
+
+TITLE_KINDS = (
+    ("{leader} Holds Talks with {partner_leader}",
+     "{leader_full} had talks with {partner_leader}, {partner_role}, on {month_day}."),
+    ("{leader} Sends {message} Message to {partner_leader}",
+     "{leader_full} sent a {message_lower} message to {partner_leader}, {partner_role}, on {month_day}."),
+    ("{leader} Receives {letter} from {partner_leader}",
+     "{leader_full} received {a_letter} from {partner_leader}, {partner_role}."),
+    ("{delegation} Delegation of {country} Leaves for {partner}",
+     "{a_delegation} delegation of {country} left {city} on {month_day} to visit {partner}."),
+    ("{delegation} Delegation of {partner} Arrives in {city}",
+     "{a_delegation} delegation of {partner} arrived in {city} on {month_day}."),
+    ("{country}-{partner} Co-operation in {field} Discussed",
+     "Talks on co-operation in {field_lower} between {country} and {partner} were held in {city}."),
+    ("{country} and {partner} Sign Agreement on {field} Co-operation",
+     "An agreement on co-operation in {field_lower} between {country} and {partner} was signed in {city}."),
+    ("Reception Given to Mark {nth} Anniversary of {event}",
+     "A reception was given in {city} on {month_day} to mark the {nth} anniversary of the {event_lower}."),
+    ("{nth} Anniversary of Diplomatic Relations between {country} and {partner} Marked",
+     "The {nth} anniversary of the establishment of diplomatic relations between {country} and {partner} "
+     "was marked in {city}."),
+    ("{country} Spokesperson Slams {rival} over {issue}",
+     "The spokesperson for the foreign ministry of {country} slammed {rival} over its {issue_lower}."),
+    ("{official} Meets {partner_official} in {city}",
+     "{official_full} met {partner_official}, {partner_official_role}, in {city} on {month_day}."),
+    ("Credentials of {nationality} Ambassador Presented to {leader}",
+     "The credentials of the {nationality} ambassador were presented to {leader_full} on {month_day}."),
+)
+
+SENTENCES = (
+    "{person_full} said that the visit would be an important occasion in developing the friendly relations "
+    "between {country} and {partner}.",
+    "Present at the talks from the {country} side was {person_full}.",
+    "Both sides agreed to take positive measures to further energize the work of the intergovernmental "
+    "committee for co-operation in {field_lower}.",
+    "They had an in-depth discussion on {view}.",
+    "{person} {adverb} expressed thanks for the invitation and stated the firm stand of the government to "
+    "develop the tradition of friendship.",
+    "Made at the meeting was a discussion on further expanding the bilateral co-operation in {field_lower}.",
+    "The two sides exchanged views on {view} and reached a consensus.",
+    "{person} invited {other_person} to visit {partner} at a convenient time and the invitation was "
+    "readily accepted.",
+    "The message expressed the belief that the relations between {country} and {partner} would grow "
+    "stronger in the {nth} year of their diplomatic ties.",
+    "Speeches were made at the reception in {city}.",
+    "The spokesperson said {rival} is in no position to point its fingers at others over {view}.",
+    "{a_delegation} delegation of {partner} was present on invitation.",
+    "{person} noted that the {nth} anniversary of the {event_lower} is a day full of pride and glory.",
+    "The talks proceeded in a friendly atmosphere on {month_day}.",
+    "Officials of the ministry of {field_lower} and the embassy of {partner} in {city} were on hand.",
+    "The delegation is expected to tour {city} and visit several institutions of {field_lower}.",
+    "{person_full} stressed the importance of closer contacts between the governments and parliaments of "
+    "the two countries.",
+    "The document was signed by {person} and {other_person}.",
+    "Noting that {rival} took a unilateral attitude in bad faith, {person} said peace will depend on "
+    "its future attitude.",
+    "Earlier in {month}, {country} and {partner} held a round of consultations in {city}.",
+)
+
+
+# rng.random() is the one draw Python keeps reproducible across versions, and it is several times cheaper
+# than choice()/randint(), which matters when a benchmark generates thousands of articles.
+def _pick(rng: Random, pool: tuple):
+    return pool[int(rng.random() * len(pool))]
+
+
+def _between(rng: Random, low: int, high: int) -> int:
+    """An integer in [low, high], both ends included."""
+    return low + int(rng.random() * (high - low + 1))
+
+
+def _two(rng: Random, pool: tuple) -> tuple:
+    """Two different entries of the pool."""
+    first = int(rng.random() * len(pool))
+    second = int(rng.random() * (len(pool) - 1))
+    return pool[first], pool[second + (second >= first)]
+
+
+def _with_article(phrase: str) -> str:
+    return ("an " if phrase[0] in "aeiou" else "a ") + phrase
+
+
+def _draw_leaders(rng: Random, values: dict[str, str]) -> None:
+    (leader, role), (partner_leader, partner_role) = _two(rng, LEADERS)
+    values.update(leader=leader, leader_full=f"{leader}, {role},",
+                  partner_leader=partner_leader, partner_role=partner_role)
+
+
+def _draw_officials(rng: Random, values: dict[str, str]) -> None:
+    (official, role), (partner_official, partner_role) = _two(rng, OFFICIALS)
+    values.update(official=official, official_full=f"{official}, {role},",
+                  partner_official=partner_official, partner_official_role=partner_role)
+
+
+def _draw_people(rng: Random, values: dict[str, str]) -> None:
+    (person, role), (other_person, _) = _two(rng, PEOPLE)
+    values.update(person=person, person_full=f"{person}, {role},", other_person=other_person)
+
+
+def _draw_countries(rng: Random, values: dict[str, str]) -> None:
+    country, partner = _two(rng, HOME_COUNTRIES)
+    values.update(country=country, partner=partner)
+
+
+def _draw_date(rng: Random, values: dict[str, str]) -> None:
+    month = _pick(rng, MONTHS)
+    values.update(month=month, month_day=f"{month} {_between(rng, 1, 28)}")
+
+
+def _draw_nth(rng: Random, values: dict[str, str]) -> None:
+    values["nth"] = _ordinal(_between(rng, 1, 80))
+
+
+def _draw_word(*names: str, words: tuple[str, ...], derive=None):
+    """A drawer that picks one word and stores it (and, with `derive`, a derived form) under `names`."""
+    def draw(rng: Random, values: dict[str, str]) -> None:
+        word = _pick(rng, words)
+        values[names[0]] = word
+        if derive is not None:
+            values[names[1]] = derive(word)
+    return draw
+
+
+_DRAWERS = (
+    (("leader", "leader_full", "partner_leader", "partner_role"), _draw_leaders),
+    (("official", "official_full", "partner_official", "partner_official_role"), _draw_officials),
+    (("person", "person_full", "other_person"), _draw_people),
+    (("country", "partner"), _draw_countries),
+    (("month", "month_day"), _draw_date),
+    (("nth",), _draw_nth),
+    (("rival",), _draw_word("rival", words=RIVALS)),
+    (("city",), _draw_word("city", words=CITIES)),
+    (("nationality",), _draw_word("nationality", words=NATIONALITIES)),
+    (("view",), _draw_word("view", words=VIEWS)),
+    (("adverb",), _draw_word("adverb", words=ADVERBS)),
+    (("field", "field_lower"), _draw_word("field", "field_lower", words=FIELDS, derive=str.lower)),
+    (("issue", "issue_lower"), _draw_word("issue", "issue_lower", words=ISSUES, derive=str.lower)),
+    (("message", "message_lower"), _draw_word("message", "message_lower", words=MESSAGES, derive=str.lower)),
+    (("letter", "a_letter"),
+     _draw_word("letter", "a_letter", words=LETTERS, derive=lambda word: _with_article(word.lower()))),
+    (("delegation", "a_delegation"), _draw_word(
+        "delegation", "a_delegation", words=DELEGATIONS, derive=lambda word: _with_article(word.lower())
+    )),
+    (("event", "event_lower"),
+     _draw_word("event", "event_lower", words=EVENTS, derive=lambda word: word[0].lower() + word[1:])),
+)
+_DRAWER_BY_FIELD = {name: draw for names, draw in _DRAWERS for name in names}
+
+
+@dataclass(frozen=True)
+class _Template:
+    """A format string and, worked out once, the drawers that fill exactly the fields it uses."""
+
+    text: str
+    drawers: tuple
+
+    @classmethod
+    def parse(cls, text: str) -> _Template:
+        drawers: list = []
+        for _, name, _, _ in string.Formatter().parse(text):
+            if name and _DRAWER_BY_FIELD[name] not in drawers:
+                drawers.append(_DRAWER_BY_FIELD[name])
+        return cls(text, tuple(drawers))
+
+    def fill(self, rng: Random) -> str:
+        values: dict[str, str] = {}
+        for draw in self.drawers:
+            draw(rng, values)
+        return self.text.format_map(values)
+
+
+# The title and its lead sentence are one template so that both speak of the same people and places.
+_TITLE_TEMPLATES = tuple(_Template.parse(title + "\n" + lead) for title, lead in TITLE_KINDS)
+_SENTENCE_TEMPLATES = tuple(_Template.parse(sentence) for sentence in SENTENCES)
+
+
+def _unique_title(rng: Random, seen: set[str], article_id: int) -> tuple[str, str]:
+    """A title no earlier article has, and the lead sentence that goes with it."""
+    for _ in range(50):
+        title, lead = map(_capitalize, _pick(rng, _TITLE_TEMPLATES).fill(rng).split("\n"))
+        if title not in seen:
+            break
+    else:
+        # The vocabulary runs out only for very large sites; the id makes the title unique regardless.
+        title = f"{title} (No. {article_id})"
+    seen.add(title)
+    return title, lead
+
+
+def _paragraphs(rng: Random, lead: str) -> tuple[str, ...]:
+    paragraphs = []
+    for index in range(_between(rng, 3, 8)):
+        count = _between(rng, 2, 5)
+        sentences = [lead] if index == 0 else []
+        used: list[int] = []
+        while len(sentences) < count:
+            # Redrawing a pattern already used keeps a paragraph from repeating itself.
+            choice = int(rng.random() * len(_SENTENCE_TEMPLATES))
+            if choice not in used:
+                used.append(choice)
+                sentences.append(_capitalize(_SENTENCE_TEMPLATES[choice].fill(rng)))
+        paragraphs.append(" ".join(sentences))
+    return tuple(paragraphs)
+
+
+def _capitalize(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""One frozen settings object, built once at process start from NEWSDESK_* variables and passed in."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from newsdesk.errors import ConfigError
+
+STACK_FILE = "stack.json"
+
+
+def default_home(environ: Mapping[str, str] = os.environ) -> Path:
+    """Where local services keep their files; outside the repo.
+
+    Elasticsearch refuses to run as root, so as root the local stack lives under /var/tmp,
+    where the unprivileged account it runs as can reach it (root's home is private).
+    """
+    if environ.get("NEWSDESK_HOME"):
+        return Path(environ["NEWSDESK_HOME"])
+    if os.geteuid() == 0:
+        return Path("/var/tmp/newsdesk")
+    return Path(environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "newsdesk"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a process of newsdesk needs to know about its environment."""
+
+    es_url: str = "http://127.0.0.1:9200"
+    es_username: str = "elastic"
+    es_password: str = ""
+    es_ca_certs: str | None = None
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    index_prefix: str = "newsdesk"
+    home: Path = Path("/var/tmp/newsdesk")
+    sources_file: Path = Path(__file__).resolve().parent.parent / "sources.yaml"
+    demo_url: str = "http://127.0.0.1:8765"
+    user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
+    max_retries: int = 6
+    retry_backoff_max: int = 300
+    max_page_bytes: int = 5_000_000
+
+    @property
+    def articles_alias(self) -> str:
+        return f"{self.index_prefix}-articles"
+
+    @property
+    def duplicates_index(self) -> str:
+        return f"{self.index_prefix}-duplicates"
+
+    @property
+    def deadletter_index(self) -> str:
+        return f"{self.index_prefix}-deadletter"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        """Build settings: defaults, then the running local stack (if any), then NEWSDESK_* variables."""
+        home = default_home(environ)
+        settings = cls(home=home)
+        stack_file = home / STACK_FILE
+        if stack_file.exists():
+            try:
+                stack = json.loads(stack_file.read_text())
+            except ValueError as exc:
+                raise ConfigError(f"{stack_file}: not valid JSON ({exc}); run `newsdesk services down`") from exc
+            settings = replace(
+                settings,
+                es_url=stack.get("es_url", settings.es_url),
+                es_password=stack.get("es_password", settings.es_password),
+                redis_url=stack.get("redis_url", settings.redis_url),
+                demo_url=stack.get("demo_url", settings.demo_url),
+            )
+        overrides: dict[str, object] = {}
+        for name, var, kind in _ENV_FIELDS:
+            if var in environ and environ[var] != "":
+                raw = environ[var]
+                try:
+                    overrides[name] = kind(raw)
+                except ValueError as exc:
+                    raise ConfigError(f"{var}={raw!r}: {exc}") from exc
+        return replace(settings, **overrides)
+
+    def public_dict(self) -> dict[str, str]:
+        """The settings with the secret masked, for logs and `newsdesk services status`."""
+        shown = {k: str(v) for k, v in self.__dict__.items()}
+        if self.es_password:
+            shown["es_password"] = "***"
+        return shown
+
+
+_ENV_FIELDS = [
+    ("es_url", "NEWSDESK_ES_URL", str),
+    ("es_username", "NEWSDESK_ES_USERNAME", str),
+    ("es_password", "NEWSDESK_ES_PASSWORD", str),
+    ("es_ca_certs", "NEWSDESK_ES_CA_CERTS", str),
+    ("redis_url", "NEWSDESK_REDIS_URL", str),
+    ("index_prefix", "NEWSDESK_INDEX_PREFIX", str),
+    ("sources_file", "NEWSDESK_SOURCES_FILE", Path),
+    ("demo_url", "NEWSDESK_DEMO_URL", str),
+    ("user_agent", "NEWSDESK_USER_AGENT", str),
+    ("max_retries", "NEWSDESK_MAX_RETRIES", int),
+    ("retry_backoff_max", "NEWSDESK_RETRY_BACKOFF_MAX", int),
+    ("max_page_bytes", "NEWSDESK_MAX_PAGE_BYTES", int),
+]
+ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]

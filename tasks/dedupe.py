@@ -1,0 +1,88 @@
+"""Dedupe stage: one canonical URL, and so one document id, for every address of an article."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from newsdesk.errors import Rejected
+from newsdesk.messages import Article
+
+# Parameters that say how a reader arrived, never which article they read.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_.*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|yclid|igshid|_ga|_gl|ref|ref_src|"
+    r"cmpid|ncid|ocid|sr_share|share|spm|at_medium|at_campaign|"
+    r"phpsessid|jsessionid|sid|sessionid|session_id|aspsessionid.*)$",
+    re.IGNORECASE,
+)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+SAFE_PATH_CHARS = "/:@!$&'()*+,;=-._~%"
+
+
+def canonical_url(url: str) -> str:
+    """The one form of `url` that every copy of the same address shares.
+
+    Lower-case scheme and host, no default port, no fragment, no tracking or session parameters,
+    the remaining parameters sorted, no trailing slash (except the root), `..` segments resolved.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise Rejected("bad_url", f"not an http(s) URL: {url!r}")
+    host = (parts.hostname or "").lower().rstrip(".")
+    if not host:
+        raise Rejected("bad_url", f"no host in {url!r}")
+    port = parts.port
+    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = _normalise_path(parts.path)
+    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
+    query = urlencode(sorted(params), doseq=True)
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _normalise_path(path: str) -> str:
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment not in (".", ""):
+            segments.append(quote(unquote(segment), safe=SAFE_PATH_CHARS.replace("/", "")))
+    return "/" + "/".join(segments)
+
+
+def document_id(canonical: str) -> str:
+    """Stable `_id` from the canonical URL: a re-crawl or a retry writes the same document."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:40]
+
+
+@dataclass(frozen=True)
+class UrlVerdict:
+    """Whether this fetch is the article's own address or a copy of an address already claimed."""
+
+    article: Article
+    duplicate_of: str | None
+
+
+def assign_identity(article: Article) -> Article:
+    """Fill canonical_url and doc_id from the page's own canonical link when on the same host, else its URL."""
+    fetched = canonical_url(article.final_url or article.url)
+    hint = article.canonical_hint
+    canonical = fetched
+    if hint:
+        try:
+            hinted = canonical_url(hint)
+        except Rejected:
+            hinted = None
+        # A canonical link to another host is how syndication is declared, not an alias of this page.
+        if hinted and urlsplit(hinted).hostname == urlsplit(fetched).hostname:
+            canonical = hinted
+    return article.replace(canonical_url=canonical, doc_id=document_id(canonical))
+
+
+def judge_claim(article: Article, owner_url: str) -> UrlVerdict:
+    """Given the URL that first claimed the document id, is this fetch the owner or a duplicate?"""
+    mine = article.final_url or article.url
+    return UrlVerdict(article, None if owner_url == mine else owner_url)

@@ -1,0 +1,224 @@
+"""The Compose deployment is valid, waits on health, and every variable it or the app reads is documented."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from newsdesk.settings import ENV_VARIABLES
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+ENV_EXAMPLE = ROOT / ".env.example"
+
+ONE_SHOT_SERVICES = {"setup"}
+PROJECT_IMAGE = "newsdesk:local"
+# Compose reads these itself; they are never interpolated into the file.
+COMPOSE_CLI_VARIABLES = {"COMPOSE_PROJECT_NAME"}
+PROJECT_ENVIRONMENT = {
+    "NEWSDESK_ES_URL": "http://elasticsearch:9200",
+    "NEWSDESK_ES_USERNAME": "elastic",
+    "NEWSDESK_REDIS_URL": "redis://redis:6379/0",
+    "NEWSDESK_SOURCES_FILE": "/app/sources.yaml",
+}
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|KEY")
+PLACEHOLDER = "change-me"
+ENV_LINE = re.compile(r"^(?P<commented>#\s*)?(?P<name>[A-Z][A-Z0-9_]*)=(?P<value>.*)$")
+# `$$` is Compose's escape for a literal `$` handed to the container; only single `$` interpolates.
+INTERPOLATION = re.compile(r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)")
+
+
+def load_compose() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+def documented_variables() -> dict[str, str]:
+    """Every `NAME=value` in .env.example, set or commented out, with its value."""
+    found = {}
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        match = ENV_LINE.match(line.strip())
+        if match:
+            found[match["name"]] = match["value"]
+    return found
+
+
+def strings_in(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from strings_in(key)
+            yield from strings_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from strings_in(item)
+
+
+def interpolated_variables(compose: dict[str, Any]) -> set[str]:
+    names = set()
+    for text in strings_in(compose):
+        for match in INTERPOLATION.finditer(text.replace("$$", "")):
+            names.add(match["braced"] or match["bare"])
+    return names
+
+
+def project_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: svc for name, svc in compose["services"].items() if svc.get("image") == PROJECT_IMAGE}
+
+
+def compose_env(extra_clear: set[str]) -> dict[str, str]:
+    """The caller's environment minus anything that would shadow .env.example."""
+    return {k: v for k, v in os.environ.items() if k not in extra_clear and not k.startswith("COMPOSE_")}
+
+
+def run_docker_compose(env_file: Path) -> subprocess.CompletedProcess[str]:
+    binary = shutil.which("docker-compose")
+    if binary is None:
+        pytest.fail(
+            "docker-compose is not installed, so docker-compose.yml cannot be validated: "
+            "run `apt-get install -y docker-compose` (the Makefile does this)"
+        )
+    shadowing = set(documented_variables()) | interpolated_variables(load_compose())
+    return subprocess.run(
+        [binary, "-f", str(COMPOSE_FILE), "--env-file", str(env_file), "config", "-q"],
+        cwd=ROOT,
+        env=compose_env(shadowing),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_docker_compose_accepts_the_file_with_the_example_env() -> None:
+    result = run_docker_compose(ENV_EXAMPLE)
+
+    assert result.returncode == 0, result.stderr
+    # Unset variables are only a warning to Compose; here they are an error.
+    assert "WARNING" not in result.stderr, result.stderr
+
+
+def test_docker_compose_refuses_to_start_without_passwords(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.env"
+    empty.write_text("")
+
+    result = run_docker_compose(empty)
+
+    assert result.returncode != 0
+    assert "ELASTIC_PASSWORD" in result.stderr
+
+
+def test_uses_the_compose_specification_without_a_version_key() -> None:
+    assert "version" not in load_compose()
+
+
+def test_every_long_running_service_has_a_healthcheck() -> None:
+    services = load_compose()["services"]
+
+    missing = [
+        name
+        for name, svc in services.items()
+        if name not in ONE_SHOT_SERVICES
+        and (not svc.get("healthcheck", {}).get("test") or svc["healthcheck"].get("disable"))
+    ]
+
+    assert missing == []
+
+
+def test_one_shot_services_run_once() -> None:
+    services = load_compose()["services"]
+
+    for name in ONE_SHOT_SERVICES:
+        assert services[name]["restart"] == "no", name
+        assert "healthcheck" not in services[name], name
+
+
+def test_every_dependency_waits_on_a_condition() -> None:
+    services = load_compose()["services"]
+
+    for name, svc in services.items():
+        depends_on = svc.get("depends_on", {})
+        assert isinstance(depends_on, dict), f"{name}: depends_on must be a mapping with conditions"
+        for dependency, spec in depends_on.items():
+            expected = (
+                "service_completed_successfully" if dependency in ONE_SHOT_SERVICES else "service_healthy"
+            )
+            assert spec == {"condition": expected}, f"{name} -> {dependency}"
+
+
+def test_project_services_share_the_newsdesk_environment() -> None:
+    services = project_services(load_compose())
+
+    assert set(services) == {"setup", "worker", "beat"}
+    for name, svc in services.items():
+        env = svc["environment"]
+        assert PROJECT_ENVIRONMENT.items() <= env.items(), name
+        assert env["NEWSDESK_ES_PASSWORD"].startswith("${ELASTIC_PASSWORD"), name
+        unknown = {var for var in env if var.startswith("NEWSDESK_")} - set(ENV_VARIABLES)
+        assert unknown == set(), f"{name} sets variables the app never reads"
+
+
+def test_published_ports_stay_on_the_bind_address() -> None:
+    services = load_compose()["services"]
+
+    ports = [port for svc in services.values() for port in svc.get("ports", [])]
+
+    assert ports
+    assert all(str(port).startswith("${BIND_ADDRESS:-127.0.0.1}:") for port in ports), ports
+    assert documented_variables()["BIND_ADDRESS"] == "127.0.0.1"
+
+
+def test_every_compose_variable_is_documented() -> None:
+    undocumented = interpolated_variables(load_compose()) - set(documented_variables())
+
+    assert undocumented == set()
+
+
+def test_every_application_variable_is_documented() -> None:
+    undocumented = set(ENV_VARIABLES) - set(documented_variables())
+
+    assert undocumented == set()
+
+
+def test_every_documented_variable_is_read_by_something() -> None:
+    used = interpolated_variables(load_compose()) | set(ENV_VARIABLES) | COMPOSE_CLI_VARIABLES
+
+    stale = set(documented_variables()) - used
+
+    assert stale == set()
+
+
+def test_every_documented_variable_has_a_comment_above_it() -> None:
+    lines = ENV_EXAMPLE.read_text().splitlines()
+
+    uncommented = [
+        match["name"]
+        for before, line in zip(["", *lines], lines, strict=False)
+        if (match := ENV_LINE.match(line.strip()))
+        and not (before.startswith("#") and not ENV_LINE.match(before.strip()))
+    ]
+
+    assert uncommented == []
+
+
+def test_env_example_holds_placeholders_not_secrets() -> None:
+    variables = documented_variables()
+
+    secrets = {
+        name: value
+        for name, value in variables.items()
+        if SECRET_NAME.search(name) and value and not value.startswith(PLACEHOLDER)
+    }
+    credentials_in_urls = {
+        name: value for name, value in variables.items() if re.search(r"://[^/\s]*@", value)
+    }
+
+    assert secrets == {}
+    assert credentials_in_urls == {}
