@@ -19,13 +19,16 @@ from newsdesk.sources import get_source
 def scrapy_settings(settings: Settings, max_pages: int) -> ScrapySettings:
     scrapy_settings = ScrapySettings()
     scrapy_settings.setmodule(crawler_defaults, priority="project")
-    scrapy_settings.setdict({
-        "USER_AGENT": settings.user_agent,
-        "DOWNLOAD_MAXSIZE": settings.max_page_bytes,
-        "DOWNLOAD_WARNSIZE": 0,
-        "CLOSESPIDER_PAGECOUNT": max_pages,
-        "NEWSDESK_SETTINGS": settings,
-    }, priority="cmdline")
+    scrapy_settings.setdict(
+        {
+            "USER_AGENT": settings.user_agent,
+            "DOWNLOAD_MAXSIZE": settings.max_page_bytes,
+            "DOWNLOAD_WARNSIZE": 0,
+            "CLOSESPIDER_PAGECOUNT": max_pages,
+            "NEWSDESK_SETTINGS": settings,
+        },
+        priority="cmdline",
+    )
     return scrapy_settings
 
 

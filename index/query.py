@@ -18,7 +18,9 @@ def search_articles(es: Elasticsearch, settings: Settings, query: str, size: int
     with translated_errors("search"):
         response = es.search(
             index=settings.articles_alias,
-            query={"simple_query_string": {"query": query, "fields": SEARCH_FIELDS, "default_operator": "and"}},
+            query={
+                "simple_query_string": {"query": query, "fields": SEARCH_FIELDS, "default_operator": "and"}
+            },
             source_includes=HIT_FIELDS,
             size=size,
             track_total_hits=True,
@@ -35,20 +37,26 @@ def _count(es: Elasticsearch, index: str) -> int:
 def collect_stats(es: Elasticsearch, settings: Settings) -> dict[str, Any]:
     """Documents, duplicates and failures by stage and reason, straight from the stores."""
     with translated_errors("refresh"):
-        es.indices.refresh(index=[settings.articles_alias, settings.duplicates_index, settings.deadletter_index])
+        es.indices.refresh(
+            index=[settings.articles_alias, settings.duplicates_index, settings.deadletter_index]
+        )
     with translated_errors("aggregate dead letters"):
         failures = es.search(
             index=settings.deadletter_index,
             size=0,
-            aggs={"by_reason": {"terms": {"field": "reason", "size": 100}},
-                  "by_stage": {"terms": {"field": "stage", "size": 20}}},
+            aggs={
+                "by_reason": {"terms": {"field": "reason", "size": 100}},
+                "by_stage": {"terms": {"field": "stage", "size": 20}},
+            },
         )
     with translated_errors("aggregate articles"):
         articles = es.search(
             index=settings.articles_alias,
             size=0,
-            aggs={"by_source": {"terms": {"field": "source.keyword", "size": 100}},
-                  "by_language": {"terms": {"field": "language", "size": 50}}},
+            aggs={
+                "by_source": {"terms": {"field": "source.keyword", "size": 100}},
+                "by_language": {"terms": {"field": "language", "size": 50}},
+            },
         )
 
     def buckets(response: Any, name: str) -> dict[str, int]:

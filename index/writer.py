@@ -59,7 +59,9 @@ def upsert_operations(index: str, doc_id: str, document: dict[str, Any]) -> list
     ]
 
 
-def write_articles(es: Elasticsearch, settings: Settings, documents: list[dict[str, Any]]) -> list[WriteResult]:
+def write_articles(
+    es: Elasticsearch, settings: Settings, documents: list[dict[str, Any]]
+) -> list[WriteResult]:
     operations: list[dict[str, Any]] = []
     for document in documents:
         operations += upsert_operations(settings.articles_alias, document["doc_id"], document)

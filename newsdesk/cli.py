@@ -17,10 +17,15 @@ from newsdesk.services import REPO_ROOT
 from newsdesk.settings import Settings
 from newsdesk.stack import LocalStack
 
-app = typer.Typer(help="newsdesk: crawl news sources into a searchable Elasticsearch archive.",
-                  no_args_is_help=True, add_completion=False)
-services_app = typer.Typer(help="Run a local stack (Redis, Elasticsearch, a worker, the demo site) without Docker.",
-                           no_args_is_help=True)
+app = typer.Typer(
+    help="newsdesk: crawl news sources into a searchable Elasticsearch archive.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+services_app = typer.Typer(
+    help="Run a local stack (Redis, Elasticsearch, a worker, the demo site) without Docker.",
+    no_args_is_help=True,
+)
 app.add_typer(services_app, name="services")
 
 
@@ -45,8 +50,11 @@ def services_up(demo_size: Annotated[int, typer.Option(help="articles on the dem
     settings = _settings()
     stack = LocalStack(settings.home)
     try:
-        info = stack.up(demo_size=demo_size, external_es=os.environ.get("NEWSDESK_ES_URL"),
-                        external_redis=os.environ.get("NEWSDESK_REDIS_URL"))
+        info = stack.up(
+            demo_size=demo_size,
+            external_es=os.environ.get("NEWSDESK_ES_URL"),
+            external_redis=os.environ.get("NEWSDESK_REDIS_URL"),
+        )
     except NewsdeskError as exc:
         _fail(str(exc))
     typer.echo(f"redis:         {info['redis_url']}")
@@ -103,9 +111,13 @@ def run_crawl(settings: Settings, source: str, wait: bool, timeout: float) -> di
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"crawl-{run_id}.log"
     with open(log_file, "wb") as out:
-        result = subprocess.run([sys.executable, "-m", "crawler.run", source, "--run-id", run_id],
-                                stdout=out, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
-                                env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler.run", source, "--run-id", run_id],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=REPO_ROOT,
+            env={**os.environ, **settings.to_env(), "PYTHONPATH": str(REPO_ROOT)},
+        )
     run = runs.get(run_id)
     if not run.get("crawl_finished"):
         # The spider died before closing: the run still ends, with what it had handed off.
@@ -116,7 +128,9 @@ def run_crawl(settings: Settings, source: str, wait: bool, timeout: float) -> di
     run = runs.get(run_id)
     while wait and not run["complete"]:
         if time.monotonic() > deadline:
-            raise NewsdeskError(f"run {run_id}: {run['done']} of {run['sent']} pages done after {timeout:.0f}s")
+            raise NewsdeskError(
+                f"run {run_id}: {run['done']} of {run['sent']} pages done after {timeout:.0f}s"
+            )
         time.sleep(0.5)
         run = runs.get(run_id)
     run["log_file"] = str(log_file)
@@ -124,9 +138,11 @@ def run_crawl(settings: Settings, source: str, wait: bool, timeout: float) -> di
 
 
 def format_run(run: dict[str, Any]) -> str:
-    lines = [f"run {run['run_id']} of {run['crawl_source']}: "
-             f"{'complete' if run.get('complete') else 'in progress'}",
-             f"  found      {run.get('sent', 0):>6}  (article pages handed to the pipeline)"]
+    lines = [
+        f"run {run['run_id']} of {run['crawl_source']}: "
+        f"{'complete' if run.get('complete') else 'in progress'}",
+        f"  found      {run.get('sent', 0):>6}  (article pages handed to the pipeline)",
+    ]
     lines += [f"  {outcome:10} {run.get(outcome, 0):>6}" for outcome in OUTCOMES]
     return "\n".join(lines)
 
@@ -134,7 +150,9 @@ def format_run(run: dict[str, Any]) -> str:
 @app.command()
 def crawl(
     source: Annotated[str, typer.Argument(help="a source name from the registry (sources.yaml)")],
-    wait: Annotated[bool, typer.Option(help="return when every article is indexed or recorded as failed")] = False,
+    wait: Annotated[
+        bool, typer.Option(help="return when every article is indexed or recorded as failed")
+    ] = False,
     timeout: Annotated[float, typer.Option(help="seconds to wait with --wait")] = 1800,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -149,7 +167,7 @@ def crawl(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="words, \"phrases\", -exclusions")],
+    query: Annotated[str, typer.Argument(help='words, "phrases", -exclusions')],
     size: Annotated[int, typer.Option(help="how many hits")] = 10,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -204,8 +222,11 @@ def demo(
     stack = LocalStack(settings.home)
     try:
         typer.echo("starting the local stack (Redis, Elasticsearch, worker, demo site)…")
-        stack.up(demo_size=size, external_es=os.environ.get("NEWSDESK_ES_URL"),
-                 external_redis=os.environ.get("NEWSDESK_REDIS_URL"))
+        stack.up(
+            demo_size=size,
+            external_es=os.environ.get("NEWSDESK_ES_URL"),
+            external_redis=os.environ.get("NEWSDESK_REDIS_URL"),
+        )
         settings = _settings()
         es = _es(settings)
         wait_for_health(es, timeout="60s")
@@ -214,8 +235,10 @@ def demo(
         run = run_crawl(settings, "demo", wait=True, timeout=timeout)
         typer.echo(format_run(run))
         totals = collect_stats(es, settings)
-        typer.echo(f"archive: {totals['documents']} documents, {totals['duplicates']} duplicate URLs, "
-                   f"{totals['failures']} failures {totals['failures_by_reason']}")
+        typer.echo(
+            f"archive: {totals['documents']} documents, {totals['duplicates']} duplicate URLs, "
+            f"{totals['failures']} failures {totals['failures_by_reason']}"
+        )
         result = search_articles(es, settings, "talks", size=3)
     except NewsdeskError as exc:
         _fail(str(exc))

@@ -30,8 +30,18 @@ MAX_SLUG_WORDS = 8
 
 # Locale-independent on purpose: strftime("%B") would make the rendered bytes depend on the host.
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -78,6 +88,7 @@ class DemoSite:
 
     def render(self, path: str, query: str = "") -> tuple[int, str, bytes]:
         """Return (status, content_type, body) for a request path; the query never changes the content."""
+        path = path.partition("?")[0]
         if path == "/":
             return _ok(self._render_home())
         if path in self._articles_by_path:
@@ -132,7 +143,7 @@ class DemoSite:
 
     def _render_listing(self, source: DemoSource, page: int) -> str:
         start = (page - 1) * PAGE_SIZE
-        entries = self._newest_first[source.slug][start:start + PAGE_SIZE]
+        entries = self._newest_first[source.slug][start : start + PAGE_SIZE]
         featured = "\n".join(
             f'<li><a class="featured-link" href="{html.escape(article.path + "?" + TRACKING_QUERY)}">'
             f"{html.escape(article.title)}</a></li>"
@@ -173,7 +184,7 @@ class DemoSite:
         source = article.source
         name = html.escape(source.name)
         paragraphs = "\n".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in article.paragraphs)
-        newest = self._newest_first[source.slug][:MORE_FROM_LIMIT + 1]
+        newest = self._newest_first[source.slug][: MORE_FROM_LIMIT + 1]
         others = [other for other in newest if other.article_id != article.article_id]
         teasers = "\n".join(_render_teaser(other) for other in others[:MORE_FROM_LIMIT])
         return (
@@ -212,15 +223,17 @@ def generate_site(size: int = 30, seed: int = 1) -> DemoSite:
         title, lead = _unique_title(rng, seen_titles, article_id)
         published = FIRST_DATE + datetime.timedelta(days=_between(rng, 0, span))
         slug = slugify(title)
-        articles.append(DemoArticle(
-            source=source,
-            article_id=article_id,
-            slug=slug,
-            title=title,
-            published=published,
-            paragraphs=_paragraphs(rng, lead),
-            path=f"/{source.slug}/article/{article_id}-{slug}.html",
-        ))
+        articles.append(
+            DemoArticle(
+                source=source,
+                article_id=article_id,
+                slug=slug,
+                title=title,
+                published=published,
+                paragraphs=_paragraphs(rng, lead),
+                path=f"/{source.slug}/article/{article_id}-{slug}.html",
+            )
+        )
     return DemoSite(
         seed=seed,
         sources=SOURCES,
@@ -312,8 +325,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     stop_requested = threading.Event()
-    previous = {signum: signal.signal(signum, lambda *_: stop_requested.set())
-                for signum in (signal.SIGTERM, signal.SIGINT)}
+    previous = {
+        signum: signal.signal(signum, lambda *_: stop_requested.set())
+        for signum in (signal.SIGTERM, signal.SIGINT)
+    }
     try:
         with DemoServer(generate_site(args.size, args.seed), args.host, args.port) as server:
             print(server.url, flush=True)
@@ -437,69 +452,155 @@ OFFICIALS = (
 )
 PEOPLE = LEADERS + OFFICIALS
 HOME_COUNTRIES = (
-    "the DPRK", "Russia", "China", "Viet Nam", "Laos", "Cuba",
-    "Belarus", "Mongolia", "Indonesia", "Nicaragua", "Iran", "Bulgaria",
+    "the DPRK",
+    "Russia",
+    "China",
+    "Viet Nam",
+    "Laos",
+    "Cuba",
+    "Belarus",
+    "Mongolia",
+    "Indonesia",
+    "Nicaragua",
+    "Iran",
+    "Bulgaria",
 )
 PARTNERS = ("Russia", "China", "Viet Nam", "Laos", "Cuba", "Belarus", "Mongolia", "Indonesia", "Nicaragua")
 RIVALS = ("the U.S.", "Japan", "the U.S. and its allies", "NATO", "the EU")
 NATIONALITIES = (
-    "Russian", "Chinese", "Vietnamese", "Lao", "Cuban", "Belarusian", "Mongolian",
-    "Indonesian", "Nicaraguan", "Iranian", "Bulgarian", "Syrian", "Egyptian",
+    "Russian",
+    "Chinese",
+    "Vietnamese",
+    "Lao",
+    "Cuban",
+    "Belarusian",
+    "Mongolian",
+    "Indonesian",
+    "Nicaraguan",
+    "Iranian",
+    "Bulgarian",
+    "Syrian",
+    "Egyptian",
 )
 CITIES = (
-    "Pyongyang", "Moscow", "Beijing", "Hanoi", "Vientiane", "Havana", "Minsk", "Ulaanbaatar", "Vladivostok",
+    "Pyongyang",
+    "Moscow",
+    "Beijing",
+    "Hanoi",
+    "Vientiane",
+    "Havana",
+    "Minsk",
+    "Ulaanbaatar",
+    "Vladivostok",
 )
 FIELDS = (
-    "Trade", "Economy", "Science", "Culture", "Railway", "Energy", "Fisheries",
-    "Health", "Education", "Tourism", "Agriculture", "Sports",
+    "Trade",
+    "Economy",
+    "Science",
+    "Culture",
+    "Railway",
+    "Energy",
+    "Fisheries",
+    "Health",
+    "Education",
+    "Tourism",
+    "Agriculture",
+    "Sports",
 )
 DELEGATIONS = (
-    "Government", "Parliamentary", "Friendship", "Economic", "Military", "Cultural",
-    "Sports", "Women's Union", "Youth League", "Trade Union", "Journalists'",
+    "Government",
+    "Parliamentary",
+    "Friendship",
+    "Economic",
+    "Military",
+    "Cultural",
+    "Sports",
+    "Women's Union",
+    "Youth League",
+    "Trade Union",
+    "Journalists'",
 )
 MESSAGES = ("Greetings", "Sympathy", "Congratulatory", "Thanks", "Condolence")
 LETTERS = ("Message", "Letter", "Gift", "Reply Message", "Floral Basket")
 ISSUES = (
-    "Sanctions", "Military Drills", "Arms Buildup", "Interference", "Hostile Policy",
-    "Tariff Threats", "Nuclear Blackmail", "Human Rights Racket", "Bloc Politics",
+    "Sanctions",
+    "Military Drills",
+    "Arms Buildup",
+    "Interference",
+    "Hostile Policy",
+    "Tariff Threats",
+    "Nuclear Blackmail",
+    "Human Rights Racket",
+    "Bloc Politics",
 )
 EVENTS = (
-    "Victory in Fatherland Liberation War", "Founding of the Republic", "Liberation of Korea",
-    "Birth of Kim Il Sung", "Founding of the Workers' Party", "Signing of the Friendship Treaty",
+    "Victory in Fatherland Liberation War",
+    "Founding of the Republic",
+    "Liberation of Korea",
+    "Birth of Kim Il Sung",
+    "Founding of the Workers' Party",
+    "Signing of the Friendship Treaty",
 )
 VIEWS = (
-    "the situation on the Korean peninsula", "peace and security in the region",
-    "the strategic communication between the two countries", "the multipolar world order",
-    "the equally beneficial economic and trade relations", "high-level visits and contacts",
+    "the situation on the Korean peninsula",
+    "peace and security in the region",
+    "the strategic communication between the two countries",
+    "the multipolar world order",
+    "the equally beneficial economic and trade relations",
+    "high-level visits and contacts",
 )
 ADVERBS = ("warmly", "cordially", "firmly", "solemnly", "once again", "sincerely")
 
 TITLE_KINDS = (
-    ("{leader} Holds Talks with {partner_leader}",
-     "{leader_full} had talks with {partner_leader}, {partner_role}, on {month_day}."),
-    ("{leader} Sends {message} Message to {partner_leader}",
-     "{leader_full} sent a {message_lower} message to {partner_leader}, {partner_role}, on {month_day}."),
-    ("{leader} Receives {letter} from {partner_leader}",
-     "{leader_full} received {a_letter} from {partner_leader}, {partner_role}."),
-    ("{delegation} Delegation of {country} Leaves for {partner}",
-     "{a_delegation} delegation of {country} left {city} on {month_day} to visit {partner}."),
-    ("{delegation} Delegation of {partner} Arrives in {city}",
-     "{a_delegation} delegation of {partner} arrived in {city} on {month_day}."),
-    ("{country}-{partner} Co-operation in {field} Discussed",
-     "Talks on co-operation in {field_lower} between {country} and {partner} were held in {city}."),
-    ("{country} and {partner} Sign Agreement on {field} Co-operation",
-     "An agreement on co-operation in {field_lower} between {country} and {partner} was signed in {city}."),
-    ("Reception Given to Mark {nth} Anniversary of {event}",
-     "A reception was given in {city} on {month_day} to mark the {nth} anniversary of the {event_lower}."),
-    ("{nth} Anniversary of Diplomatic Relations between {country} and {partner} Marked",
-     "The {nth} anniversary of the establishment of diplomatic relations between {country} and {partner} "
-     "was marked in {city}."),
-    ("{country} Spokesperson Slams {rival} over {issue}",
-     "The spokesperson for the foreign ministry of {country} slammed {rival} over its {issue_lower}."),
-    ("{official} Meets {partner_official} in {city}",
-     "{official_full} met {partner_official}, {partner_official_role}, in {city} on {month_day}."),
-    ("Credentials of {nationality} Ambassador Presented to {leader}",
-     "The credentials of the {nationality} ambassador were presented to {leader_full} on {month_day}."),
+    (
+        "{leader} Holds Talks with {partner_leader}",
+        "{leader_full} had talks with {partner_leader}, {partner_role}, on {month_day}.",
+    ),
+    (
+        "{leader} Sends {message} Message to {partner_leader}",
+        "{leader_full} sent a {message_lower} message to {partner_leader}, {partner_role}, on {month_day}.",
+    ),
+    (
+        "{leader} Receives {letter} from {partner_leader}",
+        "{leader_full} received {a_letter} from {partner_leader}, {partner_role}.",
+    ),
+    (
+        "{delegation} Delegation of {country} Leaves for {partner}",
+        "{a_delegation} delegation of {country} left {city} on {month_day} to visit {partner}.",
+    ),
+    (
+        "{delegation} Delegation of {partner} Arrives in {city}",
+        "{a_delegation} delegation of {partner} arrived in {city} on {month_day}.",
+    ),
+    (
+        "{country}-{partner} Co-operation in {field} Discussed",
+        "Talks on co-operation in {field_lower} between {country} and {partner} were held in {city}.",
+    ),
+    (
+        "{country} and {partner} Sign Agreement on {field} Co-operation",
+        "An agreement on co-operation in {field_lower} between {country} and {partner} was signed in {city}.",
+    ),
+    (
+        "Reception Given to Mark {nth} Anniversary of {event}",
+        "A reception was given in {city} on {month_day} to mark the {nth} anniversary of the {event_lower}.",
+    ),
+    (
+        "{nth} Anniversary of Diplomatic Relations between {country} and {partner} Marked",
+        "The {nth} anniversary of the establishment of diplomatic relations between {country} and {partner} "
+        "was marked in {city}.",
+    ),
+    (
+        "{country} Spokesperson Slams {rival} over {issue}",
+        "The spokesperson for the foreign ministry of {country} slammed {rival} over its {issue_lower}.",
+    ),
+    (
+        "{official} Meets {partner_official} in {city}",
+        "{official_full} met {partner_official}, {partner_official_role}, in {city} on {month_day}.",
+    ),
+    (
+        "Credentials of {nationality} Ambassador Presented to {leader}",
+        "The credentials of the {nationality} ambassador were presented to {leader_full} on {month_day}.",
+    ),
 )
 
 SENTENCES = (
@@ -557,14 +658,22 @@ def _with_article(phrase: str) -> str:
 
 def _draw_leaders(rng: Random, values: dict[str, str]) -> None:
     (leader, role), (partner_leader, partner_role) = _two(rng, LEADERS)
-    values.update(leader=leader, leader_full=f"{leader}, {role},",
-                  partner_leader=partner_leader, partner_role=partner_role)
+    values.update(
+        leader=leader,
+        leader_full=f"{leader}, {role},",
+        partner_leader=partner_leader,
+        partner_role=partner_role,
+    )
 
 
 def _draw_officials(rng: Random, values: dict[str, str]) -> None:
     (official, role), (partner_official, partner_role) = _two(rng, OFFICIALS)
-    values.update(official=official, official_full=f"{official}, {role},",
-                  partner_official=partner_official, partner_official_role=partner_role)
+    values.update(
+        official=official,
+        official_full=f"{official}, {role},",
+        partner_official=partner_official,
+        partner_official_role=partner_role,
+    )
 
 
 def _draw_people(rng: Random, values: dict[str, str]) -> None:
@@ -588,11 +697,13 @@ def _draw_nth(rng: Random, values: dict[str, str]) -> None:
 
 def _draw_word(*names: str, words: tuple[str, ...], derive=None):
     """A drawer that picks one word and stores it (and, with `derive`, a derived form) under `names`."""
+
     def draw(rng: Random, values: dict[str, str]) -> None:
         word = _pick(rng, words)
         values[names[0]] = word
         if derive is not None:
             values[names[1]] = derive(word)
+
     return draw
 
 
@@ -611,13 +722,20 @@ _DRAWERS = (
     (("field", "field_lower"), _draw_word("field", "field_lower", words=FIELDS, derive=str.lower)),
     (("issue", "issue_lower"), _draw_word("issue", "issue_lower", words=ISSUES, derive=str.lower)),
     (("message", "message_lower"), _draw_word("message", "message_lower", words=MESSAGES, derive=str.lower)),
-    (("letter", "a_letter"),
-     _draw_word("letter", "a_letter", words=LETTERS, derive=lambda word: _with_article(word.lower()))),
-    (("delegation", "a_delegation"), _draw_word(
-        "delegation", "a_delegation", words=DELEGATIONS, derive=lambda word: _with_article(word.lower())
-    )),
-    (("event", "event_lower"),
-     _draw_word("event", "event_lower", words=EVENTS, derive=lambda word: word[0].lower() + word[1:])),
+    (
+        ("letter", "a_letter"),
+        _draw_word("letter", "a_letter", words=LETTERS, derive=lambda word: _with_article(word.lower())),
+    ),
+    (
+        ("delegation", "a_delegation"),
+        _draw_word(
+            "delegation", "a_delegation", words=DELEGATIONS, derive=lambda word: _with_article(word.lower())
+        ),
+    ),
+    (
+        ("event", "event_lower"),
+        _draw_word("event", "event_lower", words=EVENTS, derive=lambda word: word[0].lower() + word[1:]),
+    ),
 )
 _DRAWER_BY_FIELD = {name: draw for names, draw in _DRAWERS for name in names}
 

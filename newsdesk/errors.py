@@ -12,7 +12,7 @@ class TransientError(NewsdeskError):
 
 
 class Rejected(NewsdeskError):
-    """Raised when an input can never succeed (not an article, unparseable, bad bytes): record, don't retry."""
+    """Raised when an input can never succeed (not an article, unparseable, bad bytes): record it."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason, detail)

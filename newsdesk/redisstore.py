@@ -27,8 +27,13 @@ return 0
 
 
 def build_redis(settings: Settings) -> redis.Redis:
-    return redis.Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=10,
-                                socket_connect_timeout=5, health_check_interval=30)
+    return redis.Redis.from_url(
+        settings.redis_url,
+        decode_responses=True,
+        socket_timeout=10,
+        socket_connect_timeout=5,
+        health_check_interval=30,
+    )
 
 
 @contextmanager
@@ -58,9 +63,17 @@ class RunStore:
         run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         with translated_errors("create run"):
             pipe = self.client.pipeline()
-            pipe.hset(self._key(run_id), mapping={
-                "run_id": run_id, "crawl_source": crawl_source, "started_at": utc_now(),
-                "sent": 0, "crawl_finished": 0, **{o: 0 for o in OUTCOMES}})
+            pipe.hset(
+                self._key(run_id),
+                mapping={
+                    "run_id": run_id,
+                    "crawl_source": crawl_source,
+                    "started_at": utc_now(),
+                    "sent": 0,
+                    "crawl_finished": 0,
+                    **{o: 0 for o in OUTCOMES},
+                },
+            )
             pipe.expire(self._key(run_id), RUN_TTL_SECONDS)
             pipe.zadd(f"{self.prefix}:runs", {run_id: dt.datetime.now(dt.UTC).timestamp()})
             pipe.execute()
@@ -83,8 +96,12 @@ class RunStore:
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {outcome!r}")
         with translated_errors("record outcome"):
-            return bool(self._record(keys=[f"{self._key(run_id)}:urls", self._key(run_id)],
-                                     args=[url, outcome, RUN_TTL_SECONDS]))
+            return bool(
+                self._record(
+                    keys=[f"{self._key(run_id)}:urls", self._key(run_id)],
+                    args=[url, outcome, RUN_TTL_SECONDS],
+                )
+            )
 
     def get(self, run_id: str) -> dict[str, Any]:
         with translated_errors("read run"):

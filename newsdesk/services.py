@@ -69,7 +69,10 @@ def ensure_redis_installed() -> str:
         return found
     prefix = [] if is_root() else ["sudo", "-n"]
     _run([*prefix, "apt-get", "update", "-q"])
-    _run([*prefix, "apt-get", "install", "-y", "-q", "redis-server"], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    _run(
+        [*prefix, "apt-get", "install", "-y", "-q", "redis-server"],
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
     found = shutil.which("redis-server")
     if not found:
         raise ServiceError("redis-server still missing after apt-get install redis-server")
@@ -141,7 +144,9 @@ def install_all(home: Path) -> Path:
 # --- processes ----------------------------------------------------------------------------------
 
 
-def _wait(check, timeout: float, what: str, proc: subprocess.Popen | None = None, log_file: Path | None = None):
+def _wait(
+    check, timeout: float, what: str, proc: subprocess.Popen | None = None, log_file: Path | None = None
+):
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
     while time.monotonic() < deadline:
@@ -187,11 +192,25 @@ class RedisServer:
         self.port = self.port or free_port()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         persistence = ["--appendonly", "yes"] if self.persistent else ["--save", "", "--appendonly", "no"]
-        cmd = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.data_dir),
-               "--daemonize", "no", "--protected-mode", "yes", *persistence]
+        cmd = [
+            binary,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.data_dir),
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "yes",
+            *persistence,
+        ]
         log_file = self.data_dir / "redis.log"
         with open(log_file, "ab") as out:
-            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=detached)
+            self.proc = subprocess.Popen(
+                cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=detached
+            )
         _wait(self.ping, timeout, f"redis-server on port {self.port}", self.proc, log_file)
         version = self.info_version()
         log.info("started real Redis %s (pid %s) at %s", version, self.proc.pid, self.url)
@@ -259,11 +278,22 @@ class ElasticsearchNode:
         fresh = not (conf / "elasticsearch.keystore").exists()
         (self.base_dir / "data").mkdir(parents=True, exist_ok=True)
         (self.base_dir / "logs").mkdir(parents=True, exist_ok=True)
-        shutil.copytree(es_home / "config", conf, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("elasticsearch.yml", "elasticsearch.keystore"))
-        (conf / "elasticsearch.yml").write_text(ES_CONFIG.format(
-            cluster_name=self.cluster_name, node_name=f"newsdesk-{self.port}", http_port=self.port,
-            transport_port=free_port(), data=self.base_dir / "data", logs=self.base_dir / "logs"))
+        shutil.copytree(
+            es_home / "config",
+            conf,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("elasticsearch.yml", "elasticsearch.keystore"),
+        )
+        (conf / "elasticsearch.yml").write_text(
+            ES_CONFIG.format(
+                cluster_name=self.cluster_name,
+                node_name=f"newsdesk-{self.port}",
+                http_port=self.port,
+                transport_port=free_port(),
+                data=self.base_dir / "data",
+                logs=self.base_dir / "logs",
+            )
+        )
         (conf / "jvm.options.d").mkdir(exist_ok=True)
         (conf / "jvm.options.d" / "heap.options").write_text(f"-Xms{self.heap}\n-Xmx{self.heap}\n")
         if fresh:
@@ -289,14 +319,31 @@ class ElasticsearchNode:
         conf = self._prepare(es_home)
         cmd = [str(es_home / "bin" / "elasticsearch")]
         if is_root():
-            cmd = ["setpriv", f"--reuid={UNPRIVILEGED_UID}", f"--regid={UNPRIVILEGED_UID}", "--clear-groups", *cmd]
+            cmd = [
+                "setpriv",
+                f"--reuid={UNPRIVILEGED_UID}",
+                f"--regid={UNPRIVILEGED_UID}",
+                "--clear-groups",
+                *cmd,
+            ]
         log_file = self.base_dir / "elasticsearch.out"
         with open(log_file, "ab") as out:
-            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=self._env(conf),
-                                         cwd=self.base_dir, start_new_session=detached)
+            self.proc = subprocess.Popen(
+                cmd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=self._env(conf),
+                cwd=self.base_dir,
+                start_new_session=detached,
+            )
         health = _wait(self.health, timeout, f"Elasticsearch on port {self.port}", self.proc, log_file)
-        log.info("started real Elasticsearch %s (pid %s) at %s, cluster %s",
-                 self.version(), self.proc.pid, self.url, health.get("status"))
+        log.info(
+            "started real Elasticsearch %s (pid %s) at %s, cluster %s",
+            self.version(),
+            self.proc.pid,
+            self.url,
+            health.get("status"),
+        )
         return self
 
     def _request(self, path: str) -> dict:
@@ -334,19 +381,74 @@ class WorkerProcess:
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
     def start(self, timeout: float = 60, detached: bool = False) -> WorkerProcess:
-        cmd = [sys.executable, "-m", "celery", "-A", "tasks.app", "worker", "--loglevel=INFO",
-               f"--concurrency={self.concurrency}", "--without-gossip", "--without-mingle",
-               "-n", f"{self.name}@%h"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tasks.app",
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={self.concurrency}",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{self.name}@%h",
+        ]
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         offset = self.log_file.stat().st_size if self.log_file.exists() else 0
         env = {**os.environ, **self.env, "PYTHONPATH": str(REPO_ROOT)}
         with open(self.log_file, "ab") as out:
-            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO_ROOT,
-                                         start_new_session=detached)
-        _wait(lambda: b" ready." in self.log_file.read_bytes()[offset:], timeout,
-              "Celery worker", self.proc, self.log_file)
-        log.info("started real Celery worker process (pid %s), concurrency %s", self.proc.pid, self.concurrency)
+            self.proc = subprocess.Popen(
+                cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO_ROOT, start_new_session=detached
+            )
+        _wait(
+            lambda: b" ready." in self.log_file.read_bytes()[offset:],
+            timeout,
+            "Celery worker",
+            self.proc,
+            self.log_file,
+        )
+        log.info(
+            "started real Celery worker process (pid %s), concurrency %s", self.proc.pid, self.concurrency
+        )
         return self
 
     def stop(self) -> None:
         _stop(self.proc, timeout=60)
+
+
+def ensure_compose_validator() -> str:
+    """Debian's docker-compose, used only to validate docker-compose.yml (no Docker engine needed)."""
+    found = shutil.which("docker-compose")
+    if found:
+        return found
+    prefix = [] if is_root() else ["sudo", "-n"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    _run([*prefix, "apt-get", "update", "-q"], env=env)
+    _run([*prefix, "apt-get", "install", "-y", "-q", "--no-install-recommends", "docker-compose"], env=env)
+    return shutil.which("docker-compose") or "docker-compose"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m newsdesk.services install`: everything the tests and the demo need, installed once."""
+    import argparse
+
+    from newsdesk.settings import default_home
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("action", choices=["install"])
+    parser.add_argument("--with-compose", action="store_true", help="also install the compose validator")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    home = default_home()
+    print(f"redis-server:   {ensure_redis_installed()}")
+    print(f"java for ES:    {find_java_home()}")
+    print(f"elasticsearch:  {ensure_elasticsearch_installed(home)}")
+    if args.with_compose:
+        print(f"docker-compose: {ensure_compose_validator()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -66,7 +66,9 @@ class Settings:
             try:
                 stack = json.loads(stack_file.read_text())
             except ValueError as exc:
-                raise ConfigError(f"{stack_file}: not valid JSON ({exc}); run `newsdesk services down`") from exc
+                raise ConfigError(
+                    f"{stack_file}: not valid JSON ({exc}); run `newsdesk services down`"
+                ) from exc
             settings = replace(
                 settings,
                 es_url=stack.get("es_url", settings.es_url),
@@ -83,6 +85,15 @@ class Settings:
                 except ValueError as exc:
                     raise ConfigError(f"{var}={raw!r}: {exc}") from exc
         return replace(settings, **overrides)
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as NEWSDESK_* variables, for the child processes (crawler, worker) they start."""
+        env = {"NEWSDESK_HOME": str(self.home)}
+        for name, var, _kind in _ENV_FIELDS:
+            value = getattr(self, name)
+            if value is not None and value != "":
+                env[var] = str(value)
+        return env
 
     def public_dict(self) -> dict[str, str]:
         """The settings with the secret masked, for logs and `newsdesk services status`."""

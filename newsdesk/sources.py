@@ -63,7 +63,9 @@ def load_sources(path: Path) -> dict[str, Source]:
             if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
                 entry = (raw or {}).get("sources", [])[loc[1]]
                 name = entry.get("name", f"#{loc[1]}") if isinstance(entry, dict) else f"#{loc[1]}"
-                problems.append(f"source {name!r}, field {'.'.join(map(str, loc[2:])) or '(entry)'}: {error['msg']}")
+                problems.append(
+                    f"source {name!r}, field {'.'.join(map(str, loc[2:])) or '(entry)'}: {error['msg']}"
+                )
             else:
                 problems.append(f"{'.'.join(map(str, loc))}: {error['msg']}")
         raise ConfigError(f"{path}: " + "; ".join(problems)) from exc

@@ -1,7 +1,8 @@
-"""The local stack for people without Docker: Redis, Elasticsearch, a worker and the demo site, kept running."""
+"""The local stack for people without Docker: Redis, Elasticsearch, a worker and the demo site."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -67,7 +68,9 @@ class LocalStack:
             path.chmod(0o600)
         return path.read_text().strip()
 
-    def up(self, demo_size: int = 60, external_es: str | None = None, external_redis: str | None = None) -> dict:
+    def up(
+        self, demo_size: int = 60, external_es: str | None = None, external_redis: str | None = None
+    ) -> dict:
         """Start whatever is not running yet; reuse what is. Returns the stack description."""
         current = self.read()
         if current and self.status(current)["healthy"]:
@@ -80,30 +83,45 @@ class LocalStack:
         if external_redis:
             stack["redis_url"] = external_redis
         else:
-            redis_server = RedisServer(self.home / "redis", port=_port("redis"), persistent=True).start(detached=True)
+            redis_server = RedisServer(self.home / "redis", port=_port("redis"), persistent=True).start(
+                detached=True
+            )
             stack["redis_url"] = redis_server.url
             stack["pids"]["redis"] = redis_server.proc.pid
         if external_es:
             stack["es_url"] = external_es
         else:
-            node = ElasticsearchNode(self.home / "elasticsearch", password=self._password(), install_home=self.home,
-                                     port=_port("elasticsearch")).start(detached=True)
+            node = ElasticsearchNode(
+                self.home / "elasticsearch",
+                password=self._password(),
+                install_home=self.home,
+                port=_port("elasticsearch"),
+            ).start(detached=True)
             stack["es_url"] = node.url
             stack["es_password"] = node.password
             stack["pids"]["elasticsearch"] = node.proc.pid
         demo_port = _port("demo")
         demo_log = open(self.home / "demosite.log", "ab")  # noqa: SIM115 - handed to the detached child
-        demo = subprocess.Popen([sys.executable, "-m", "newsdesk.demosite", "--size", str(demo_size),
-                                 "--port", str(demo_port)], stdout=demo_log, stderr=subprocess.STDOUT,
-                                cwd=REPO_ROOT, start_new_session=True)
+        demo = subprocess.Popen(
+            [sys.executable, "-m", "newsdesk.demosite", "--size", str(demo_size), "--port", str(demo_port)],
+            stdout=demo_log,
+            stderr=subprocess.STDOUT,
+            cwd=REPO_ROOT,
+            start_new_session=True,
+        )
         stack["demo_url"] = f"http://127.0.0.1:{demo_port}"
         stack["pids"]["demo"] = demo.pid
         self._write(stack)
-        worker_env = {"NEWSDESK_HOME": str(self.home), "NEWSDESK_REDIS_URL": stack["redis_url"],
-                      "NEWSDESK_ES_URL": stack["es_url"]}
+        worker_env = {
+            "NEWSDESK_HOME": str(self.home),
+            "NEWSDESK_REDIS_URL": stack["redis_url"],
+            "NEWSDESK_ES_URL": stack["es_url"],
+        }
         if stack.get("es_password"):
             worker_env["NEWSDESK_ES_PASSWORD"] = stack["es_password"]
-        worker = WorkerProcess(env=worker_env, log_file=self.home / "logs" / "worker.log").start(detached=True)
+        worker = WorkerProcess(env=worker_env, log_file=self.home / "logs" / "worker.log").start(
+            detached=True
+        )
         stack["pids"]["worker"] = worker.proc.pid
         self._write(stack)
         return stack
@@ -148,10 +166,8 @@ class LocalStack:
 
 
 def _reap(pid: int) -> None:
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def require_running(stack: LocalStack) -> None:

@@ -37,7 +37,9 @@ def canonical_url(url: str) -> str:
     port = parts.port
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = _normalise_path(parts.path)
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
+    params = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)
+    ]
     query = urlencode(sorted(params), doseq=True)
     return urlunsplit((scheme, netloc, path, query, ""))
 
@@ -67,7 +69,7 @@ class UrlVerdict:
 
 
 def assign_identity(article: Article) -> Article:
-    """Fill canonical_url and doc_id from the page's own canonical link when on the same host, else its URL."""
+    """Set canonical_url and doc_id: the page's canonical link when on the same host, else its URL."""
     fetched = canonical_url(article.final_url or article.url)
     hint = article.canonical_hint
     canonical = fetched

@@ -17,7 +17,10 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 # The state-media layout our users archive: "Date: 26/04/2019 | Source: Ministry of Foreign Affairs (EN) | …".
 META_LINE = re.compile(r"Date:\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*\|\s*Source:\s*([^|\n]+?)\s*(?:\||$)")
 MORE_FROM = re.compile(r"^More From\s+(\S.*)$")
-MONTHS = ("january february march april may june july august september october november december").split()
+MONTHS = [
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+]  # fmt: skip
 TEASER_DATE = re.compile(r"^(" + "|".join(MONTHS) + r")\s+(\d{1,2}),\s*(\d{4})$", re.IGNORECASE)
 END_OF_RELATED = {"more articles"}
 SKIPPED_CONTAINERS = {"nav", "footer", "aside", "script", "style", "noscript", "header", "form"}
@@ -99,10 +102,10 @@ def _plausible(date: dt.date, fetched_at: str) -> tuple[str | None, str | None]:
 
 
 def _title(root: lxml.html.HtmlElement, meta: lxml.html.HtmlElement, order: dict) -> str:
-    """The last <h1> before the Date/Source line, else the first <h1>, else the page title without its suffix."""
+    """The last <h1> before the Date/Source line, else the first <h1>, else the page's <title>."""
     headings = [h for h in root.iter("h1") if not _in_skipped_container(h)]
     before = [h for h in headings if order[h] < order[meta]]
-    for heading in (before[-1:] or headings[:1]):
+    for heading in before[-1:] or headings[:1]:
         text = normalise_space(heading.text_content())
         if text:
             return text
@@ -121,8 +124,13 @@ def _find_more_from(root: lxml.html.HtmlElement, after: int, order: dict) -> lxm
         text = normalise_space(element.text_content())
         if len(text) < 200 and MORE_FROM.match(text):
             # the innermost element carrying the heading text
-            inner = [c for c in element.iter() if c is not element and isinstance(c.tag, str)
-                     and MORE_FROM.match(normalise_space(c.text_content()))]
+            inner = [
+                c
+                for c in element.iter()
+                if c is not element
+                and isinstance(c.tag, str)
+                and MORE_FROM.match(normalise_space(c.text_content()))
+            ]
             return inner[-1] if inner else element
     return None
 
@@ -173,7 +181,9 @@ def _related_items(root, marker, order: dict, base_url: str) -> list[RelatedItem
             if items and items[-1]["date"] is None:
                 month = MONTHS.index(date_match.group(1).lower()) + 1
                 try:
-                    items[-1]["date"] = dt.date(int(date_match.group(3)), month, int(date_match.group(2))).isoformat()
+                    items[-1]["date"] = dt.date(
+                        int(date_match.group(3)), month, int(date_match.group(2))
+                    ).isoformat()
                 except ValueError:
                     items[-1]["date"] = None
             continue

@@ -36,8 +36,13 @@ class StageTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
         reason = "retries_exhausted" if isinstance(exc, TransientError) else "internal_error"
         log.error("stage %s gave up on %s: %s", self.stage, args[0].get("url") if args else "?", exc)
-        resources.record_failure(self.stage, args[0] if args else {}, reason,
-                                 f"{type(exc).__name__}: {exc}", self.request.retries + 1)
+        resources.record_failure(
+            self.stage,
+            args[0] if args else {},
+            reason,
+            f"{type(exc).__name__}: {exc}",
+            self.request.retries + 1,
+        )
 
 
 def _rejecting(stage: str, payload: dict[str, Any], work) -> Any:
@@ -52,8 +57,9 @@ def _rejecting(stage: str, payload: dict[str, Any], work) -> Any:
 
 @app.task(name="newsdesk.parse", base=StageTask, stage="parse")
 def parse(payload: dict[str, Any]) -> None:
-    article = _rejecting("parse", payload, lambda: parse_page(FetchedPage.from_dict(payload),
-                                                                settings.max_page_bytes))
+    article = _rejecting(
+        "parse", payload, lambda: parse_page(FetchedPage.from_dict(payload), settings.max_page_bytes)
+    )
     if article is not None:
         dedupe.delay(article.to_dict())
 

@@ -69,7 +69,9 @@ class Resources:
         except TransientError:
             log.exception("could not count a failure for run %s", payload.get("run_id"))
 
-    def record_duplicate(self, payload: dict[str, Any], canonical_url: str, doc_id: str, owner_url: str) -> None:
+    def record_duplicate(
+        self, payload: dict[str, Any], canonical_url: str, doc_id: str, owner_url: str
+    ) -> None:
         record = {
             "url": payload["final_url"] or payload["url"],
             "canonical_url": canonical_url,
@@ -99,14 +101,21 @@ class Resources:
             "payload": payload,
         }
 
-    def _dead_letter(self, stage: str, payload: dict[str, Any], reason: str, detail: str, attempts: int) -> None:
-        result = write_dead_letter(self.es, self.settings, self._record(stage, payload, reason, detail, attempts))
+    def _dead_letter(
+        self, stage: str, payload: dict[str, Any], reason: str, detail: str, attempts: int
+    ) -> None:
+        result = write_dead_letter(
+            self.es, self.settings, self._record(stage, payload, reason, detail, attempts)
+        )
         if result.outcome == "retry":
             raise TransientError(f"dead letter: {result.error}")
         if result.outcome == "rejected":
             raise Rejected("dead_letter_rejected", result.error or "")
 
-    def _dead_letter_to_redis(self, stage: str, payload: dict, reason: str, detail: str, attempts: int) -> None:
+    def _dead_letter_to_redis(
+        self, stage: str, payload: dict, reason: str, detail: str, attempts: int
+    ) -> None:
         with translated_errors("dead letter fallback"):
-            self.runs.client.lpush(DEADLETTER_FALLBACK_KEY,
-                                   json.dumps(self._record(stage, payload, reason, detail, attempts)))
+            self.runs.client.lpush(
+                DEADLETTER_FALLBACK_KEY, json.dumps(self._record(stage, payload, reason, detail, attempts))
+            )

@@ -50,8 +50,12 @@ class NewsSpider(scrapy.Spider):
                 continue
             if self.is_article_url(url):
                 # Every article response reaches the pipeline, errors included, so each gets a recorded fate.
-                yield scrapy.Request(url, callback=self.parse_article, errback=self.fetch_failed,
-                                     meta={"handle_httpstatus_all": True})
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_article,
+                    errback=self.fetch_failed,
+                    meta={"handle_httpstatus_all": True},
+                )
             else:
                 yield scrapy.Request(url, callback=self.parse_listing)
 
@@ -67,11 +71,21 @@ class NewsSpider(scrapy.Spider):
 
     def fetch_failed(self, failure):
         request = failure.request
-        yield self._page(request.url, request.url, 0, {}, "", error=f"{failure.type.__name__}: {failure.value}").to_dict()
+        yield self._page(
+            request.url, request.url, 0, {}, "", error=f"{failure.type.__name__}: {failure.value}"
+        ).to_dict()
 
-    def _page(self, url: str, final_url: str, status: int, headers: dict, html: str, error: str | None = None):
+    def _page(
+        self, url: str, final_url: str, status: int, headers: dict, html: str, error: str | None = None
+    ):
         return FetchedPage(
-            url=url, final_url=final_url, crawl_source=self.source.name,
+            url=url,
+            final_url=final_url,
+            crawl_source=self.source.name,
             fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            status=status, headers=headers, html=html, run_id=self.run_id, error=error,
+            status=status,
+            headers=headers,
+            html=html,
+            run_id=self.run_id,
+            error=error,
         )

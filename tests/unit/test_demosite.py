@@ -54,7 +54,8 @@ def links_of(page: bytes, css_class: str | None = None, rel: str | None = None) 
     collector = LinkCollector()
     collector.feed(page.decode("utf-8"))
     return [
-        link for link in collector.links
+        link
+        for link in collector.links
         if (css_class is None or css_class in link.get("class", "").split())
         and (rel is None or link.get("rel") == rel)
     ]
@@ -122,7 +123,8 @@ def test_five_thousand_articles_generate_fast_with_unique_titles():
     big = generate_site(5000, seed=11)
     elapsed = time.perf_counter() - started
     assert len(big.articles) == 5000
-    assert elapsed < 3.0, f"generating 5,000 articles took {elapsed:.2f}s"
+    # About 0.7 s on a developer machine; the bound leaves room for a loaded CI runner.
+    assert elapsed < 5.0, f"generating 5,000 articles took {elapsed:.2f}s"
     assert len({a.title for a in big.articles}) == 5000
     assert len({a.path for a in big.articles}) == 5000
     started = time.perf_counter()
@@ -163,7 +165,7 @@ def test_teaser_cuts_at_a_word_boundary_without_ellipsis():
     assert len(cut) <= 130 and text.startswith(cut) and cut.endswith("word") and "…" not in cut
     for article in generate_site(60, seed=9).articles:
         cut = teaser(article.paragraphs[0])
-        rest = article.paragraphs[0][len(cut):]
+        rest = article.paragraphs[0][len(cut) :]
         assert len(cut) <= 130 and article.paragraphs[0].startswith(cut)
         assert rest == "" or rest.startswith(" ")
     assert teaser("a" * 200) == "a" * 130
@@ -211,6 +213,7 @@ def test_featured_box_links_the_first_two_articles_under_a_tracking_url(site):
         for url in tracking:
             article_path, _, query = url.partition("?")
             assert site.render(article_path, query) == site.render(article_path)
+            assert site.render(url) == site.render(article_path)
 
 
 def test_article_page_matches_the_seed_layout(site):
@@ -235,7 +238,7 @@ def test_article_page_matches_the_seed_layout(site):
 def test_more_from_shows_each_teaser_twice_and_never_the_page_itself(site):
     for article in site.articles:
         page = get_ok(site, article.path)
-        block = page[page.index('<section class="more-from">'):]
+        block = page[page.index('<section class="more-from">') :]
         items = re.findall(
             r'<li><a href="([^"]+)"><span class="teaser-hover">([^<]*)</span></a>'
             r'<span class="date">([^<]+)</span><p class="teaser">([^<]*)</p></li>',
@@ -243,7 +246,8 @@ def test_more_from_shows_each_teaser_twice_and_never_the_page_itself(site):
         )
         same_source = sorted(
             (a for a in site.articles if a.source == article.source and a != article),
-            key=lambda a: (a.published, a.article_id), reverse=True,
+            key=lambda a: (a.published, a.article_id),
+            reverse=True,
         )
         assert [href for href, *_ in items] == [a.path for a in same_source[:20]]
         assert article.path not in block
@@ -320,7 +324,9 @@ def test_server_stops_and_url_needs_a_running_server(site):
 def test_main_serves_until_sigterm():
     process = subprocess.Popen(
         [sys.executable, "-m", "newsdesk.demosite", "--size", "12", "--seed", "4", "--port", "0"],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         url = process.stdout.readline().strip()

@@ -1,0 +1,40 @@
+# One command per gate; CI calls the same targets people do.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install services-install test unit lint demo bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"Python 3.11 needed, found {sys.version}"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Redis (Debian package), the Elasticsearch distribution (Maven) and the compose validator.
+services-install: $(STAMP)
+	$(BIN)/python -m newsdesk.services install --with-compose
+
+test: services-install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -v -p no:cacheprovider
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+demo: $(STAMP)
+	$(BIN)/python -m newsdesk.services install
+	$(BIN)/newsdesk demo
+
+bench: services-install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,120 @@
+"""Test harness: real Redis, a real Elasticsearch node and a real Celery worker, on free loopback ports."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsdesk.services import ElasticsearchNode, RedisServer, WorkerProcess
+from newsdesk.settings import Settings, default_home
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEED_PAGE = REPO_ROOT.parent / "shared" / "reference" / "seed-article-page.txt"
+TEST_PREFIX = "ndtest"
+
+
+def _announce(config: pytest.Config, message: str) -> None:
+    """Write straight to the terminal, so the log shows which real services the run used."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"[harness] {message}")
+
+
+@pytest.fixture(scope="session")
+def services_dir() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="newsdesk-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_server(services_dir: Path, pytestconfig: pytest.Config) -> Iterator[RedisServer]:
+    server = RedisServer(services_dir / "redis").start()
+    _announce(
+        pytestconfig, f"started real Redis {server.info_version()} (pid {server.proc.pid}) at {server.url}"
+    )
+    yield server
+    server.stop()
+    _announce(pytestconfig, "stopped Redis")
+
+
+@pytest.fixture(scope="session")
+def es_node(services_dir: Path, pytestconfig: pytest.Config) -> Iterator[ElasticsearchNode]:
+    node = ElasticsearchNode(
+        services_dir / "elasticsearch", password=secrets.token_urlsafe(12), install_home=default_home()
+    ).start()
+    _announce(
+        pytestconfig,
+        f"started real Elasticsearch {node.version()} (pid {node.proc.pid}) at {node.url}, security on",
+    )
+    yield node
+    node.stop()
+    _announce(pytestconfig, "stopped Elasticsearch")
+
+
+@pytest.fixture(scope="session")
+def base_settings(redis_server: RedisServer, es_node: ElasticsearchNode, services_dir: Path) -> Settings:
+    return dataclasses.replace(
+        Settings(),
+        es_url=es_node.url,
+        es_password=es_node.password,
+        redis_url=redis_server.url,
+        index_prefix=TEST_PREFIX,
+        home=services_dir / "home",
+        sources_file=REPO_ROOT / "sources.yaml",
+        max_retries=3,
+        retry_backoff_max=4,
+    )
+
+
+@pytest.fixture(scope="session")
+def worker(
+    base_settings: Settings, services_dir: Path, pytestconfig: pytest.Config
+) -> Iterator[WorkerProcess]:
+    process = WorkerProcess(env=base_settings.to_env(), log_file=services_dir / "worker.log").start()
+    _announce(
+        pytestconfig,
+        f"started real Celery worker process (pid {process.proc.pid}), concurrency {process.concurrency}",
+    )
+    yield process
+    process.stop()
+    _announce(pytestconfig, "stopped Celery worker")
+    if process.proc.returncode not in (0, None, -15):
+        print((services_dir / "worker.log").read_text()[-5000:])
+
+
+@pytest.fixture
+def es_client(base_settings: Settings):
+    from index.client import build_client
+
+    client = build_client(base_settings)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def redis_client(base_settings: Settings):
+    from newsdesk.redisstore import build_redis
+
+    client = build_redis(base_settings)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def clean_stores(base_settings: Settings, es_client, redis_client) -> Settings:
+    """Empty indices and state (the broker queue included), then the same setup a user runs."""
+    from index.setup import ensure_setup
+
+    es_client.options(ignore_status=404).indices.delete(
+        index=f"{base_settings.index_prefix}-*", expand_wildcards="all"
+    )
+    redis_client.flushdb()
+    ensure_setup(es_client, base_settings)
+    return base_settings
