@@ -54,7 +54,7 @@ def upsert_operations(index: str, doc_id: str, document: dict[str, Any]) -> list
     """
     content = {k: v for k, v in document.items() if k not in CREATE_ONLY_FIELDS}
     return [
-        {"update": {"_index": index, "_id": doc_id}},
+        {"update": {"_index": index, "_id": doc_id, "retry_on_conflict": 5}},
         {"doc": content, "upsert": document, "detect_noop": True},
     ]
 

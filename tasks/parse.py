@@ -44,8 +44,10 @@ def check_page(page: FetchedPage, max_bytes: int) -> None:
         raise Rejected("not_html", f"content type {content_type!r}")
     if not page.html.strip():
         raise Rejected("empty_page", "no content")
-    if len(page.html) > max_bytes:
-        raise Rejected("too_large", f"{len(page.html)} characters > limit {max_bytes}")
+    # Bytes, as the spider's DOWNLOAD_MAXSIZE counts them: a Korean character is three of them.
+    size = len(page.html.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise Rejected("too_large", f"{size} bytes > limit {max_bytes}")
     if "\x00" in page.html[:4096]:
         raise Rejected("binary_content", "NUL bytes in the document")
 
@@ -102,7 +104,11 @@ def _plausible(date: dt.date, fetched_at: str) -> tuple[str | None, str | None]:
 
 
 def _title(root: lxml.html.HtmlElement, meta: lxml.html.HtmlElement, order: dict) -> str:
-    """The last <h1> before the Date/Source line, else the first <h1>, else the page's <title>."""
+    """The article's title, from the strongest signal the page offers.
+
+    The last <h1> before the Date/Source line, else the first <h1>, else the page's <title>, else the
+    text block just before the Date/Source line (layouts that set every line as a <p>).
+    """
     headings = [h for h in root.iter("h1") if not _in_skipped_container(h)]
     before = [h for h in headings if order[h] < order[meta]]
     for heading in before[-1:] or headings[:1]:
@@ -112,6 +118,16 @@ def _title(root: lxml.html.HtmlElement, meta: lxml.html.HtmlElement, order: dict
     candidates = root.xpath("//meta[@property='og:title']/@content") + root.xpath("//title/text()")
     for candidate in candidates:
         text = normalise_space(candidate.split(" | ")[0])
+        if text:
+            return text
+    ancestors = set(meta.iterancestors())
+    blocks = [
+        b
+        for b in root.iter("p", "h2", "h3", "h4", "h5", "h6")
+        if order[b] < order[meta] and b not in ancestors and not _in_skipped_container(b)
+    ]
+    for block in reversed(blocks):
+        text = normalise_space(block.text_content())
         if text:
             return text
     return ""

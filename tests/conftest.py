@@ -21,8 +21,12 @@ TEST_PREFIX = "ndtest"
 
 def _announce(config: pytest.Config, message: str) -> None:
     """Write straight to the terminal, so the log shows which real services the run used."""
+    capture = config.pluginmanager.get_plugin("capturemanager")
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
+    if capture is None or reporter is None:
+        print(f"[harness] {message}")
+        return
+    with capture.global_and_fixture_disabled():
         reporter.write_line(f"[harness] {message}")
 
 
