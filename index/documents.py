@@ -7,6 +7,32 @@ from typing import Any
 
 from newsdesk.messages import ARTICLE_SCHEMA, Article
 
+# Copied as they are from the Article; each has a mapping in index.templates.ARTICLE_PROPERTIES.
+ENRICHED_FIELDS = (
+    "subtitle",
+    "updated_at",
+    "updated_at_raw",
+    "authors",
+    "lead",
+    "section",
+    "images",
+    "outlinks",
+    "extraction",
+    "content_fingerprint",
+    "story_id",
+    "language_confidence",
+    "people",
+    "organisations",
+    "places",
+    "countries",
+    "country_names",
+    "geo",
+    "entities",
+    "keywords",
+    "reading_time_minutes",
+    "enrich_errors",
+)
+
 
 def article_document(article: Article, indexed_at: str) -> dict[str, Any]:
     """The searchable document; `url` is the canonical URL, the one every copy resolves to."""
@@ -26,6 +52,7 @@ def article_document(article: Article, indexed_at: str) -> dict[str, Any]:
         "language": article.language,
         "word_count": article.word_count,
         "warnings": list(article.warnings),
+        **{name: getattr(article, name) for name in ENRICHED_FIELDS},
         "first_fetched_at": article.fetched_at,
         "indexed_at": indexed_at,
         "run_id": article.run_id,

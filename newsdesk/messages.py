@@ -78,6 +78,31 @@ class Article:
     doc_id: str | None = None
     language: str | None = None
     word_count: int | None = None
+    # Parse (richer extraction): filled where the page has them.
+    subtitle: str | None = None
+    updated_at: str | None = None
+    updated_at_raw: str | None = None
+    authors: list[str] = field(default_factory=list)
+    lead: str | None = None
+    section: str | None = None
+    images: list[dict[str, Any]] = field(default_factory=list)
+    outlinks: list[str] = field(default_factory=list)
+    extraction: str | None = None
+    # Dedupe (content level).
+    content_fingerprint: str | None = None
+    story_id: str | None = None
+    # Enrich (entities, places, topics).
+    language_confidence: float | None = None
+    people: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    country_names: list[str] = field(default_factory=list)
+    geo: list[dict[str, float]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    reading_time_minutes: float | None = None
+    enrich_errors: list[str] = field(default_factory=list)
     schema: int = ARTICLE_SCHEMA
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,8 +110,15 @@ class Article:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
+        if not isinstance(data, dict) or data.get("schema") != ARTICLE_SCHEMA:
+            return _from_dict(cls, data, ARTICLE_SCHEMA)  # raises the precise Rejected
         data = dict(data)
-        data["related"] = [RelatedItem(**r) if isinstance(r, dict) else r for r in data.get("related", [])]
+        try:
+            data["related"] = [
+                RelatedItem(**r) if isinstance(r, dict) else r for r in data.get("related") or []
+            ]
+        except TypeError as exc:
+            raise Rejected("bad_message", f"related: {exc}") from exc
         return _from_dict(cls, data, ARTICLE_SCHEMA)
 
     def replace(self, **changes: Any) -> Article:

@@ -18,7 +18,11 @@ TRACKING_PARAMS = re.compile(
     re.IGNORECASE,
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
-SAFE_PATH_CHARS = "/:@!$&'()*+,;=-._~%"
+# Escapes that are not UTF-8 (EUC-KR, cp1251 addresses) round-trip as the same bytes; decoding them with
+# "replace" would turn every such address into U+FFFD and give different articles one document id.
+LEGACY_BYTES = "surrogateescape"
+# Not "%": a decoded "%" must stay "%25", or "/a%2541" would become "/a%41", another address.
+SAFE_PATH_CHARS = "/:@!$&'()*+,;=-._~"
 
 
 def canonical_url(url: str) -> str:
@@ -27,20 +31,27 @@ def canonical_url(url: str) -> str:
     Lower-case scheme and host, no default port, no fragment, no tracking or session parameters,
     the remaining parameters sorted, no trailing slash (except the root), `..` segments resolved.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:  # a port out of range, an unclosed IPv6 bracket
+        raise Rejected("bad_url", f"{exc}: {url!r}") from exc
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise Rejected("bad_url", f"not an http(s) URL: {url!r}")
     host = (parts.hostname or "").lower().rstrip(".")
     if not host:
         raise Rejected("bad_url", f"no host in {url!r}")
-    port = parts.port
+    if ":" in host:  # an IPv6 literal: `hostname` dropped the brackets the netloc needs
+        host = f"[{host}]"
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = _normalise_path(parts.path)
     params = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True, errors=LEGACY_BYTES)
+        if not TRACKING_PARAMS.match(k)
     ]
-    query = urlencode(sorted(params), doseq=True)
+    query = urlencode(sorted(params), doseq=True, errors=LEGACY_BYTES)
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
@@ -51,7 +62,8 @@ def _normalise_path(path: str) -> str:
             if segments:
                 segments.pop()
         elif segment not in (".", ""):
-            segments.append(quote(unquote(segment), safe=SAFE_PATH_CHARS.replace("/", "")))
+            decoded = unquote(segment, errors=LEGACY_BYTES)
+            segments.append(quote(decoded, safe=SAFE_PATH_CHARS.replace("/", ""), errors=LEGACY_BYTES))
     return "/" + "/".join(segments)
 
 

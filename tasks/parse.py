@@ -68,13 +68,16 @@ def _in_skipped_container(element: lxml.html.HtmlElement) -> bool:
 
 
 def _find_meta(root: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement, re.Match] | None:
-    """The smallest element whose text holds the Date/Source line."""
+    """The smallest element whose text holds the Date/Source line, outside navigation and sidebars."""
     best = None
     for element in root.iter():
-        if not isinstance(element.tag, str) or element.tag in ("html", "body"):
+        if not isinstance(element.tag, str) or element.tag in ("html", "head", "body"):
             continue
         text = normalise_space(element.text_content())
         if "Source:" not in text or "Date:" not in text:
+            continue
+        # A sidebar's "Date: … | Source: …" line belongs to another article, and is shorter than ours.
+        if element.tag in SKIPPED_CONTAINERS or _in_skipped_container(element):
             continue
         match = META_LINE.search(text)
         if match and (best is None or len(text) < best[2]):
