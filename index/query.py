@@ -2,31 +2,144 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError, Elasticsearch
 
 from index.client import translated_errors
+from newsdesk.errors import Rejected
 from newsdesk.settings import Settings
 
-SEARCH_FIELDS = ["title^3", "body", "source"]
-HIT_FIELDS = ["doc_id", "url", "title", "source", "published_at", "language", "word_count", "crawl_source"]
+SEARCH_FIELDS = ["title^3", "subtitle^2", "lead^2", "body", "source"]
+HIT_FIELDS = [
+    "doc_id", "url", "title", "source", "crawl_source", "published_at", "language", "word_count",
+    "people", "countries", "story_id", "also_seen_count",
+]  # fmt: skip
+SORTS = ("relevance", "date")
 
 
-def search_articles(es: Elasticsearch, settings: Settings, query: str, size: int = 10) -> dict[str, Any]:
-    """Best-matching articles first; the query syntax is simple_query_string (quotes, -, |, *)."""
-    with translated_errors("search"):
-        response = es.search(
-            index=settings.articles_alias,
-            query={
-                "simple_query_string": {"query": query, "fields": SEARCH_FIELDS, "default_operator": "and"}
-            },
-            source_includes=HIT_FIELDS,
-            size=size,
-            track_total_hits=True,
+@dataclass(frozen=True)
+class SearchRequest:
+    """What a person or script asks of the archive; every filter is optional."""
+
+    query: str = ""
+    sources: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    people: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    story: str | None = None
+    sort: str = "relevance"
+    limit: int = 10
+
+
+def build_search_body(request: SearchRequest) -> dict[str, Any]:
+    """The Elasticsearch request body for `request` (pure, so the query shape is unit-tested)."""
+    if request.sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    must: list[dict[str, Any]] = []
+    if request.query.strip():
+        must.append(
+            {"query_string": {"query": request.query, "fields": SEARCH_FIELDS, "default_operator": "and"}}
         )
-    hits = [{**hit["_source"], "score": hit["_score"]} for hit in response["hits"]["hits"]]
-    return {"query": query, "total": response["hits"]["total"]["value"], "hits": hits}
+    filters: list[dict[str, Any]] = []
+    if request.sources:
+        # A source is either the outlet named on the page or the registry entry that crawled it.
+        filters.append(
+            {
+                "bool": {
+                    "should": [
+                        {"terms": {"source.keyword": list(request.sources)}},
+                        {"terms": {"crawl_source": list(request.sources)}},
+                    ],
+                    "minimum_should_match": 1,
+                }
+            }
+        )
+    if request.since or request.until:
+        bounds = {k: v for k, v in (("gte", request.since), ("lte", request.until)) if v}
+        filters.append({"range": {"published_at": bounds}})
+    for field, values in (("people", request.people), ("language", request.languages)):
+        if values:
+            filters.append({"terms": {field: list(values)}})
+    if request.countries:
+        codes = [c.upper() for c in request.countries if len(c) == 2]
+        names = [c for c in request.countries if len(c) != 2]
+        filters.append(
+            {
+                "bool": {
+                    "should": [{"terms": {"countries": codes}}, {"terms": {"country_names": names}}],
+                    "minimum_should_match": 1,
+                }
+            }
+        )
+    if request.story:
+        filters.append(
+            {
+                "bool": {
+                    "should": [
+                        {"term": {"story_id": request.story}},
+                        {"term": {"doc_id": request.story}},
+                        {"term": {"url": request.story}},
+                    ],
+                    "minimum_should_match": 1,
+                }
+            }
+        )
+    body: dict[str, Any] = {
+        "query": {"bool": {"must": must or [{"match_all": {}}], "filter": filters}},
+        "size": request.limit,
+        "track_total_hits": True,
+        "_source": {"includes": [*HIT_FIELDS, "also_seen_at"] if request.story else HIT_FIELDS},
+        "highlight": {
+            "fields": {
+                "title": {"number_of_fragments": 0},
+                "body": {"fragment_size": 160, "number_of_fragments": 1},
+            },
+            "pre_tags": ["<em>"],
+            "post_tags": ["</em>"],
+        },
+    }
+    if request.sort == "date" or not must:
+        body["sort"] = [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"]
+    return body
+
+
+def _root_cause(exc: ApiError) -> str:
+    try:
+        cause = exc.body["error"]["root_cause"][0]
+        return f"{cause.get('type')}: {cause.get('reason')}"
+    except (KeyError, IndexError, TypeError):
+        return str(exc.message)
+
+
+def search_articles(es: Elasticsearch, settings: Settings, request: SearchRequest) -> dict[str, Any]:
+    """Matching articles (best first, or newest first with sort=date), with highlighted snippets."""
+    body = build_search_body(request)
+    try:
+        with translated_errors("search"):
+            response = es.search(index=settings.articles_alias, **body)
+    except Rejected as exc:
+        cause = exc.__cause__
+        if isinstance(cause, ApiError) and cause.meta.status == 400:
+            raise Rejected(
+                "bad_query", f"cannot understand the query {request.query!r}: {_root_cause(cause)}"
+            ) from cause
+        raise
+    hits = []
+    for hit in response["hits"]["hits"]:
+        highlight = hit.get("highlight", {})
+        hits.append(
+            {
+                **hit["_source"],
+                "score": hit["_score"],
+                "snippet": (highlight.get("body") or [""])[0],
+                "title_highlighted": (highlight.get("title") or [None])[0],
+            }
+        )
+    return {"query": request.query, "total": response["hits"]["total"]["value"], "hits": hits}
 
 
 def _count(es: Elasticsearch, index: str) -> int:

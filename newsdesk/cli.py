@@ -165,27 +165,89 @@ def crawl(
     typer.echo(json.dumps(run) if as_json else format_run(run))
 
 
+def _print_hits(result: dict[str, Any], show_outlets: bool) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console()
+    table = Table(
+        title=f"{result['total']} articles match {result['query'] or '(everything)'!r}",
+        show_lines=True,
+        expand=True,
+    )
+    table.add_column("date", no_wrap=True)
+    table.add_column("source")
+    table.add_column("article", ratio=3)
+
+    def emphasise(text: str) -> str:
+        return (
+            escape(text)
+            .replace("&lt;em&gt;", "[bold]")
+            .replace("&lt;/em&gt;", "[/bold]")
+            .replace("<em>", "[bold]")
+            .replace("</em>", "[/bold]")
+        )
+
+    for hit in result["hits"]:
+        title = emphasise(hit.get("title_highlighted") or hit.get("title") or "")
+        lines = [f"[bold]{title}[/bold]" if not hit.get("title_highlighted") else title]
+        if hit.get("snippet"):
+            lines.append(emphasise(hit["snippet"]))
+        lines.append(f"[dim]{escape(hit.get('url', ''))}[/dim]")
+        if show_outlets:
+            for seen in hit.get("also_seen_at") or []:
+                lines.append(
+                    f"  also ran at {escape(seen.get('source') or '?')}: {escape(seen.get('url', ''))}"
+                )
+        table.add_row(
+            hit.get("published_at") or "????-??-??", escape(hit.get("source") or "?"), "\n".join(lines)
+        )
+    console.print(table)
+
+
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help='words, "phrases", -exclusions')],
-    size: Annotated[int, typer.Option(help="how many hits")] = 10,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    query: Annotated[str, typer.Argument(help='words, "phrases", AND/OR/NOT, field:value')] = "",
+    source: Annotated[list[str] | None, typer.Option(help="outlet or registry source (repeatable)")] = None,
+    since: Annotated[str | None, typer.Option(help="published on or after (2019-04-26, now-7d)")] = None,
+    until: Annotated[str | None, typer.Option(help="published on or before")] = None,
+    person: Annotated[list[str] | None, typer.Option(help="a person's canonical name (repeatable)")] = None,
+    country: Annotated[list[str] | None, typer.Option(help="ISO code or country name (repeatable)")] = None,
+    lang: Annotated[list[str] | None, typer.Option(help="ISO 639-1 language (repeatable)")] = None,
+    story: Annotated[
+        str | None, typer.Option(help="a story id, doc id or URL: every outlet that ran it")
+    ] = None,
+    sort: Annotated[str, typer.Option(help="relevance or date")] = "relevance",
+    limit: Annotated[int, typer.Option(help="how many hits")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="a JSON array of the documents")] = False,
 ) -> None:
-    """Full-text search over the archive."""
-    from index.query import search_articles
+    """Search the archive, with filters; --json prints a JSON array for scripts."""
+    from index.query import SORTS, SearchRequest, search_articles
 
+    if sort not in SORTS:
+        _fail(f"--sort must be one of {', '.join(SORTS)}", code=2)
+    request = SearchRequest(
+        query=query,
+        sources=tuple(source or ()),
+        since=since,
+        until=until,
+        people=tuple(person or ()),
+        countries=tuple(country or ()),
+        languages=tuple(lang or ()),
+        story=story,
+        sort=sort,
+        limit=limit,
+    )
     settings = _settings()
     try:
-        result = search_articles(_es(settings), settings, query, size)
+        result = search_articles(_es(settings), settings, request)
     except NewsdeskError as exc:
-        _fail(str(exc))
+        _fail(exc.detail if getattr(exc, "reason", "") == "bad_query" else str(exc), code=2)
     if as_json:
-        typer.echo(json.dumps(result, ensure_ascii=False))
+        typer.echo(json.dumps(result["hits"], ensure_ascii=False))
         return
-    typer.echo(f"{result['total']} articles match {query!r}")
-    for hit in result["hits"]:
-        typer.echo(f"  {hit.get('published_at') or '????-??-??'}  {hit.get('source') or '?'}  {hit['title']}")
-        typer.echo(f"      {hit['url']}")
+    _print_hits(result, show_outlets=bool(story))
 
 
 @app.command()
@@ -215,7 +277,7 @@ def demo(
 ) -> None:
     """The main job on the bundled demo site: start the stack, crawl, index, summarise, search."""
     from index.client import wait_for_health
-    from index.query import collect_stats, search_articles
+    from index.query import SearchRequest, collect_stats, search_articles
     from index.setup import ensure_setup
 
     settings = _settings()
@@ -239,7 +301,7 @@ def demo(
             f"archive: {totals['documents']} documents, {totals['duplicates']} duplicate URLs, "
             f"{totals['failures']} failures {totals['failures_by_reason']}"
         )
-        result = search_articles(es, settings, "talks", size=3)
+        result = search_articles(es, settings, SearchRequest(query="talks", limit=3))
     except NewsdeskError as exc:
         _fail(str(exc))
     typer.echo(f"sample search 'talks': {result['total']} hits")
