@@ -32,6 +32,18 @@ def is_transient_status(status: int) -> bool:
     return status in TRANSIENT_STATUSES
 
 
+def is_write_block(error_type: str | None) -> bool:
+    """A write-blocked index (during `newsdesk migrate`) lifts soon: retry rather than reject."""
+    return error_type == "cluster_block_exception"
+
+
+def _is_write_block(exc: elasticsearch.ApiError) -> bool:
+    try:
+        return is_write_block(exc.body["error"]["type"])
+    except (KeyError, TypeError):
+        return False
+
+
 @contextmanager
 def translated_errors(action: str) -> Iterator[None]:
     """Re-raise Elasticsearch failures as TransientError (retry) or Rejected (record)."""
@@ -40,7 +52,7 @@ def translated_errors(action: str) -> Iterator[None]:
     except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout) as exc:
         raise TransientError(f"{action}: Elasticsearch unreachable ({exc})") from exc
     except elasticsearch.ApiError as exc:
-        if is_transient_status(exc.meta.status):
+        if is_transient_status(exc.meta.status) or _is_write_block(exc):
             raise TransientError(f"{action}: Elasticsearch answered {exc.meta.status}") from exc
         raise Rejected("elasticsearch_rejected", f"{action}: {exc.meta.status} {exc.message}") from exc
     except elastic_transport.TransportError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from typing import Any
 
 from newsdesk.settings import Settings
@@ -97,12 +99,41 @@ DEADLETTER_PROPERTIES: dict[str, Any] = {
 }
 
 
-def _template(pattern: str, properties: dict[str, Any], priority: int) -> dict[str, Any]:
+# Sub-fields added only where the engine has the analysis module (production images do; the minimal
+# distribution the tests run on does not): detected at setup time, never assumed.
+LANGUAGE_ANALYZERS = {"en": "english", "ru": "russian", "cjk": "cjk"}
+ANALYSED_TEXT_FIELDS = ("title", "body", "lead", "subtitle")
+ILM_POLICY_SUFFIX = "policy"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What the connected engine offers beyond core Elasticsearch."""
+
+    language_analyzers: bool = False
+    ilm: bool = False
+
+
+def article_properties(capabilities: Capabilities) -> dict[str, Any]:
+    properties = copy.deepcopy(ARTICLE_PROPERTIES)
+    if capabilities.language_analyzers:
+        for name in ANALYSED_TEXT_FIELDS:
+            fields = properties[name].setdefault("fields", {})
+            for suffix, analyzer in LANGUAGE_ANALYZERS.items():
+                fields[suffix] = {"type": "text", "analyzer": analyzer}
+    return properties
+
+
+def _template(pattern: str, properties: dict[str, Any], priority: int, policy: str | None) -> dict[str, Any]:
+    settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+    if policy:
+        settings["index.lifecycle.name"] = policy
+        settings["index.lifecycle.rollover_alias"] = pattern.removesuffix("-*")
     return {
         "index_patterns": [pattern],
         "priority": priority,
         "template": {
-            "settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"},
+            "settings": settings,
             "mappings": {
                 "dynamic": "strict",
                 "_meta": {"mapping_version": MAPPING_VERSION, "owner": "newsdesk"},
@@ -113,10 +144,35 @@ def _template(pattern: str, properties: dict[str, Any], priority: int) -> dict[s
     }
 
 
-def index_templates(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Composable templates by name; each store is an alias over a versioned index."""
+def index_templates(
+    settings: Settings, capabilities: Capabilities | None = None
+) -> dict[str, dict[str, Any]]:
+    """Composable templates by alias name; each store is an alias over versioned indices (`-000001`, …)."""
+    capabilities = capabilities or Capabilities()
+
+    def policy(alias: str) -> str | None:
+        return f"{alias}-{ILM_POLICY_SUFFIX}" if capabilities.ilm else None
+
+    articles, duplicates, deadletter = (
+        settings.articles_alias,
+        settings.duplicates_index,
+        settings.deadletter_index,
+    )
     return {
-        settings.articles_alias: _template(f"{settings.articles_alias}-*", ARTICLE_PROPERTIES, 200),
-        settings.duplicates_index: _template(f"{settings.duplicates_index}-*", DUPLICATE_PROPERTIES, 200),
-        settings.deadletter_index: _template(f"{settings.deadletter_index}-*", DEADLETTER_PROPERTIES, 200),
+        articles: _template(f"{articles}-*", article_properties(capabilities), 200, policy(articles)),
+        duplicates: _template(f"{duplicates}-*", DUPLICATE_PROPERTIES, 200, policy(duplicates)),
+        deadletter: _template(f"{deadletter}-*", DEADLETTER_PROPERTIES, 200, policy(deadletter)),
+    }
+
+
+def ilm_policy(max_primary_shard_size: str, max_age: str) -> dict[str, Any]:
+    """Rollover by size or age; installed only where the engine has ILM."""
+    return {
+        "phases": {
+            "hot": {
+                "actions": {
+                    "rollover": {"max_primary_shard_size": max_primary_shard_size, "max_age": max_age}
+                }
+            }
+        }
     }

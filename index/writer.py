@@ -8,7 +8,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from index.client import is_transient_status, translated_errors
+from index.client import is_transient_status, is_write_block, translated_errors
 from newsdesk.settings import Settings
 
 # Set once, when a document is first created; a re-crawl must not touch them (or it would never be a no-op).
@@ -35,7 +35,9 @@ def _item_result(item: dict[str, Any]) -> WriteResult:
         return WriteResult(body["_id"], body.get("result", "updated"))
     error = body["error"]
     reason = f"{error.get('type')}: {error.get('reason')}" if isinstance(error, dict) else str(error)
-    return WriteResult(body["_id"], "retry" if is_transient_status(status) else "rejected", reason)
+    error_type = error.get("type") if isinstance(error, dict) else None
+    retry = is_transient_status(status) or is_write_block(error_type)
+    return WriteResult(body["_id"], "retry" if retry else "rejected", reason)
 
 
 def _bulk(es: Elasticsearch, operations: list[dict[str, Any]], action: str) -> list[WriteResult]:
@@ -59,12 +61,30 @@ def upsert_operations(index: str, doc_id: str, document: dict[str, Any]) -> list
     ]
 
 
+def locate(es: Elasticsearch, alias: str, doc_ids: list[str]) -> dict[str, str]:
+    """Which older generation behind `alias` already holds each id (a realtime get, not a search).
+
+    After a rollover the write index is new; an update of an article created before it must go to
+    the index that holds it, or the archive would hold the article twice.
+    """
+    with translated_errors(f"read alias {alias}"):
+        response = es.options(ignore_status=404).indices.get_alias(name=alias)
+    if response.meta.status == 404 or len(response.body) <= 1 or not doc_ids:
+        return {}
+    requests = [{"_index": index, "_id": doc_id} for index in response.body for doc_id in doc_ids]
+    with translated_errors("locate documents"):
+        found = es.mget(docs=requests, source=False)
+    return {doc["_id"]: doc["_index"] for doc in found["docs"] if doc.get("found")}
+
+
 def write_articles(
     es: Elasticsearch, settings: Settings, documents: list[dict[str, Any]]
 ) -> list[WriteResult]:
+    homes = locate(es, settings.articles_alias, [d["doc_id"] for d in documents])
     operations: list[dict[str, Any]] = []
     for document in documents:
-        operations += upsert_operations(settings.articles_alias, document["doc_id"], document)
+        index = homes.get(document["doc_id"], settings.articles_alias)
+        operations += upsert_operations(index, document["doc_id"], document)
     return _bulk(es, operations, "bulk write articles")
 
 

@@ -89,18 +89,72 @@ def services_status(as_json: Annotated[bool, typer.Option("--json")] = False) ->
 
 @app.command()
 def setup() -> None:
-    """Install index templates, versioned indices and aliases (idempotent)."""
+    """Install index templates, versioned indices and aliases (idempotent: a second run changes nothing)."""
     from index.client import wait_for_health
-    from index.setup import ensure_setup
+    from index.setup import detect_capabilities, ensure_setup
 
     settings = _settings()
     try:
         es = _es(settings)
         wait_for_health(es, timeout="60s")
-        changes = ensure_setup(es, settings)
+        capabilities = detect_capabilities(es)
+        changes = ensure_setup(es, settings, capabilities)
     except NewsdeskError as exc:
         _fail(str(exc))
-    typer.echo("\n".join(changes) if changes else "templates up to date; indices and aliases already exist")
+    typer.echo(
+        f"engine: language analysers {'yes' if capabilities.language_analyzers else 'no (core only)'}, "
+        f"ILM {'yes' if capabilities.ilm else 'no (use `newsdesk rollover`)'}"
+    )
+    typer.echo(
+        "\n".join(changes) if changes else "nothing to do: templates, indices and aliases are up to date"
+    )
+
+
+@app.command()
+def rollover(
+    max_size: Annotated[str | None, typer.Option(help="roll over past this primary shard size")] = None,
+    max_age: Annotated[str | None, typer.Option(help="roll over past this index age")] = None,
+    max_docs: Annotated[int | None, typer.Option(help="roll over past this many documents")] = None,
+    force: Annotated[bool, typer.Option(help="roll over now, whatever the conditions")] = False,
+) -> None:
+    """Start a new index generation behind the articles alias when a condition holds (core rollover API)."""
+    from index.setup import rollover as rollover_alias
+
+    settings = _settings()
+    conditions: dict[str, Any] = {}
+    if not force:
+        conditions = {
+            "max_primary_shard_size": max_size or settings.rollover_max_size,
+            "max_age": max_age or settings.rollover_max_age,
+        }
+        if max_docs:
+            conditions["max_docs"] = max_docs
+    try:
+        result = rollover_alias(_es(settings), settings.articles_alias, conditions)
+    except NewsdeskError as exc:
+        _fail(str(exc))
+    verdict = f"rolled over to {result['new_index']}" if result["rolled_over"] else "no condition met"
+    typer.echo(f"{result['alias']}: {verdict} (was {result['old_index']})")
+
+
+@app.command()
+def migrate() -> None:
+    """Move every store to the current mapping version: copy into a new index, then swap the alias."""
+    from index.setup import detect_capabilities
+    from index.setup import migrate as migrate_alias
+    from index.templates import index_templates
+
+    settings = _settings()
+    try:
+        es = _es(settings)
+        templates = index_templates(settings, detect_capabilities(es))
+        for alias, template in templates.items():
+            result = migrate_alias(es, alias, template, on_progress=lambda n: typer.echo(f"  {n} copied…"))
+            typer.echo(
+                f"{alias}: {result['documents']} documents {', '.join(result['from'])} → {result['to']}"
+            )
+    except NewsdeskError as exc:
+        _fail(str(exc))
 
 
 def run_crawl(settings: Settings, source: str, wait: bool, timeout: float) -> dict[str, Any]:

@@ -43,6 +43,8 @@ class Settings:
     max_retries: int = 6
     retry_backoff_max: int = 300
     max_page_bytes: int = 5_000_000
+    rollover_max_size: str = "30gb"
+    rollover_max_age: str = "90d"
 
     @property
     def articles_alias(self) -> str:
@@ -116,5 +118,7 @@ _ENV_FIELDS = [
     ("max_retries", "NEWSDESK_MAX_RETRIES", int),
     ("retry_backoff_max", "NEWSDESK_RETRY_BACKOFF_MAX", int),
     ("max_page_bytes", "NEWSDESK_MAX_PAGE_BYTES", int),
+    ("rollover_max_size", "NEWSDESK_ROLLOVER_MAX_SIZE", str),
+    ("rollover_max_age", "NEWSDESK_ROLLOVER_MAX_AGE", str),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]

@@ -1,0 +1,37 @@
+"""Index templates: strict mappings everywhere, language sub-fields and ILM only where detected."""
+
+from __future__ import annotations
+
+from index.templates import ANALYSED_TEXT_FIELDS, Capabilities, index_templates
+from newsdesk.settings import Settings
+
+SETTINGS = Settings(index_prefix="nd")
+
+
+def test_core_templates_use_only_core_features():
+    templates = index_templates(SETTINGS, Capabilities())
+    assert set(templates) == {"nd-articles", "nd-duplicates", "nd-deadletter"}
+    for alias, template in templates.items():
+        assert template["index_patterns"] == [f"{alias}-*"]
+        assert template["template"]["mappings"]["dynamic"] == "strict"
+        assert "index.lifecycle.name" not in template["template"]["settings"]
+    properties = templates["nd-articles"]["template"]["mappings"]["properties"]
+    for name in ANALYSED_TEXT_FIELDS:
+        assert "analyzer" not in str(properties[name])
+    assert properties["geo"] == {"type": "geo_point"}
+    assert properties["published_at"]["type"] == "date"
+    assert properties["title"]["fields"]["keyword"]["type"] == "keyword"
+
+
+def test_language_analysers_and_ilm_when_the_engine_has_them():
+    templates = index_templates(SETTINGS, Capabilities(language_analyzers=True, ilm=True))
+    properties = templates["nd-articles"]["template"]["mappings"]["properties"]
+    for name in ANALYSED_TEXT_FIELDS:
+        assert properties[name]["fields"]["en"] == {"type": "text", "analyzer": "english"}
+        assert properties[name]["fields"]["ru"] == {"type": "text", "analyzer": "russian"}
+    settings = templates["nd-articles"]["template"]["settings"]
+    assert settings["index.lifecycle.name"] == "nd-articles-policy"
+    assert settings["index.lifecycle.rollover_alias"] == "nd-articles"
+    # The core variant is not changed by building the richer one.
+    core = index_templates(SETTINGS, Capabilities())["nd-articles"]["template"]["mappings"]["properties"]
+    assert "en" not in core["title"]["fields"]
