@@ -67,9 +67,11 @@ def locate(es: Elasticsearch, alias: str, doc_ids: list[str]) -> dict[str, str]:
     After a rollover the write index is new; an update of an article created before it must go to
     the index that holds it, or the archive would hold the article twice.
     """
+    if not doc_ids:
+        return {}
     with translated_errors(f"read alias {alias}"):
         response = es.options(ignore_status=404).indices.get_alias(name=alias)
-    if response.meta.status == 404 or len(response.body) <= 1 or not doc_ids:
+    if response.meta.status == 404 or len(response.body) <= 1:
         return {}
     requests = [{"_index": index, "_id": doc_id} for index in response.body for doc_id in doc_ids]
     with translated_errors("locate documents"):

@@ -43,6 +43,8 @@ class Settings:
     max_retries: int = 6
     retry_backoff_max: int = 300
     max_page_bytes: int = 5_000_000
+    index_batch_size: int = 200
+    index_batch_seconds: float = 1.0
     rollover_max_size: str = "30gb"
     rollover_max_age: str = "90d"
 
@@ -118,6 +120,8 @@ _ENV_FIELDS = [
     ("max_retries", "NEWSDESK_MAX_RETRIES", int),
     ("retry_backoff_max", "NEWSDESK_RETRY_BACKOFF_MAX", int),
     ("max_page_bytes", "NEWSDESK_MAX_PAGE_BYTES", int),
+    ("index_batch_size", "NEWSDESK_INDEX_BATCH_SIZE", int),
+    ("index_batch_seconds", "NEWSDESK_INDEX_BATCH_SECONDS", float),
     ("rollover_max_size", "NEWSDESK_ROLLOVER_MAX_SIZE", str),
     ("rollover_max_age", "NEWSDESK_ROLLOVER_MAX_AGE", str),
 ]

@@ -86,15 +86,67 @@ def enrich(payload: dict[str, Any]) -> None:
 
 @app.task(name="newsdesk.index", base=StageTask, stage="index")
 def index(payload: dict[str, Any]) -> None:
-    def write() -> str:
-        document = article_document(Article.from_dict(payload), indexed_at=utc_now())
-        (result,) = write_articles(resources.es, settings, [document])
-        if result.outcome == "retry":
-            raise TransientError(f"index {result.doc_id}: {result.error}")
-        if result.outcome == "rejected":
-            raise Rejected("index_rejected", result.error or "")
-        return INDEX_OUTCOMES.get(result.outcome, "updated")
+    """Queue the article for the next bulk write; a full batch is flushed now, a partial one shortly."""
+    pending = resources.index_buffer.push(payload)
+    if pending % settings.index_batch_size == 0:
+        flush_index.delay()
+    elif pending == 1:
+        flush_index.apply_async(countdown=settings.index_batch_seconds)
 
-    outcome = _rejecting("index", payload, write)
-    if outcome is not None:
-        resources.runs.record_outcome(payload.get("run_id"), payload.get("url", ""), outcome)
+
+class FlushTask(Task):
+    """Retries until Elasticsearch takes the batch: the articles wait safely in Redis meanwhile."""
+
+    autoretry_for = (TransientError,)
+    retry_backoff = 2
+    retry_backoff_max = settings.retry_backoff_max
+    retry_jitter = True
+    max_retries = None
+
+
+@app.task(name="newsdesk.flush_index", base=FlushTask)
+def flush_index() -> None:
+    """Bulk-write one batch and read every item's result: retry, dead-letter or count each article."""
+    buffer = resources.index_buffer
+    buffer.recover_stale()
+    batch = buffer.take(settings.index_batch_size)
+    if batch is None:
+        return
+    batch_key, payloads = batch
+    indexed_at = utc_now()
+    ready: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for payload in payloads:
+        document = _rejecting("index", payload, lambda p=payload: _document(p, indexed_at))
+        if document is not None:
+            ready.append((payload, document))
+    try:
+        results = write_articles(resources.es, settings, [document for _, document in ready])
+    except TransientError:
+        buffer.complete(batch_key, requeue=[payload for payload, _ in ready])
+        raise
+    again, reasons = [], set()
+    for (payload, _), result in zip(ready, results, strict=True):
+        if result.outcome == "retry":
+            again.append(payload)
+            reasons.add(result.error)
+        elif result.outcome == "rejected":
+            resources.record_rejection("index", payload, Rejected("index_rejected", result.error or ""))
+        else:
+            resources.runs.record_outcome(
+                payload.get("run_id"), payload.get("url", ""), INDEX_OUTCOMES.get(result.outcome, "updated")
+            )
+    buffer.complete(batch_key, requeue=again)
+    if again:
+        raise TransientError(f"{len(again)} articles refused for now: {'; '.join(map(str, reasons))}")
+    left = buffer.pending()
+    if left:
+        flush_index.apply_async(
+            countdown=0 if left >= settings.index_batch_size else settings.index_batch_seconds
+        )
+
+
+def _document(payload: dict[str, Any], indexed_at: str) -> dict[str, Any]:
+    try:
+        return article_document(Article.from_dict(payload), indexed_at=indexed_at)
+    except ValueError as exc:
+        raise Rejected("index_rejected", str(exc)) from exc

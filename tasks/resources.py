@@ -11,7 +11,7 @@ from elasticsearch import Elasticsearch
 from index.client import build_client
 from index.writer import write_dead_letter, write_duplicate
 from newsdesk.errors import Rejected, TransientError
-from newsdesk.redisstore import RunStore, UrlClaims, build_redis, translated_errors, utc_now
+from newsdesk.redisstore import IndexBuffer, RunStore, UrlClaims, build_redis, translated_errors, utc_now
 from newsdesk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,12 +26,14 @@ class Resources:
         self._es: Elasticsearch | None = None
         self._runs: RunStore | None = None
         self._claims: UrlClaims | None = None
+        self._index_buffer: IndexBuffer | None = None
 
     def open(self) -> None:
         self._es = build_client(self.settings)
         client = build_redis(self.settings)
         self._runs = RunStore(client, self.settings.index_prefix)
         self._claims = UrlClaims(client, self.settings.index_prefix)
+        self._index_buffer = IndexBuffer(client, self.settings.index_prefix)
 
     @property
     def es(self) -> Elasticsearch:
@@ -50,6 +52,12 @@ class Resources:
         if self._claims is None:
             self.open()
         return self._claims
+
+    @property
+    def index_buffer(self) -> IndexBuffer:
+        if self._index_buffer is None:
+            self.open()
+        return self._index_buffer
 
     def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
         """Store the payload with its reason, then count it for the run: never a silent drop."""

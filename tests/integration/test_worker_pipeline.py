@@ -113,3 +113,38 @@ def test_copies_under_many_urls_sent_at_once_become_one_document(
     assert run["new"] == 1
     assert run["duplicate"] == len(variants) - 1
     assert es_client.count(index=clean_stores.duplicates_index)["count"] == len(variants) - 1
+
+
+def test_one_bad_document_in_a_batch_is_dead_lettered_and_the_rest_indexed(
+    clean_stores, worker, es_client, redis_client
+):
+    runs = RunStore(redis_client, clean_stores.index_prefix)
+    run_id = runs.create("test")
+    client = Celery("test-client", broker=clean_stores.redis_url)
+    urls = [f"http://site.test/article/{n}.html" for n in range(5)]
+    for n, url in enumerate(urls):
+        article = {
+            "schema": 1,
+            "url": url,
+            "final_url": url,
+            "crawl_source": "test",
+            "fetched_at": "2026-11-27T10:00:00Z",
+            "title": f"Article {n}",
+            "body": "Talks were held.",
+            "run_id": run_id,
+            "canonical_url": url,
+            "doc_id": document_id(url),
+            # Not a date: the mapping refuses it, and only this document.
+            "published_at": "sometime last week" if n == 2 else "2024-08-14",
+        }
+        client.send_task("newsdesk.index", args=[article], queue="newsdesk")
+
+    run = _wait_for_run(runs, run_id, expected=len(urls))
+    assert (run["new"], run["rejected"]) == (4, 1)
+    es_client.indices.refresh(index=[clean_stores.articles_alias, clean_stores.deadletter_index])
+    assert es_client.count(index=clean_stores.articles_alias)["count"] == 4
+    (letter,) = es_client.search(index=clean_stores.deadletter_index)["hits"]["hits"]
+    assert letter["_source"]["url"] == urls[2]
+    assert letter["_source"]["stage"] == "index"
+    assert letter["_source"]["reason"] == "index_rejected"
+    assert "published_at" in letter["_source"]["detail"]
