@@ -70,6 +70,8 @@ ARTICLE_PROPERTIES: dict[str, Any] = {
     "restored_at": {"type": "date"},
     "warnings": {"type": "keyword"},
     "first_fetched_at": {"type": "date"},
+    # Read-only name for dashboards and queries; written as first_fetched_at.
+    "fetched_at": {"type": "alias", "path": "first_fetched_at"},
     "indexed_at": {"type": "date"},
     "run_id": {"type": "keyword"},
     "schema_version": {"type": "integer"},
