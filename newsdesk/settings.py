@@ -43,6 +43,11 @@ class Settings:
     max_retries: int = 6
     retry_backoff_max: int = 300
     max_page_bytes: int = 5_000_000
+    # Near-duplicates: MinHash similarity from which two texts are one story (chosen by benchmarks/dedupe),
+    # how long an article stays a candidate, and how far apart two copies' publication dates may be.
+    dedupe_threshold: float = 0.5
+    dedupe_window_days: int = 7
+    dedupe_max_days_apart: int = 3
 
     @property
     def articles_alias(self) -> str:
@@ -116,5 +121,8 @@ _ENV_FIELDS = [
     ("max_retries", "NEWSDESK_MAX_RETRIES", int),
     ("retry_backoff_max", "NEWSDESK_RETRY_BACKOFF_MAX", int),
     ("max_page_bytes", "NEWSDESK_MAX_PAGE_BYTES", int),
+    ("dedupe_threshold", "NEWSDESK_DEDUPE_THRESHOLD", float),
+    ("dedupe_window_days", "NEWSDESK_DEDUPE_WINDOW_DAYS", int),
+    ("dedupe_max_days_apart", "NEWSDESK_DEDUPE_MAX_DAYS_APART", int),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]
