@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,3 +185,26 @@ def collect_stats(es: Elasticsearch, settings: Settings) -> dict[str, Any]:
         "documents_by_source": buckets(articles, "by_source"),
         "documents_by_language": buckets(articles, "by_language"),
     }
+
+
+def scan_articles(
+    es: Elasticsearch, settings: Settings, fields: list[str], page_size: int = 500
+) -> Iterator[dict[str, Any]]:
+    """Every article's `fields`, in doc_id order, a page at a time (search_after: no scroll context)."""
+    after: list[Any] | None = None
+    while True:
+        with translated_errors("scan articles"):
+            response = es.search(
+                index=settings.articles_alias,
+                query={"match_all": {}},
+                source_includes=fields,
+                sort=[{"doc_id": "asc"}],
+                size=page_size,
+                search_after=after,
+            )
+        hits = response["hits"]["hits"]
+        for hit in hits:
+            yield hit["_source"]
+        if len(hits) < page_size:
+            return
+        after = hits[-1]["sort"]

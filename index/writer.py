@@ -9,10 +9,12 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from index.client import is_transient_status, is_write_block, translated_errors
+from newsdesk.errors import TransientError
 from newsdesk.settings import Settings
 
 # Set once, when a document is first created; a re-crawl must not touch them (or it would never be a no-op).
 CREATE_ONLY_FIELDS = frozenset({"first_fetched_at", "indexed_at", "run_id"})
+ALSO_SEEN_FIELDS = ("url", "source", "seen_at", "kind")
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,45 @@ def write_dead_letter(es: Elasticsearch, settings: Settings, record: dict[str, A
     doc_id = stable_id(record["url"], record["stage"])
     operations = [{"index": {"_index": settings.deadletter_index, "_id": doc_id}}, record]
     return _bulk(es, operations, "record dead letter")[0]
+
+
+def merge_also_seen(
+    es: Elasticsearch, settings: Settings, doc_id: str, entries: list[dict[str, Any]], attempts: int = 20
+) -> str:
+    """Add the copies not yet listed to the canonical document's `also_seen_at`; once per URL.
+
+    A read-modify-write guarded by `if_seq_no`/`if_primary_term` (no scripting needed): a concurrent
+    writer makes ours fail with 409, and we read again. Returns "missing" (the canonical is not indexed
+    yet; its own index step merges the copies), "noop" (every copy listed already) or "updated".
+    """
+    # After a rollover the alias covers several indices, and a get needs the one that holds the id.
+    home = locate(es, settings.articles_alias, [doc_id]).get(doc_id, settings.articles_alias)
+    for _ in range(attempts):
+        with translated_errors("read canonical"):
+            current = es.options(ignore_status=404).get(
+                index=home, id=doc_id, source_includes=["also_seen_at", "url"]
+            )
+        if not current.get("found"):
+            return "missing"
+        source = current["_source"]
+        listed = source.get("also_seen_at") or []
+        known = {item["url"] for item in listed} | {source.get("url")}
+        added = []
+        for entry in entries:
+            if entry["url"] not in known:
+                known.add(entry["url"])
+                added.append({field: entry.get(field) for field in ALSO_SEEN_FIELDS})
+        if not added:
+            return "noop"
+        merged = listed + sorted(added, key=lambda entry: (entry["seen_at"], entry["url"]))
+        with translated_errors("list copy on canonical"):
+            response = es.options(ignore_status=409).update(
+                index=current["_index"],
+                id=doc_id,
+                doc={"also_seen_at": merged, "also_seen_count": len(merged)},
+                if_seq_no=current["_seq_no"],
+                if_primary_term=current["_primary_term"],
+            )
+        if response.meta.status != 409:
+            return "updated"
+    raise TransientError(f"also_seen_at of {doc_id}: still conflicting after {attempts} attempts")

@@ -364,6 +364,30 @@ def demo(
     typer.echo("the stack keeps running: try `newsdesk search …`; stop it with `newsdesk services down`")
 
 
+# --- dedupe state (issue 5) ---
+state_app = typer.Typer(help="The dedupe state kept in Redis.", no_args_is_help=True)
+app.add_typer(state_app, name="state")
+
+
+@state_app.command("rebuild")
+def state_rebuild(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Reconstruct URL owners, fingerprints and near-duplicate signatures in Redis from the index."""
+    from newsdesk.dedupestate import rebuild_dedupe_state
+
+    settings = _settings()
+    try:
+        counts = rebuild_dedupe_state(_es(settings), build_redis(settings), settings)
+    except NewsdeskError as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(counts))
+        return
+    typer.echo(
+        f"rebuilt dedupe state from {counts['articles']} articles and {counts['copies']} listed copies "
+        f"({counts['dedupe_bytes']} bytes in Redis; {counts['cleared_keys']} old keys cleared)"
+    )
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

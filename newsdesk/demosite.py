@@ -71,6 +71,9 @@ class DemoArticle:
     published: datetime.date
     paragraphs: tuple[str, ...]
     path: str
+    # Set on republished copies (the original's id) and on follow-ups of the same event (the earlier one's).
+    copy_of: int | None = None
+    follows: int | None = None
 
     @property
     def body(self) -> str:
@@ -210,8 +213,13 @@ class DemoSite:
         )
 
 
-def generate_site(size: int = 30, seed: int = 1) -> DemoSite:
-    """Build a site of `size` articles over three sources; the same seed and size give the same site."""
+def generate_site(size: int = 30, seed: int = 1, *, republications: bool = False) -> DemoSite:
+    """Build a site of `size` articles over three sources; the same seed and size give the same site.
+
+    With `republications`, other sources also run copies of some articles (another headline, a dateline
+    and a credit line, some with edited paragraphs), and some events get a different follow-up report
+    the next day: more articles after the `size` originals, for deduplication to sort out.
+    """
     if size < 0:
         raise ValueError(f"size must be >= 0, got {size}")
     rng = Random(seed)
@@ -234,6 +242,8 @@ def generate_site(size: int = 30, seed: int = 1) -> DemoSite:
                 path=f"/{source.slug}/article/{article_id}-{slug}.html",
             )
         )
+    if republications:
+        articles += _republished_articles(Random(seed * 7919 + 5), articles)
     return DemoSite(
         seed=seed,
         sources=SOURCES,
@@ -322,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument(
+        "--republications", action="store_true", help="add cross-source copies and next-day follow-ups"
+    )
     args = parser.parse_args(argv)
 
     stop_requested = threading.Event()
@@ -330,7 +343,9 @@ def main(argv: list[str] | None = None) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT)
     }
     try:
-        with DemoServer(generate_site(args.size, args.seed), args.host, args.port) as server:
+        with DemoServer(
+            generate_site(args.size, args.seed, republications=args.republications), args.host, args.port
+        ) as server:
             print(server.url, flush=True)
             # A timed wait keeps the main thread returning to the interpreter, where signal handlers run.
             while not stop_requested.wait(0.2):
@@ -404,6 +419,91 @@ def _render_teaser(article: DemoArticle) -> str:
     return (
         f'  <li><a href="{article.path}"><span class="teaser-hover">{text}</span></a>'
         f'<span class="date">{_long_date(article.published)}</span><p class="teaser">{text}</p></li>'
+    )
+
+
+# Republications: every REPUBLISH_EVERY-th original runs again elsewhere, alternately as an exact copy
+# and with edits; every FOLLOW_UP_EVERY-th gets a different report of the same event the next day.
+REPUBLISH_EVERY = 3
+FOLLOW_UP_EVERY = 4
+HEADLINE_REWRITES = (
+    "{title}, Reports Say",
+    "Report: {title}",
+    "{title} - Full Text",
+    "News in Brief: {title}",
+)
+CREDIT_LINES = ("Reprinted from {source}.", "This article was originally published by {source}.")
+WORD_EDITS = (
+    ("said", "stated"),
+    ("expressed", "voiced"),
+    ("important", "significant"),
+    ("held", "conducted"),
+)
+
+
+def _republished_articles(rng: Random, originals: list[DemoArticle]) -> list[DemoArticle]:
+    extra: list[DemoArticle] = []
+    next_id = len(originals) + 1
+    for position, original in enumerate(originals):
+        if position % REPUBLISH_EVERY == 1:
+            edited = (position // REPUBLISH_EVERY) % 2 == 1
+            extra.append(_republish(rng, original, next_id, edited))
+            next_id += 1
+        if position % FOLLOW_UP_EVERY == 2:
+            extra.append(_follow_up(rng, original, next_id))
+            next_id += 1
+    return extra
+
+
+def _other_source(original: DemoArticle, step: int = 1) -> DemoSource:
+    return SOURCES[(SOURCES.index(original.source) + step) % len(SOURCES)]
+
+
+def _republish(rng: Random, original: DemoArticle, article_id: int, edited: bool) -> DemoArticle:
+    """The original under another source: new headline, dateline and credit line, and edits if asked."""
+    source = _other_source(original)
+    title = _pick(rng, HEADLINE_REWRITES).format(title=original.title)
+    day = original.published + datetime.timedelta(days=_between(rng, 0, 1))
+    city = _pick(rng, CITIES).upper()
+    paragraphs = list(original.paragraphs)
+    paragraphs[0] = f"{city}, {MONTHS[day.month - 1]} {day.day} ({original.source.name}) -- {paragraphs[0]}"
+    if edited:
+        if len(paragraphs) > 4:
+            del paragraphs[-1]
+        target = _between(rng, 1, len(paragraphs) - 1)
+        for old, new in WORD_EDITS:
+            paragraphs[target] = paragraphs[target].replace(old, new)
+        paragraphs[target] += " " + _capitalize(_pick(rng, _SENTENCE_TEMPLATES).fill(rng))
+    paragraphs.append(_pick(rng, CREDIT_LINES).format(source=original.source.name))
+    slug = slugify(title)
+    return DemoArticle(
+        source=source,
+        article_id=article_id,
+        slug=slug,
+        title=title,
+        published=day,
+        paragraphs=tuple(paragraphs),
+        path=f"/{source.slug}/article/{article_id}-{slug}.html",
+        copy_of=original.article_id,
+    )
+
+
+def _follow_up(rng: Random, original: DemoArticle, article_id: int) -> DemoArticle:
+    """Another report of the same event the next day: the same names and lead paragraph, new text."""
+    source = _other_source(original, 2)
+    title = f"{original.title}: Second Day"
+    lead = _capitalize(_pick(rng, _SENTENCE_TEMPLATES).fill(rng))
+    paragraphs = (original.paragraphs[0], *_paragraphs(rng, lead))
+    slug = slugify(title)
+    return DemoArticle(
+        source=source,
+        article_id=article_id,
+        slug=slug,
+        title=title,
+        published=original.published + datetime.timedelta(days=1),
+        paragraphs=paragraphs,
+        path=f"/{source.slug}/article/{article_id}-{slug}.html",
+        follows=original.article_id,
     )
 
 

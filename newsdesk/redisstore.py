@@ -1,4 +1,4 @@
-"""The one place that talks to Redis for state: crawl-run records and URL claims; errors become ours."""
+"""The one place that talks to Redis for state: crawl runs, URL and content claims; errors become ours."""
 
 from __future__ import annotations
 
@@ -135,6 +135,11 @@ class UrlClaims:
             owner = self.client.get(key)
         return owner or url
 
+    def restore(self, doc_id: str, url: str) -> bool:
+        """Give `doc_id` back to the URL that owned it (a rebuild); an existing claim is kept."""
+        with translated_errors("restore url claim"):
+            return bool(self.client.set(f"{self.prefix}:url-owner:{doc_id}", url, nx=True))
+
 
 _TAKE_BATCH = """
 local items = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
@@ -208,3 +213,207 @@ class IndexBuffer:
                     keys=[self.pending_key, self.inflight_key], args=[time.time() - self.stale_after]
                 )
             )
+
+
+# One atomic decision per article: is its text a copy (exact fingerprint) or a near-copy (MinHash bands,
+# verified on the stored signatures) of an article claimed earlier, or is it new? Deciding and registering
+# in one script means two workers seeing copies of one story at once can never both find it new.
+# A signature entry is doc_id (40) .. published day (6 digits) .. signature bytes.
+_CLAIM_CONTENT = """
+local verdicts, fingerprints = KEYS[1], KEYS[2]
+local sigs, old_sigs, bands, old_bands = KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local doc, short, fp, entry = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local threshold, max_days, expire_at = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local first_band = 8
+
+local verdict = redis.call('HGET', verdicts, doc)
+if verdict then return verdict end
+
+local function register(canonical)
+  redis.call('HSETNX', fingerprints, fp, canonical)
+  redis.call('HSET', sigs, short, entry)
+  for i = first_band, #ARGV do redis.call('HSETNX', bands, ARGV[i], short) end
+  redis.call('EXPIREAT', sigs, expire_at)
+  redis.call('EXPIREAT', bands, expire_at)
+  return 'new ' .. canonical
+end
+
+-- A retry, or a re-crawl of a canonical article: it stays what it was.
+if redis.call('HEXISTS', sigs, short) == 1 or redis.call('HEXISTS', old_sigs, short) == 1 then
+  return register(doc)
+end
+local owner = redis.call('HGET', fingerprints, fp)
+if owner == doc then return register(doc) end
+if owner then
+  verdict = 'exact ' .. owner
+  redis.call('HSET', verdicts, doc, verdict)
+  return verdict
+end
+
+local my_day = tonumber(string.sub(entry, 41, 46))
+local my_sig = string.sub(entry, 47)
+local units = #my_sig / 2
+local best_score, best_doc, seen = -1, nil, {}
+for i = first_band, #ARGV do
+  for _, band_key in ipairs({bands, old_bands}) do
+    local candidate = redis.call('HGET', band_key, ARGV[i])
+    if candidate and candidate ~= short and not seen[candidate] then
+      seen[candidate] = true
+      local other = redis.call('HGET', sigs, candidate) or redis.call('HGET', old_sigs, candidate)
+      if other then
+        local day = tonumber(string.sub(other, 41, 46))
+        if my_day == 0 or day == 0 or math.abs(day - my_day) <= max_days then
+          local sig, equal = string.sub(other, 47), 0
+          for u = 1, units * 2, 2 do
+            if string.byte(sig, u) == string.byte(my_sig, u)
+               and string.byte(sig, u + 1) == string.byte(my_sig, u + 1) then
+              equal = equal + 1
+            end
+          end
+          local score = equal / units
+          if score > best_score then best_score, best_doc = score, string.sub(other, 1, 40) end
+        end
+      end
+    end
+  end
+end
+if best_doc and best_score >= threshold then
+  verdict = 'near ' .. best_doc
+  redis.call('HSETNX', fingerprints, fp, best_doc)
+  redis.call('HSET', verdicts, doc, verdict)
+  return verdict
+end
+return register(doc)
+"""
+SHORT_ID_CHARS = 16
+
+
+class ContentClaims:
+    """The dedupe state for article texts: fingerprints, MinHash signatures and bands, in time buckets.
+
+    Signatures and bands live in one hash per bucket of `window_seconds`; a bucket expires two windows
+    after it opened, so a near-copy is found while its original is between one and two windows old
+    (an article is compared with the current and the previous bucket). Fingerprints are kept for good.
+    """
+
+    def __init__(self, client: redis.Redis, prefix: str, window_seconds: int) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.window_seconds = max(1, window_seconds)
+        self._claim = client.register_script(_CLAIM_CONTENT)
+
+    def _bucket(self, at: float) -> int:
+        return int(at // self.window_seconds)
+
+    def _expire_at(self, at: float) -> int:
+        """A bucket is searched during its own window and the next one, then it goes."""
+        return (self._bucket(at) + 2) * self.window_seconds
+
+    @staticmethod
+    def _entry(doc_id: str, day: int, signature: bytes) -> bytes:
+        return doc_id.encode() + f"{day:06d}".encode() + signature
+
+    def keys(self, at: float) -> list[str]:
+        bucket = self._bucket(at)
+        p = self.prefix
+        return [
+            f"{p}:dedupe:verdicts",
+            f"{p}:dedupe:fingerprints",
+            f"{p}:dedupe:sigs:{bucket}",
+            f"{p}:dedupe:sigs:{bucket - 1}",
+            f"{p}:dedupe:bands:{bucket}",
+            f"{p}:dedupe:bands:{bucket - 1}",
+        ]
+
+    def claim(
+        self,
+        doc_id: str,
+        fingerprint: str,
+        signature: bytes,
+        bands: list[str],
+        day: int,
+        threshold: float,
+        max_days_apart: int,
+        at: float | None = None,
+    ) -> tuple[str, str]:
+        """Return (kind, canonical doc_id): kind is "new" (this article is canonical), "exact" or "near"."""
+        at = dt.datetime.now(dt.UTC).timestamp() if at is None else at
+        entry = self._entry(doc_id, day, signature)
+        with translated_errors("claim content"):
+            answer = self._claim(
+                keys=self.keys(at),
+                args=[
+                    doc_id,
+                    doc_id[:SHORT_ID_CHARS],
+                    fingerprint,
+                    entry,
+                    threshold,
+                    max_days_apart,
+                    self._expire_at(at),
+                    *bands,
+                ],
+            )
+        kind, canonical = answer.split(" ", 1)
+        return kind, canonical
+
+    def restore(
+        self, doc_id: str, fingerprint: str, signature: bytes, bands: list[str], day: int, at: float
+    ) -> None:
+        """Register a canonical article as the claim script would have when it was first seen `at`."""
+        verdicts, fingerprints, sigs, _, band_key, _ = self.keys(at)
+        with translated_errors("restore content claim"):
+            pipe = self.client.pipeline()
+            pipe.hsetnx(fingerprints, fingerprint, doc_id)
+            if self._expire_at(at) > dt.datetime.now(dt.UTC).timestamp():
+                pipe.hset(sigs, doc_id[:SHORT_ID_CHARS], self._entry(doc_id, day, signature))
+                for band in bands:
+                    pipe.hsetnx(band_key, band, doc_id[:SHORT_ID_CHARS])
+                pipe.expireat(sigs, self._expire_at(at))
+                pipe.expireat(band_key, self._expire_at(at))
+            pipe.execute()
+
+    def restore_verdict(self, doc_id: str, kind: str, canonical: str) -> None:
+        with translated_errors("restore verdict"):
+            self.client.hsetnx(self.keys(0)[0], doc_id, f"{kind} {canonical}")
+
+    def memory_bytes(self) -> int:
+        """Bytes Redis spends on the dedupe keys (MEMORY USAGE, every key sampled in full)."""
+        total = 0
+        with translated_errors("measure dedupe state"):
+            for key in self.client.scan_iter(match=f"{self.prefix}:dedupe:*", count=1000):
+                total += self.client.memory_usage(key, samples=0) or 0
+        return total
+
+    def clear(self) -> int:
+        """Delete every dedupe key (before a rebuild); the number deleted."""
+        deleted = 0
+        with translated_errors("clear dedupe state"):
+            for key in self.client.scan_iter(match=f"{self.prefix}:dedupe:*", count=1000):
+                deleted += self.client.delete(key)
+        return deleted
+
+
+class SeenElsewhere:
+    """Where copies of each canonical article ran, gathered once per URL before they reach its document."""
+
+    def __init__(self, client: redis.Redis, prefix: str, ttl_seconds: int) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.ttl_seconds = ttl_seconds
+
+    def _key(self, doc_id: str) -> str:
+        return f"{self.prefix}:seen:{doc_id}"
+
+    def add(self, doc_id: str, entry: dict[str, Any]) -> bool:
+        """Remember one copy; False when this URL was already listed (a retry or a re-crawl)."""
+        with translated_errors("record copy"):
+            pipe = self.client.pipeline()
+            pipe.hsetnx(self._key(doc_id), entry["url"], json.dumps(entry, sort_keys=True))
+            pipe.expire(self._key(doc_id), self.ttl_seconds)
+            added, _ = pipe.execute()
+        return bool(added)
+
+    def entries(self, doc_id: str) -> list[dict[str, Any]]:
+        with translated_errors("read copies"):
+            raw = self.client.hgetall(self._key(doc_id))
+        return [json.loads(value) for value in raw.values()]

@@ -47,6 +47,11 @@ class Settings:
     index_batch_seconds: float = 1.0
     rollover_max_size: str = "30gb"
     rollover_max_age: str = "90d"
+    # Near-duplicates: MinHash similarity from which two texts are one story (chosen by benchmarks/dedupe),
+    # how long an article stays a candidate, and how far apart two copies' publication dates may be.
+    dedupe_threshold: float = 0.5
+    dedupe_window_days: int = 7
+    dedupe_max_days_apart: int = 3
 
     @property
     def articles_alias(self) -> str:
@@ -124,5 +129,8 @@ _ENV_FIELDS = [
     ("index_batch_seconds", "NEWSDESK_INDEX_BATCH_SECONDS", float),
     ("rollover_max_size", "NEWSDESK_ROLLOVER_MAX_SIZE", str),
     ("rollover_max_age", "NEWSDESK_ROLLOVER_MAX_AGE", str),
+    ("dedupe_threshold", "NEWSDESK_DEDUPE_THRESHOLD", float),
+    ("dedupe_window_days", "NEWSDESK_DEDUPE_WINDOW_DAYS", int),
+    ("dedupe_max_days_apart", "NEWSDESK_DEDUPE_MAX_DAYS_APART", int),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]

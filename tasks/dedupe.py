@@ -1,4 +1,4 @@
-"""Dedupe stage: one canonical URL, and so one document id, for every address of an article."""
+"""Dedupe stage: one canonical URL (and document id) per address, one content key per text."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 
 from newsdesk.errors import Rejected
 from newsdesk.messages import Article
+from tasks.similarity import ContentKey, content_key
 
 # Parameters that say how a reader arrived, never which article they read.
 TRACKING_PARAMS = re.compile(
@@ -100,3 +101,20 @@ def judge_claim(article: Article, owner_url: str) -> UrlVerdict:
     """Given the URL that first claimed the document id, is this fetch the owner or a duplicate?"""
     mine = article.final_url or article.url
     return UrlVerdict(article, None if owner_url == mine else owner_url)
+
+
+def content_identity(article: Article) -> tuple[Article, ContentKey]:
+    """The article with its content fingerprint set, and the key its text is claimed under."""
+    key = content_key(article.body, article.published_at)
+    return article.replace(content_fingerprint=key.fingerprint), key
+
+
+def duplicate_kind(url_verdict: UrlVerdict, content_kind: str) -> str | None:
+    """None for a canonical article; else how this copy relates to the canonical document.
+
+    A URL variant shares its owner's document id, so the content claim made under that id (by whichever
+    copy came first) also decides where the variant is listed: on this document, or on its original.
+    """
+    if content_kind != "new":
+        return content_kind
+    return "url" if url_verdict.duplicate_of else None

@@ -13,7 +13,7 @@ from newsdesk.errors import Rejected, TransientError
 from newsdesk.messages import Article, FetchedPage
 from newsdesk.redisstore import utc_now
 from tasks.app import app
-from tasks.dedupe import assign_identity, judge_claim
+from tasks.dedupe import assign_identity, content_identity, duplicate_kind, judge_claim
 from tasks.enrich import enrich_article
 from tasks.parse import parse_page
 
@@ -70,11 +70,22 @@ def dedupe(payload: dict[str, Any]) -> None:
     if article is None:
         return
     owner = resources.claims.claim(article.doc_id, article.final_url or article.url)
-    verdict = judge_claim(article, owner)
-    if verdict.duplicate_of:
-        resources.record_duplicate(payload, article.canonical_url, article.doc_id, verdict.duplicate_of)
+    url_verdict = judge_claim(article, owner)
+    article, key = content_identity(article)
+    content_kind, canonical = resources.content.claim(
+        article.doc_id,
+        key.fingerprint,
+        key.signature,
+        key.bands,
+        key.day,
+        settings.dedupe_threshold,
+        settings.dedupe_max_days_apart,
+    )
+    kind = duplicate_kind(url_verdict, content_kind)
+    if kind:
+        resources.record_duplicate(article, kind, canonical)
         return
-    enrich.delay(article.to_dict())
+    enrich.delay(article.replace(story_id=canonical).to_dict())
 
 
 @app.task(name="newsdesk.enrich", base=StageTask, stage="enrich")
@@ -132,6 +143,7 @@ def flush_index() -> None:
         elif result.outcome == "rejected":
             resources.record_rejection("index", payload, Rejected("index_rejected", result.error or ""))
         else:
+            resources.list_copies(result.doc_id)
             resources.runs.record_outcome(
                 payload.get("run_id"), payload.get("url", ""), INDEX_OUTCOMES.get(result.outcome, "updated")
             )

@@ -9,9 +9,19 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from index.client import build_client
-from index.writer import write_dead_letter, write_duplicate
+from index.writer import merge_also_seen, write_dead_letter, write_duplicate
 from newsdesk.errors import Rejected, TransientError
-from newsdesk.redisstore import IndexBuffer, RunStore, UrlClaims, build_redis, translated_errors, utc_now
+from newsdesk.messages import Article
+from newsdesk.redisstore import (
+    ContentClaims,
+    IndexBuffer,
+    RunStore,
+    SeenElsewhere,
+    UrlClaims,
+    build_redis,
+    translated_errors,
+    utc_now,
+)
 from newsdesk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -27,6 +37,8 @@ class Resources:
         self._runs: RunStore | None = None
         self._claims: UrlClaims | None = None
         self._index_buffer: IndexBuffer | None = None
+        self._content: ContentClaims | None = None
+        self._seen: SeenElsewhere | None = None
 
     def open(self) -> None:
         self._es = build_client(self.settings)
@@ -34,6 +46,9 @@ class Resources:
         self._runs = RunStore(client, self.settings.index_prefix)
         self._claims = UrlClaims(client, self.settings.index_prefix)
         self._index_buffer = IndexBuffer(client, self.settings.index_prefix)
+        window = self.settings.dedupe_window_days * 24 * 3600
+        self._content = ContentClaims(client, self.settings.index_prefix, window)
+        self._seen = SeenElsewhere(client, self.settings.index_prefix, 2 * window)
 
     @property
     def es(self) -> Elasticsearch:
@@ -59,6 +74,18 @@ class Resources:
             self.open()
         return self._index_buffer
 
+    @property
+    def content(self) -> ContentClaims:
+        if self._content is None:
+            self.open()
+        return self._content
+
+    @property
+    def seen(self) -> SeenElsewhere:
+        if self._seen is None:
+            self.open()
+        return self._seen
+
     def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
         """Store the payload with its reason, then count it for the run: never a silent drop."""
         self._dead_letter(stage, payload, exc.reason, exc.detail, attempts=1)
@@ -77,24 +104,34 @@ class Resources:
         except TransientError:
             log.exception("could not count a failure for run %s", payload.get("run_id"))
 
-    def record_duplicate(
-        self, payload: dict[str, Any], canonical_url: str, doc_id: str, owner_url: str
-    ) -> None:
+    def record_duplicate(self, article: Article, kind: str, canonical_doc_id: str) -> None:
+        """A copy: kept in the duplicates index, listed on its canonical document, counted for the run."""
+        url = article.final_url or article.url
         record = {
-            "url": payload["final_url"] or payload["url"],
-            "canonical_url": canonical_url,
-            "doc_id": doc_id,
-            "crawl_source": payload.get("crawl_source"),
-            "kind": "url",
+            "url": url,
+            "canonical_url": article.canonical_url if kind == "url" else None,
+            "doc_id": canonical_doc_id,
+            "crawl_source": article.crawl_source,
+            "kind": kind,
             "seen_at": utc_now(),
-            "run_id": payload.get("run_id"),
+            "run_id": article.run_id,
         }
         result = write_duplicate(self.es, self.settings, record)
         if result.outcome == "retry":
             raise TransientError(f"duplicate record: {result.error}")
         if result.outcome == "rejected":
             raise Rejected("duplicate_record_rejected", result.error or "")
-        self.runs.record_outcome(payload.get("run_id"), payload.get("url", ""), "duplicate")
+        copy = {"url": url, "source": article.source or article.crawl_source, "seen_at": article.fetched_at}
+        self.seen.add(canonical_doc_id, {**copy, "kind": kind})
+        self.list_copies(canonical_doc_id)
+        self.runs.record_outcome(article.run_id, article.url, "duplicate")
+
+    def list_copies(self, canonical_doc_id: str) -> str:
+        """Bring the canonical document's `also_seen_at` up to date with every copy gathered in Redis."""
+        entries = self.seen.entries(canonical_doc_id)
+        if not entries:
+            return "noop"
+        return merge_also_seen(self.es, self.settings, canonical_doc_id, entries)
 
     def _record(self, stage: str, payload: dict[str, Any], reason: str, detail: str, attempts: int) -> dict:
         return {

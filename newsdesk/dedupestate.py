@@ -1,0 +1,62 @@
+"""Rebuild the dedupe state in Redis (URL owners, fingerprints, signatures, verdicts) from the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import redis
+from elasticsearch import Elasticsearch
+
+from index.query import scan_articles
+from newsdesk.redisstore import ContentClaims, UrlClaims
+from newsdesk.settings import Settings
+from tasks.dedupe import canonical_url, document_id
+from tasks.similarity import content_key
+
+FIELDS = ["doc_id", "url", "final_url", "body", "published_at", "first_fetched_at", "also_seen_at"]
+
+
+def _timestamp(value: str | None) -> float:
+    if not value:
+        return dt.datetime.now(dt.UTC).timestamp()
+    moment = dt.datetime.fromisoformat(value)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def rebuild_dedupe_state(
+    es: Elasticsearch, client: redis.Redis, settings: Settings, clear: bool = True
+) -> dict[str, Any]:
+    """Every indexed article becomes a claim again, as when it was first seen; returns what was done.
+
+    Signatures go back into the time bucket of the article's first fetch, so one older than the window
+    is again no near-duplicate candidate; its fingerprint and URL stay claimed for good.
+    """
+    window = settings.dedupe_window_days * 24 * 3600
+    content = ContentClaims(client, settings.index_prefix, window)
+    urls = UrlClaims(client, settings.index_prefix)
+    cleared = content.clear() if clear else 0
+    counts = {"cleared_keys": cleared, "articles": 0, "copies": 0}
+    for source in scan_articles(es, settings, FIELDS):
+        doc_id = source["doc_id"]
+        urls.restore(doc_id, source.get("final_url") or source["url"])
+        key = content_key(source.get("body") or "", source.get("published_at"))
+        content.restore(
+            doc_id,
+            key.fingerprint,
+            key.signature,
+            key.bands,
+            key.day,
+            _timestamp(source.get("first_fetched_at")),
+        )
+        counts["articles"] += 1
+        for copy in source.get("also_seen_at") or []:
+            # A copy's own id, as the dedupe stage derives it, so a re-crawl of it meets its verdict.
+            copy_id = document_id(canonical_url(copy["url"]))
+            if copy.get("kind") == "url":
+                urls.restore(copy_id, source.get("final_url") or source["url"])
+            else:
+                content.restore_verdict(copy_id, copy.get("kind") or "near", doc_id)
+            counts["copies"] += 1
+    counts["dedupe_bytes"] = content.memory_bytes()
+    return counts

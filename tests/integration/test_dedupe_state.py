@@ -1,0 +1,175 @@
+"""Dedupe state on a real Redis and a real Elasticsearch: atomic claims, windows, restarts, rebuilds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from pathlib import Path
+
+import pytest
+
+from index.writer import merge_also_seen, write_articles
+from newsdesk.dedupestate import rebuild_dedupe_state
+from newsdesk.redisstore import ContentClaims, UrlClaims, build_redis
+from newsdesk.services import RedisServer
+from tasks.similarity import content_key
+
+pytestmark = pytest.mark.services
+WINDOW = 7 * 24 * 3600
+NOW = 1_800_000_000.0
+THRESHOLD, MAX_DAYS = 0.5, 3
+LONG_AGO = "2020-01-01T00:00:00+00:00"
+
+ORIGINAL = (
+    "Kim Jong Un had talks with Vladimir Putin, president of the Russian Federation, on June 19.\n\n"
+    "They had an in-depth discussion on the situation on the Korean peninsula and on the multipolar "
+    "world order, and reached a consensus on every issue raised.\n\n"
+    "Both sides agreed to take positive measures to further energize the work of the intergovernmental "
+    "committee for co-operation in trade.\n\n"
+    "The talks proceeded in a friendly atmosphere on June 19."
+)
+EDITED = ORIGINAL.replace("friendly", "warm and friendly") + "\n\nSpeeches were made at the reception."
+OTHER = (
+    "A cultural delegation of Cuba arrived in Hanoi on March 3.\n\n"
+    "The delegation is expected to tour Hanoi and visit several institutions of culture.\n\n"
+    "Officials of the ministry of culture and the embassy of Cuba in Hanoi were on hand."
+)
+
+
+def _claim(claims: ContentClaims, doc_id: str, body: str, published="2024-06-19", at=NOW):
+    key = content_key(body, published)
+    return claims.claim(doc_id, key.fingerprint, key.signature, key.bands, key.day, THRESHOLD, MAX_DAYS, at)
+
+
+def _doc(n: int) -> str:
+    return hashlib.sha1(str(n).encode()).hexdigest()
+
+
+def test_exact_and_near_copies_find_the_first_article_and_keep_their_verdict(clean_stores, redis_client):
+    claims = ContentClaims(redis_client, clean_stores.index_prefix, WINDOW)
+    assert _claim(claims, _doc(1), ORIGINAL) == ("new", _doc(1))
+    assert _claim(claims, _doc(2), "SEOUL, June 19 (KCNA) -- " + ORIGINAL.upper()) == ("exact", _doc(1))
+    assert _claim(claims, _doc(3), EDITED) == ("near", _doc(1))
+    assert _claim(claims, _doc(4), OTHER) == ("new", _doc(4))
+    # Retries and re-crawls keep every verdict, whatever arrived in between.
+    assert _claim(claims, _doc(1), ORIGINAL) == ("new", _doc(1))
+    assert _claim(claims, _doc(3), EDITED, at=NOW + 60) == ("near", _doc(1))
+    # An exact copy of a near-copy is listed on the original.
+    assert _claim(claims, _doc(5), EDITED) == ("exact", _doc(1))
+
+
+def test_near_copies_published_too_far_apart_or_seen_after_the_window_are_new(clean_stores, redis_client):
+    claims = ContentClaims(redis_client, clean_stores.index_prefix, WINDOW)
+    assert _claim(claims, _doc(1), ORIGINAL)[0] == "new"
+    assert _claim(claims, _doc(2), EDITED, published="2024-07-19") == ("new", _doc(2))
+    assert _claim(claims, _doc(3), EDITED.replace("trade", "energy"), at=NOW + 2.5 * WINDOW)[0] == "new"
+    assert redis_client.ttl(claims.keys(NOW)[2]) > 0, "signature buckets must expire"
+
+
+def test_many_workers_claiming_copies_of_one_story_at_once_make_one_canonical(clean_stores, base_settings):
+    bodies = [ORIGINAL, EDITED, ORIGINAL.lower(), EDITED + "\n\nReprinted from KCNA."] * 5
+    answers: list[tuple[str, str]] = []
+    barrier = threading.Barrier(len(bodies))
+
+    def claim(n: int, body: str) -> None:
+        client = build_redis(base_settings)
+        claims = ContentClaims(client, base_settings.index_prefix, WINDOW)
+        barrier.wait()
+        answers.append(_claim(claims, _doc(n), body))
+        client.close()
+
+    threads = [threading.Thread(target=claim, args=(n, body)) for n, body in enumerate(bodies, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    new = [canonical for kind, canonical in answers if kind == "new"]
+    assert len(new) == 1
+    assert {canonical for _, canonical in answers} == set(new)
+
+
+def test_listing_copies_is_idempotent_and_safe_under_concurrent_writers(clean_stores, es_client):
+    document = {"doc_id": _doc(1), "url": "http://a.test/1", "title": "T", "body": ORIGINAL}
+    assert write_articles(es_client, clean_stores, [document])[0].outcome == "created"
+    copies = [
+        {"url": f"http://b.test/{n}", "source": "B", "seen_at": "2026-11-27T10:00:00Z", "kind": "near"}
+        for n in range(12)
+    ]
+    assert merge_also_seen(es_client, clean_stores, _doc(2), copies[:1]) == "missing"
+    threads = [
+        threading.Thread(target=merge_also_seen, args=(es_client, clean_stores, _doc(1), [copy]))
+        for copy in copies
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert merge_also_seen(es_client, clean_stores, _doc(1), copies) == "noop"
+    source = es_client.get(index=clean_stores.articles_alias, id=_doc(1))["_source"]
+    assert sorted(item["url"] for item in source["also_seen_at"]) == sorted(c["url"] for c in copies)
+    assert source["also_seen_count"] == len(copies)
+
+
+def test_dedupe_state_survives_a_redis_restart_with_persistence(tmp_path: Path):
+    server = RedisServer(tmp_path / "redis", persistent=True).start()
+    try:
+        from newsdesk.settings import Settings
+
+        settings = Settings(redis_url=server.url, index_prefix="persist")
+        client = build_redis(settings)
+        claims = ContentClaims(client, "persist", WINDOW)
+        assert _claim(claims, _doc(1), ORIGINAL, at=None)[0] == "new"
+        assert UrlClaims(client, "persist").claim(_doc(1), "http://a.test/1") == "http://a.test/1"
+        client.close()
+        server.stop()
+        server.start()
+        client = build_redis(settings)
+        claims = ContentClaims(client, "persist", WINDOW)
+        assert _claim(claims, _doc(2), EDITED, at=None) == ("near", _doc(1))
+        assert UrlClaims(client, "persist").claim(_doc(1), "http://a.test/1?x") == "http://a.test/1"
+        client.close()
+    finally:
+        server.stop()
+
+
+def test_rebuild_from_the_index_restores_owners_fingerprints_signatures_and_verdicts(
+    clean_stores, es_client, redis_client
+):
+    from tasks.dedupe import canonical_url, document_id
+
+    copy_url = "http://c.test/copy"
+    documents = [
+        {
+            "doc_id": _doc(n),
+            "url": f"http://a.test/{n}",
+            "final_url": f"http://a.test/{n}?from=feed",
+            "title": "T",
+            "body": body,
+            "published_at": "2024-06-19",
+            "first_fetched_at": fetched,
+        }
+        for n, body, fetched in ((1, ORIGINAL, dt.datetime.now(dt.UTC).isoformat()), (2, OTHER, LONG_AGO))
+    ]
+    write_articles(es_client, clean_stores, documents)
+    copy = {"url": copy_url, "source": "C", "seen_at": "2026-11-27T10:00:00Z", "kind": "near"}
+    merge_also_seen(es_client, clean_stores, _doc(1), [copy])
+    es_client.indices.refresh(index=clean_stores.articles_alias)
+    redis_client.flushdb()
+
+    counts = rebuild_dedupe_state(es_client, redis_client, clean_stores)
+
+    assert counts["articles"] == 2 and counts["copies"] == 1
+    assert 0 < counts["dedupe_bytes"] < 4000
+    claims = ContentClaims(redis_client, clean_stores.index_prefix, WINDOW)
+    urls = UrlClaims(redis_client, clean_stores.index_prefix)
+    assert urls.claim(_doc(1), "http://elsewhere.test/") == "http://a.test/1?from=feed"
+    assert _claim(claims, _doc(9), ORIGINAL.upper(), at=None) == ("exact", _doc(1))
+    assert _claim(claims, _doc(10), EDITED, at=None) == ("near", _doc(1))
+    # Fetched long ago: its fingerprint stays claimed, its signature is past the window.
+    assert _claim(claims, _doc(11), OTHER, at=None) == ("exact", _doc(2))
+    assert _claim(claims, _doc(12), OTHER + "\n\nThe talks were friendly.", at=None)[0] == "new"
+    assert _claim(claims, document_id(canonical_url(copy_url)), "anything at all", at=None) == (
+        "near",
+        _doc(1),
+    )
