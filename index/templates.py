@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from index.crawl_runs import CRAWL_RUN_PROPERTIES
 from newsdesk.settings import Settings
 
 MAPPING_VERSION = 1
@@ -119,4 +120,5 @@ def index_templates(settings: Settings) -> dict[str, dict[str, Any]]:
         settings.articles_alias: _template(f"{settings.articles_alias}-*", ARTICLE_PROPERTIES, 200),
         settings.duplicates_index: _template(f"{settings.duplicates_index}-*", DUPLICATE_PROPERTIES, 200),
         settings.deadletter_index: _template(f"{settings.deadletter_index}-*", DEADLETTER_PROPERTIES, 200),
+        settings.crawl_runs_index: _template(f"{settings.crawl_runs_index}-*", CRAWL_RUN_PROPERTIES, 200),
     }

@@ -42,7 +42,8 @@ class Settings:
     user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
     max_retries: int = 6
     retry_backoff_max: int = 300
-    max_page_bytes: int = 5_000_000
+    max_page_bytes: int = 10_000_000
+    crawl_state_max_urls: int = 2_000_000
 
     @property
     def articles_alias(self) -> str:
@@ -55,6 +56,10 @@ class Settings:
     @property
     def deadletter_index(self) -> str:
         return f"{self.index_prefix}-deadletter"
+
+    @property
+    def crawl_runs_index(self) -> str:
+        return f"{self.index_prefix}-crawl-runs"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -116,5 +121,6 @@ _ENV_FIELDS = [
     ("max_retries", "NEWSDESK_MAX_RETRIES", int),
     ("retry_backoff_max", "NEWSDESK_RETRY_BACKOFF_MAX", int),
     ("max_page_bytes", "NEWSDESK_MAX_PAGE_BYTES", int),
+    ("crawl_state_max_urls", "NEWSDESK_CRAWL_STATE_MAX_URLS", int),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]
