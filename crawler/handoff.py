@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
@@ -9,8 +10,11 @@ from typing import Any
 import kombu.exceptions
 import redis
 from celery import Celery
+from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 
+from newsdesk.crawlstate import CrawlState
+from newsdesk.errors import NewsdeskError
 from newsdesk.redisstore import RunStore, build_redis
 from newsdesk.settings import Settings
 
@@ -18,6 +22,35 @@ log = logging.getLogger(__name__)
 PARSE_TASK = "newsdesk.parse"
 QUEUE = "newsdesk"
 SEND_ATTEMPTS = 5
+PROGRESS_SECONDS = 1.0
+
+
+def crawl_summary(stats: dict[str, Any], spider) -> dict[str, Any]:
+    """The crawl side of a run record, from Scrapy's stats and what the spider recorded."""
+    errors = {
+        key.removeprefix("newsdesk/errors/"): value
+        for key, value in stats.items()
+        if key.startswith("newsdesk/errors/")
+    }
+    return {
+        "pages_fetched": stats.get("response_received_count", 0),
+        "bytes": stats.get("downloader/response_bytes", 0),
+        "discovery_pages": stats.get("newsdesk/discovery_pages", 0),
+        "not_modified": stats.get("newsdesk/not_modified", 0),
+        "article_pages": stats.get("newsdesk/article_pages", 0),
+        "discovered": stats.get("newsdesk/discovered", 0),
+        "skipped_known": stats.get("newsdesk/skipped_known", 0),
+        "handed_off": stats.get("newsdesk/handed_off", 0),
+        "handoff_failed": stats.get("newsdesk/handoff_failed", 0),
+        "robots_refused": errors.get("robots_disallowed", 0),
+        "retries": stats.get("retry/count", 0),
+        "crawl_delay": stats.get("newsdesk/crawl_delay", 0),
+        "errors": sum(errors.values()),
+        "errors_by_kind": json.dumps(errors, sort_keys=True),
+        "problems": json.dumps(getattr(spider, "problems", [])),
+        "fetch_errors": stats.get("log_count/ERROR", 0),
+        "finish_reason": stats.get("finish_reason", "running"),
+    }
 
 
 class HandOffPipeline:
@@ -28,11 +61,32 @@ class HandOffPipeline:
         self.stats = stats
         self.celery = Celery("newsdesk-crawler", broker=settings.redis_url)
         self.celery.conf.update(task_serializer="json", broker_connection_retry_on_startup=True)
-        self.runs = RunStore(build_redis(settings), settings.index_prefix)
+        client = build_redis(settings)
+        self.runs = RunStore(client, settings.index_prefix)
+        self.state = CrawlState(client, settings.index_prefix, settings.crawl_state_max_urls)
+        self._progress: LoopingCall | None = None
+        self._spider = None
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler.settings["NEWSDESK_SETTINGS"], crawler.stats)
+
+    def open_spider(self, spider) -> None:
+        self._spider = spider
+        if getattr(spider, "run_id", None):
+            self._progress = LoopingCall(self._report_progress)
+            self._progress.start(PROGRESS_SECONDS, now=False)
+
+    def _report_progress(self):
+        summary = crawl_summary(self.stats.get_stats(), self._spider)
+        summary.pop("problems")
+        return deferToThread(self._write_progress, self._spider.run_id, summary)
+
+    def _write_progress(self, run_id: str, summary: dict[str, Any]) -> None:
+        try:
+            self.runs.record_crawl_progress(run_id, summary)
+        except NewsdeskError as exc:
+            log.warning("progress of run %s not recorded: %s", run_id, exc)
 
     def process_item(self, item: dict[str, Any], spider):
         return deferToThread(self._send, item)
@@ -43,6 +97,9 @@ class HandOffPipeline:
                 self.celery.send_task(PARSE_TASK, args=[item], queue=QUEUE)
                 if item.get("run_id"):
                     self.runs.count_sent(item["run_id"])
+                if item.get("status") == 200 and not item.get("error"):
+                    # Known from now on: the pipeline gives it a recorded fate, a re-crawl need not fetch it.
+                    self.state.mark_known(item["crawl_source"], {item["url"], item["final_url"]})
                 self.stats.inc_value("newsdesk/handed_off")
                 return item
             except (kombu.exceptions.OperationalError, redis.RedisError, OSError) as exc:
@@ -54,15 +111,13 @@ class HandOffPipeline:
         return item
 
     def close_spider(self, spider) -> None:
+        if self._progress is not None and self._progress.running:
+            self._progress.stop()
+        self.state.save_page_validators(spider.source.name, getattr(spider, "new_validators", {}))
         run_id = getattr(spider, "run_id", None)
         if not run_id:
             return
-        stats = self.stats.get_stats()
-        summary = {
-            "pages_fetched": stats.get("response_received_count", 0),
-            "handed_off": stats.get("newsdesk/handed_off", 0),
-            "handoff_failed": stats.get("newsdesk/handoff_failed", 0),
-            "fetch_errors": stats.get("log_count/ERROR", 0),
-            "finish_reason": stats.get("finish_reason", "finished"),
-        }
+        summary = crawl_summary(self.stats.get_stats(), spider)
+        if summary["finish_reason"] == "running":
+            summary["finish_reason"] = "finished"
         self.runs.finish_crawl(run_id, summary)

@@ -11,41 +11,66 @@ from scrapy.settings import Settings as ScrapySettings
 
 from crawler import settings as crawler_defaults
 from crawler.spiders.news import NewsSpider
-from newsdesk.errors import ConfigError
+from newsdesk.crawlstate import CrawlState
+from newsdesk.errors import NewsdeskError
+from newsdesk.redisstore import build_redis
 from newsdesk.settings import Settings
-from newsdesk.sources import get_source
+from newsdesk.sources import Source, resolve_source
 
 
-def scrapy_settings(settings: Settings, max_pages: int) -> ScrapySettings:
+def scrapy_settings(settings: Settings, max_pages: int, source: Source | None = None) -> ScrapySettings:
     scrapy_settings = ScrapySettings()
     scrapy_settings.setmodule(crawler_defaults, priority="project")
-    scrapy_settings.setdict(
-        {
-            "USER_AGENT": settings.user_agent,
-            "DOWNLOAD_MAXSIZE": settings.max_page_bytes,
-            "DOWNLOAD_WARNSIZE": 0,
-            "CLOSESPIDER_PAGECOUNT": max_pages,
-            "NEWSDESK_SETTINGS": settings,
-        },
-        priority="cmdline",
-    )
+    values = {
+        "USER_AGENT": settings.user_agent,
+        "DOWNLOAD_MAXSIZE": settings.max_page_bytes,
+        "DOWNLOAD_WARNSIZE": 0,
+        "CLOSESPIDER_PAGECOUNT": max_pages,
+        "NEWSDESK_SETTINGS": settings,
+    }
+    if source is not None:
+        polite = source.politeness
+        values.update(
+            {
+                "USER_AGENT": polite.user_agent or settings.user_agent,
+                "ROBOTSTXT_OBEY": polite.obey_robots,
+                "DOWNLOAD_DELAY": polite.download_delay,
+                "CONCURRENT_REQUESTS_PER_DOMAIN": polite.concurrency,
+                "AUTOTHROTTLE_ENABLED": polite.autothrottle,
+                "AUTOTHROTTLE_START_DELAY": polite.download_delay,
+                "AUTOTHROTTLE_TARGET_CONCURRENCY": float(polite.concurrency),
+                "DOWNLOAD_TIMEOUT": polite.timeout,
+                "RETRY_TIMES": polite.retry_times,
+                "NEWSDESK_MAX_RETRY_AFTER": polite.max_retry_after,
+            }
+        )
+    scrapy_settings.setdict(values, priority="cmdline")
     return scrapy_settings
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("source")
+    parser.add_argument("source", nargs="?")
     parser.add_argument("--run-id", default=None)
+    parser.add_argument("--url", default=None, help="the site for an ad-hoc crawl or a generic source")
+    parser.add_argument("--allow-private", action="store_true", help="permit loopback and private addresses")
+    parser.add_argument("--refetch-known", action="store_true", help="fetch article URLs already handed on")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     try:
-        source = get_source(settings.sources_file, args.source).resolved(settings.demo_url)
-    except ConfigError as exc:
+        source = resolve_source(
+            settings.sources_file, settings.demo_url, args.source, args.url, args.allow_private
+        )
+        state = CrawlState(build_redis(settings), settings.index_prefix, settings.crawl_state_max_urls)
+        # Read once, before the reactor starts: the spider then never blocks on Redis to skip a URL.
+        known = set() if args.refetch_known else state.known_digests(source.name)
+        validators = {} if args.refetch_known else state.page_validators(source.name)
+    except NewsdeskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    process = CrawlerProcess(scrapy_settings(settings, source.max_pages), install_root_handler=True)
+    process = CrawlerProcess(scrapy_settings(settings, source.max_pages, source), install_root_handler=True)
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, source=source, run_id=args.run_id)
+    process.crawl(crawler, source=source, run_id=args.run_id, known=known, validators=validators)
     process.start()
     stats = crawler.stats.get_stats()
     print(json.dumps({k: v for k, v in stats.items() if isinstance(v, int | float | str)}, default=str))

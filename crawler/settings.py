@@ -6,13 +6,25 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
-RETRY_TIMES = 2
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+REDIRECT_MAX_TIMES = 10
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 ITEM_PIPELINES = {"crawler.handoff.HandOffPipeline": 500}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.politeness.CrawlDelayMiddleware": 110,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.politeness.PoliteRetryMiddleware": 550,
+    # After redirects are followed (600) on the way out, before them on the way back in.
+    "crawler.politeness.SafetyMiddleware": 650,
+}
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -6,6 +6,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from index.crawl_runs import CRAWL_RUN_PROPERTIES
 from newsdesk.settings import Settings
 
 MAPPING_VERSION = 1
@@ -160,10 +161,12 @@ def index_templates(
         settings.duplicates_index,
         settings.deadletter_index,
     )
+    runs = settings.crawl_runs_index
     return {
         articles: _template(f"{articles}-*", article_properties(capabilities), 200, policy(articles)),
         duplicates: _template(f"{duplicates}-*", DUPLICATE_PROPERTIES, 200, policy(duplicates)),
         deadletter: _template(f"{deadletter}-*", DEADLETTER_PROPERTIES, 200, policy(deadletter)),
+        runs: _template(f"{runs}-*", CRAWL_RUN_PROPERTIES, 200, policy(runs)),
     }
 
 

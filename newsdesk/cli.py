@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -157,36 +158,64 @@ def migrate() -> None:
         _fail(str(exc))
 
 
-def run_crawl(settings: Settings, source: str, wait: bool, timeout: float) -> dict[str, Any]:
-    """Crawl `source` in a child process; with `wait`, return once every page has a recorded fate."""
+def run_crawl(
+    settings: Settings,
+    source: str | None,
+    wait: bool,
+    timeout: float,
+    *,
+    url: str | None = None,
+    allow_private: bool = False,
+    refetch_known: bool = False,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Crawl `source` (or the ad-hoc `url`) in a child process; with `wait`, return once every page has a
+    recorded fate. The source is validated first: a bad registry entry starts no crawl."""
+    from newsdesk.crawl_runs import record_crawl_run
+    from newsdesk.sources import resolve_source
+
+    resolved = resolve_source(settings.sources_file, settings.demo_url, source, url, allow_private)
     runs = RunStore(build_redis(settings), settings.index_prefix)
-    run_id = runs.create(source)
+    run_id = runs.create(resolved.name)
     log_dir = settings.home / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"crawl-{run_id}.log"
+    command = [sys.executable, "-m", "crawler.run", *([source] if source else []), "--run-id", run_id]
+    command += [*(["--url", url] if url else []), *(["--allow-private"] if allow_private else [])]
+    command += ["--refetch-known"] if refetch_known else []
     with open(log_file, "wb") as out:
-        result = subprocess.run(
-            [sys.executable, "-m", "crawler.run", source, "--run-id", run_id],
+        child = subprocess.Popen(
+            command,
             stdout=out,
             stderr=subprocess.STDOUT,
             cwd=REPO_ROOT,
             env={**os.environ, **settings.to_env(), "PYTHONPATH": str(REPO_ROOT)},
         )
+        while child.poll() is None:
+            if on_progress is not None:
+                on_progress(runs.get(run_id))
+            time.sleep(0.25)
     run = runs.get(run_id)
     if not run.get("crawl_finished"):
         # The spider died before closing: the run still ends, with what it had handed off.
-        runs.finish_crawl(run_id, {"finish_reason": f"crawler exit {result.returncode}"})
-    if result.returncode != 0:
-        raise NewsdeskError(f"crawler exited with {result.returncode}; see {log_file}")
+        runs.finish_crawl(run_id, {"finish_reason": f"crawler exit {child.returncode}"})
+    if child.returncode != 0:
+        record_crawl_run(settings, runs.get(run_id))
+        raise NewsdeskError(f"crawler exited with {child.returncode}; see {log_file}")
     deadline = time.monotonic() + timeout
     run = runs.get(run_id)
+    record_crawl_run(settings, run)
     while wait and not run["complete"]:
         if time.monotonic() > deadline:
             raise NewsdeskError(
                 f"run {run_id}: {run['done']} of {run['sent']} pages done after {timeout:.0f}s"
             )
+        if on_progress is not None:
+            on_progress(run)
         time.sleep(0.5)
         run = runs.get(run_id)
+    if wait:
+        run["record_error"] = record_crawl_run(settings, run)
     run["log_file"] = str(log_file)
     return run
 
@@ -198,22 +227,49 @@ def format_run(run: dict[str, Any]) -> str:
         f"  found      {run.get('sent', 0):>6}  (article pages handed to the pipeline)",
     ]
     lines += [f"  {outcome:10} {run.get(outcome, 0):>6}" for outcome in OUTCOMES]
+    if "crawl_pages_fetched" in run:
+        from newsdesk.crawl_runs import format_crawl_side
+
+        lines += format_crawl_side(run)
     return "\n".join(lines)
 
 
 @app.command()
 def crawl(
-    source: Annotated[str, typer.Argument(help="a source name from the registry (sources.yaml)")],
+    source: Annotated[
+        str | None, typer.Argument(help="a source name from the registry (sources.yaml); omit with --url")
+    ] = None,
     wait: Annotated[
         bool, typer.Option(help="return when every article is indexed or recorded as failed")
     ] = False,
     timeout: Annotated[float, typer.Option(help="seconds to wait with --wait")] = 1800,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    url: Annotated[
+        str | None, typer.Option(help="crawl this site with generic discovery, or fill a generic source")
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="permit loopback and private addresses")
+    ] = False,
+    refetch_known: Annotated[
+        bool, typer.Option("--refetch-known", help="fetch article URLs already handed on")
+    ] = False,
 ) -> None:
     """Crawl one source now; with --wait print the run's summary when the pipeline has finished with it."""
+    from newsdesk.crawl_runs import live_progress
+
     settings = _settings()
     try:
-        run = run_crawl(settings, source, wait, timeout)
+        with live_progress(enabled=not as_json and sys.stdout.isatty()) as on_progress:
+            run = run_crawl(
+                settings,
+                source,
+                wait,
+                timeout,
+                url=url,
+                allow_private=allow_private,
+                refetch_known=refetch_known,
+                on_progress=on_progress,
+            )
     except NewsdeskError as exc:
         _fail(str(exc))
     typer.echo(json.dumps(run) if as_json else format_run(run))
@@ -386,6 +442,10 @@ def state_rebuild(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
         f"rebuilt dedupe state from {counts['articles']} articles and {counts['copies']} listed copies "
         f"({counts['dedupe_bytes']} bytes in Redis; {counts['cleared_keys']} old keys cleared)"
     )
+# --- Crawling (issue 3): `newsdesk sources list|check`, `newsdesk crawl-state rebuild|stats`.
+from newsdesk.cli_crawl import register_crawl_commands  # noqa: E402
+
+register_crawl_commands(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -11,12 +11,15 @@ import signal
 import string
 import sys
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from random import Random
 from urllib.parse import urlsplit
+
+from newsdesk.demosite_crawl import CrawlFeatures, RequestLogEntry, respond_with_crawl_features
 
 HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 PAGE_SIZE = 10
@@ -88,6 +91,8 @@ class DemoSite:
     sources: tuple[DemoSource, ...]
     articles: tuple[DemoArticle, ...]
     rejected_paths: tuple[str, ...]
+    # Crawling (issue 3): feeds, sitemaps, robots.txt, archive, traps, conditional GET; None keeps them off.
+    crawl_features: CrawlFeatures | None = None
 
     def render(self, path: str, query: str = "") -> tuple[int, str, bytes]:
         """Return (status, content_type, body) for a request path; the query never changes the content."""
@@ -130,8 +135,12 @@ class DemoSite:
             for slug, articles in by_source.items()
         }
 
+    @property
+    def _page_size(self) -> int:
+        return self.crawl_features.page_size if self.crawl_features else PAGE_SIZE
+
     def _page_count(self, source: DemoSource) -> int:
-        return max(1, -(-len(self._newest_first[source.slug]) // PAGE_SIZE))
+        return max(1, -(-len(self._newest_first[source.slug]) // self._page_size))
 
     def _render_home(self) -> str:
         items = "\n".join(
@@ -145,8 +154,8 @@ class DemoSite:
         )
 
     def _render_listing(self, source: DemoSource, page: int) -> str:
-        start = (page - 1) * PAGE_SIZE
-        entries = self._newest_first[source.slug][start : start + PAGE_SIZE]
+        start = (page - 1) * self._page_size
+        entries = self._newest_first[source.slug][start : start + self._page_size]
         featured = "\n".join(
             f'<li><a class="featured-link" href="{html.escape(article.path + "?" + TRACKING_QUERY)}">'
             f"{html.escape(article.title)}</a></li>"
@@ -213,12 +222,19 @@ class DemoSite:
         )
 
 
-def generate_site(size: int = 30, seed: int = 1, *, republications: bool = False) -> DemoSite:
+def generate_site(
+    size: int = 30,
+    seed: int = 1,
+    *,
+    republications: bool = False,
+    crawl_features: CrawlFeatures | None = None,
+) -> DemoSite:
     """Build a site of `size` articles over three sources; the same seed and size give the same site.
 
     With `republications`, other sources also run copies of some articles (another headline, a dateline
     and a credit line, some with edited paragraphs), and some events get a different follow-up report
-    the next day: more articles after the `size` originals, for deduplication to sort out.
+    the next day: more articles after the `size` originals, for deduplication to sort out. With
+    `crawl_features`, the site also serves feeds, sitemaps, robots.txt, an archive and crawler traps.
     """
     if size < 0:
         raise ValueError(f"size must be >= 0, got {size}")
@@ -249,6 +265,7 @@ def generate_site(size: int = 30, seed: int = 1, *, republications: bool = False
         sources=SOURCES,
         articles=tuple(articles),
         rejected_paths=tuple(_notice_path(source) for source in SOURCES),
+        crawl_features=crawl_features,
     )
 
 
@@ -277,6 +294,7 @@ class DemoServer:
         self.host = host
         self.port = port
         self.requests: collections.Counter[str] = collections.Counter()
+        self.log: list[RequestLogEntry] = []
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -325,6 +343,17 @@ class DemoServer:
         with self._lock:
             self.requests[raw_path] += 1
 
+    def _log(self, entry: RequestLogEntry) -> None:
+        with self._lock:
+            self.log.append(entry)
+
+    def add_articles(self, count: int) -> list[DemoArticle]:
+        """Publish `count` more articles (the same site, grown); return the new ones."""
+        site = self.site
+        grown = generate_site(len(site.articles) + count, site.seed, crawl_features=site.crawl_features)
+        self.site = grown
+        return list(grown.articles[len(site.articles) :])
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsdesk.demosite", description=__doc__)
@@ -335,6 +364,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--republications", action="store_true", help="add cross-source copies and next-day follow-ups"
     )
+    parser.add_argument(
+        "--crawl-features",
+        action="store_true",
+        help="serve feeds, sitemaps, robots.txt, an archive, crawler traps and conditional GET",
+    )
     args = parser.parse_args(argv)
 
     stop_requested = threading.Event()
@@ -344,7 +378,14 @@ def main(argv: list[str] | None = None) -> int:
     }
     try:
         with DemoServer(
-            generate_site(args.size, args.seed, republications=args.republications), args.host, args.port
+            generate_site(
+                args.size,
+                args.seed,
+                republications=args.republications,
+                crawl_features=CrawlFeatures() if args.crawl_features else None,
+            ),
+            args.host,
+            args.port,
         ) as server:
             print(server.url, flush=True)
             # A timed wait keeps the main thread returning to the interpreter, where signal handlers run.
@@ -371,13 +412,27 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
         def _respond(self, send_body: bool) -> None:
             server._record(self.path)
             parts = urlsplit(self.path)
-            status, content_type, body = server.site.render(parts.path or "/", parts.query)
+            site = server.site
+            extra_headers: dict[str, str] = {}
+            if site.crawl_features is not None:
+                status, content_type, body, extra_headers = respond_with_crawl_features(
+                    server, site, parts.path or "/", self.headers
+                )
+            else:
+                status, content_type, body = site.render(parts.path or "/", parts.query)
+            user_agent = self.headers.get("User-Agent", "")
+            server._log(RequestLogEntry(time.monotonic(), self.path, status, user_agent))
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if send_body:
-                self.wfile.write(body)
+            for name, value in extra_headers.items():
+                self.send_header(name, value)
+            try:
+                self.end_headers()
+                if send_body:
+                    self.wfile.write(body)
+            except (ConnectionResetError, BrokenPipeError):
+                self.close_connection = True  # the client gave up (a crawler dropping an oversized page)
 
         def log_message(self, format: str, *args: object) -> None:
             """Silent: tests and benchmarks would drown in one access-log line per request."""

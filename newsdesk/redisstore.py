@@ -91,6 +91,11 @@ class RunStore:
         with translated_errors("finish crawl"):
             self.client.hset(self._key(run_id), mapping=fields)
 
+    def record_crawl_progress(self, run_id: str, stats: dict[str, Any]) -> None:
+        """The crawl's counters so far, for live progress; `finish_crawl` writes the final ones."""
+        with translated_errors("crawl progress"):
+            self.client.hset(self._key(run_id), mapping={f"crawl_{k}": str(v) for k, v in stats.items()})
+
     def record_outcome(self, run_id: str | None, url: str, outcome: str) -> bool:
         """Count `outcome` for `url` in this run unless one was counted already; True if counted."""
         if not run_id:

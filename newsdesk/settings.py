@@ -52,6 +52,8 @@ class Settings:
     dedupe_threshold: float = 0.5
     dedupe_window_days: int = 7
     dedupe_max_days_apart: int = 3
+    max_page_bytes: int = 10_000_000
+    crawl_state_max_urls: int = 2_000_000
 
     @property
     def articles_alias(self) -> str:
@@ -64,6 +66,10 @@ class Settings:
     @property
     def deadletter_index(self) -> str:
         return f"{self.index_prefix}-deadletter"
+
+    @property
+    def crawl_runs_index(self) -> str:
+        return f"{self.index_prefix}-crawl-runs"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -132,5 +138,6 @@ _ENV_FIELDS = [
     ("dedupe_threshold", "NEWSDESK_DEDUPE_THRESHOLD", float),
     ("dedupe_window_days", "NEWSDESK_DEDUPE_WINDOW_DAYS", int),
     ("dedupe_max_days_apart", "NEWSDESK_DEDUPE_MAX_DAYS_APART", int),
+    ("crawl_state_max_urls", "NEWSDESK_CRAWL_STATE_MAX_URLS", int),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]

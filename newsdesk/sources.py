@@ -4,12 +4,55 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from newsdesk.errors import ConfigError
+
+DiscoveryMode = Literal["listing", "feed", "sitemap", "robots", "auto"]
+_INTERVAL = re.compile(r"^every (\d+)(s|m|h|d)$")
+_CRON_FIELD_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+INTERVAL_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def check_schedule(value: str) -> None:
+    """Accept `every 30m` (s, m, h, d) or a five-field cron line; raise ValueError naming the problem."""
+    interval = _INTERVAL.match(value.strip())
+    if interval:
+        if int(interval[1]) * INTERVAL_SECONDS[interval[2]] < 60:
+            raise ValueError("an interval shorter than a minute is not polite")
+        return
+    fields = value.split()
+    if len(fields) != 5:
+        raise ValueError(f"{value!r} is neither 'every <n><s|m|h|d>' nor a five-field cron line")
+    for field, (low, high) in zip(fields, _CRON_FIELD_RANGES, strict=True):
+        for part in field.split(","):
+            base, _, step = part.partition("/")
+            if step and not step.isdigit():
+                raise ValueError(f"cron field {field!r}: bad step {step!r}")
+            if base == "*":
+                continue
+            bounds = base.split("-")
+            if len(bounds) > 2 or not all(b.isdigit() and low <= int(b) <= high for b in bounds):
+                raise ValueError(f"cron field {field!r}: expected numbers in {low}-{high}")
+
+
+class Politeness(BaseModel):
+    """Per-source overrides of how hard and how patiently the crawler fetches."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    download_delay: float = Field(default=0.0, ge=0, le=600)
+    concurrency: int = Field(default=4, ge=1, le=64)
+    autothrottle: bool = True
+    obey_robots: bool = True
+    timeout: float = Field(default=30.0, gt=0, le=600)
+    retry_times: int = Field(default=3, ge=0, le=10)
+    max_retry_after: float = Field(default=120.0, ge=0, le=3600)
+    user_agent: str | None = None
 
 
 class Source(BaseModel):
@@ -20,24 +63,57 @@ class Source(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     description: str = ""
     start_urls: list[str] = Field(min_length=1)
-    article_pattern: str
+    article_pattern: str | None = None
     allowed_domains: list[str] = Field(default_factory=list)
     language: str | None = None
     max_pages: int = Field(default=10_000, gt=0)
     example: bool = False
+    # --- Crawling (issue 3): how articles are discovered, how politely, how often.
+    discovery: list[DiscoveryMode] = Field(default_factory=lambda: ["listing"], min_length=1)
+    max_depth: int = Field(default=0, ge=0, le=10)
+    allow_private: bool = False
+    schedule: str | None = None
+    politeness: Politeness = Field(default_factory=lambda: Politeness())
+    # --- end of crawling fields
 
     @field_validator("article_pattern")
     @classmethod
-    def _compiles(cls, value: str) -> str:
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
         try:
             re.compile(value)
         except re.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from exc
         return value
 
-    def resolved(self, demo_url: str) -> Source:
-        """The same source with `{demo_url}` filled in and allowed domains derived from the start URLs."""
-        urls = [u.replace("{demo_url}", demo_url.rstrip("/")) for u in self.start_urls]
+    @field_validator("start_urls")
+    @classmethod
+    def _absolute_http(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if not re.match(r"^(https?://[^/\s]+|\{demo_url\}|\{url\}$)", url):
+                raise ValueError(f"{url!r} is not an absolute http(s) URL, {{demo_url}}… or {{url}}")
+        return urls
+
+    @field_validator("schedule")
+    @classmethod
+    def _valid_schedule(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_schedule(value)
+        return value
+
+    @property
+    def needs_url(self) -> bool:
+        """True for generic sources ("any RSS feed") whose start URL is given at crawl time."""
+        return any("{url}" in u for u in self.start_urls)
+
+    def resolved(self, demo_url: str, url: str | None = None) -> Source:
+        """The same source with `{demo_url}` (and `{url}`) filled in and allowed domains derived."""
+        if self.needs_url and not url:
+            raise ConfigError(f"source {self.name!r} is generic: give the site with --url URL")
+        urls = [
+            u.replace("{demo_url}", demo_url.rstrip("/")).replace("{url}", url or "") for u in self.start_urls
+        ]
         domains = self.allowed_domains or sorted({urlsplit(u).hostname or "" for u in urls} - {""})
         return self.model_copy(update={"start_urls": urls, "allowed_domains": domains})
 
@@ -81,3 +157,47 @@ def get_source(path: Path, name: str) -> Source:
     if name not in sources:
         raise ConfigError(f"{path}: no source named {name!r} (known: {', '.join(sorted(sources))})")
     return sources[name]
+
+
+def adhoc_source(url: str, allow_private: bool = False) -> Source:
+    """A source for `newsdesk crawl --url`: generic discovery (links, feeds, sitemaps, robots.txt)."""
+    return Source(
+        name="adhoc",
+        description=f"ad-hoc crawl of {url}",
+        start_urls=[url],
+        discovery=["auto"],
+        allow_private=allow_private,
+        max_depth=1,
+        max_pages=2_000,
+    )
+
+
+def describe_problems(source: Source) -> list[str]:
+    """Warnings `newsdesk sources check` prints: things that load but will probably not crawl well."""
+    problems = []
+    modes = set(source.discovery)
+    if source.article_pattern is None and "auto" not in modes and modes <= {"listing"}:
+        problems.append("no article_pattern: articles are recognised by generic heuristics only")
+    for url in source.start_urls:
+        host = urlsplit(url).hostname or ""
+        if (
+            source.allowed_domains
+            and host
+            and not any(host == d or host.endswith("." + d) for d in source.allowed_domains)
+        ):
+            problems.append(f"start URL {url} is outside allowed_domains")
+    return problems
+
+
+def resolve_source(
+    path: Path, demo_url: str, name: str | None, url: str | None = None, allow_private: bool = False
+) -> Source:
+    """The named source (with `{url}` filled for generic ones), or an ad-hoc one for a bare URL."""
+    if name is None:
+        if not url:
+            raise ConfigError("give a source name or --url URL")
+        return adhoc_source(url, allow_private).resolved(demo_url)
+    source = get_source(path, name).resolved(demo_url, url)
+    if allow_private:
+        source = source.model_copy(update={"allow_private": True})
+    return source

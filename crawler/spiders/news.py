@@ -1,4 +1,4 @@
-"""The news spider: walks a source's listing pages and yields every article page it finds."""
+"""The news spider: discovers a source's articles (listings, feeds, sitemaps) and yields each article page."""
 
 from __future__ import annotations
 
@@ -8,72 +8,304 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
+from crawler.discovery import (
+    alternate_feeds,
+    feed_links,
+    html_is_article,
+    looks_like_article_url,
+    looks_like_listing_url,
+    robots_sitemaps,
+    sitemap_entries,
+    sniff_kind,
+)
+from crawler.politeness import RefusedRequest
+from newsdesk.crawlstate import url_digest
 from newsdesk.messages import FetchedPage
 from newsdesk.sources import Source
 
 KEPT_HEADERS = ("content-type", "last-modified", "etag", "content-language", "date")
 SKIPPED_SCHEMES = ("mailto:", "javascript:", "tel:", "data:")
+# Statuses the callbacks see themselves (so each gets a recorded fate); redirects stay with Scrapy.
+HANDLED_STATUSES = [304, *range(400, 600)]
+MAX_PROBLEMS = 500
+MAX_CHILDREN = 1000
+ALL_MODES = {"listing", "feed", "sitemap", "robots"}
+REFUSALS = {
+    "robots_disallowed",
+    "offsite",
+    "redirect_offsite",
+    "private_address",
+    "bad_scheme",
+    "redirect_loop",
+}
+
+
+def classify_failure(failure) -> tuple[str, str]:
+    """(kind, detail) of a failed request, from the exception Scrapy or our middlewares raised."""
+    exc = failure.value
+    text = str(exc)
+    if isinstance(exc, RefusedRequest):
+        return exc.kind, exc.detail
+    if isinstance(exc, IgnoreRequest):
+        if "robots.txt" in text:
+            return "robots_disallowed", text
+        if "offsite" in text.lower():
+            return "offsite", text
+        if "redirect" in text.lower():
+            return "redirect_loop", text
+        return "ignored", text
+    name = type(exc).__name__
+    lowered = (name + " " + text).lower()
+    if "maxsize" in lowered or "max size" in lowered or "larger than" in lowered:
+        return "too_large", text
+    if "timeout" in lowered or "timed out" in lowered:
+        return "timeout", text
+    if "dns" in lowered:
+        return "dns_error", text
+    if "connection" in lowered or "refused" in lowered:
+        return "connection_error", text
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower(), text
 
 
 class NewsSpider(scrapy.Spider):
     name = "news"
 
-    def __init__(self, source: Source, run_id: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        source: Source,
+        run_id: str | None = None,
+        known: set[str] | frozenset[str] = frozenset(),
+        validators: dict[str, dict[str, Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.source = source
         self.run_id = run_id
         self.allowed_domains = list(source.allowed_domains)
-        self.article_pattern = re.compile(source.article_pattern)
+        self.article_pattern = re.compile(source.article_pattern) if source.article_pattern else None
+        modes = set(source.discovery)
+        self.modes = ALL_MODES if "auto" in modes else modes
+        self.known = known
+        self.validators = validators or {}
+        self.new_validators: dict[str, dict[str, Any]] = {}
+        self.problems: list[dict[str, str]] = []
+        self._discovered: set[str] = set()
+
+    # --- requests
 
     async def start(self):
+        if "robots" in self.modes:
+            for origin in dict.fromkeys(
+                f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.source.start_urls
+            ):
+                yield scrapy.Request(
+                    origin + "/robots.txt",
+                    callback=self.parse_robots,
+                    errback=self.discovery_failed,
+                    meta={"handle_httpstatus_list": HANDLED_STATUSES, "dont_obey_robotstxt": True},
+                    priority=10,
+                )
         for url in self.source.start_urls:
-            yield scrapy.Request(url, callback=self.parse_listing)
+            yield self.discovery_request(url)
 
-    def is_article_url(self, url: str) -> bool:
-        return bool(self.article_pattern.search(urlsplit(url).path))
+    def discovery_request(self, url: str) -> scrapy.Request:
+        headers = {}
+        previous = self.validators.get(url, {})
+        if previous.get("etag"):
+            headers["If-None-Match"] = previous["etag"]
+        if previous.get("last_modified"):
+            headers["If-Modified-Since"] = previous["last_modified"]
+        return scrapy.Request(
+            url,
+            callback=self.parse_discovery,
+            errback=self.discovery_failed,
+            headers=headers,
+            meta={"handle_httpstatus_list": HANDLED_STATUSES},
+        )
 
-    def _on_site(self, url: str) -> bool:
+    def candidate(self, url: str, depth: int = 0, from_feed: bool = False):
+        """A request for an article URL, unless it is off-site, not an article, or already known."""
+        if not self.on_site(url):
+            self.crawler.stats.inc_value("newsdesk/offsite_links")
+            return
+        if not self.is_article_url(url, from_feed=from_feed):
+            return
+        digest = url_digest(url)
+        if digest not in self._discovered:
+            self._discovered.add(digest)
+            self.crawler.stats.inc_value("newsdesk/discovered")
+        if digest in self.known:
+            self.crawler.stats.inc_value("newsdesk/skipped_known")
+            return
+        yield scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            meta={"handle_httpstatus_list": HANDLED_STATUSES, "article_depth": depth},
+        )
+
+    def is_article_url(self, url: str, from_feed: bool = False) -> bool:
+        if self.article_pattern is not None:
+            return bool(self.article_pattern.search(urlsplit(url).path))
+        if from_feed:
+            return not looks_like_listing_url(url)
+        return looks_like_article_url(url)
+
+    def on_site(self, url: str) -> bool:
         host = urlsplit(url).hostname or ""
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
-    def parse_listing(self, response: Response):
-        if not isinstance(response, TextResponse):
+    # --- discovery pages
+
+    def parse_robots(self, response: Response):
+        if response.status >= 400:
             return
+        for url in robots_sitemaps(response.text if isinstance(response, TextResponse) else "", response.url):
+            if self.on_site(url):
+                yield self.discovery_request(url)
+
+    def parse_discovery(self, response: Response):
+        stats = self.crawler.stats
+        url = response.request.url
+        if response.status == 304:
+            stats.inc_value("newsdesk/not_modified")
+            previous = self.validators.get(url, {})
+            self.new_validators[url] = previous
+            for child in previous.get("children", []):
+                yield self.discovery_request(child)
+            return
+        if response.status >= 400:
+            self.record_problem(url, f"http_{response.status}", f"discovery page answered {response.status}")
+            return
+        stats.inc_value("newsdesk/discovery_pages")
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        kind = sniff_kind(content_type, response.body)
+        children: list[str] = []
+        if kind == "feed":
+            for link in feed_links(response.body, response.url):
+                yield from self.candidate(link, from_feed=True)
+        elif kind in ("sitemap", "sitemapindex"):
+            yield from self._sitemap(response, children)
+        elif kind == "html" and isinstance(response, TextResponse):
+            if (
+                self.article_pattern is None
+                and url not in self.source.start_urls
+                and html_is_article(response.text)
+            ):
+                # Generic discovery reached an article through a link that did not look like one.
+                yield from self.parse_article(response)
+                return
+            yield from self._listing(response, children)
+        else:
+            self.record_problem(
+                url, "unsupported_content_type", f"{content_type or 'no content type'} ({kind})"
+            )
+            return
+        for child in children:
+            yield self.discovery_request(child)
+        self._remember_validators(response, children)
+
+    def _sitemap(self, response: Response, children: list[str]):
+        try:
+            kind, entries = sitemap_entries(response.body, response.url)
+        except ValueError as exc:
+            self.record_problem(response.url, "bad_sitemap", str(exc))
+            return
+        for entry in entries:
+            if not self.on_site(entry.url):
+                continue
+            if kind == "sitemapindex":
+                children.append(entry.url)
+            elif self.is_article_url(entry.url, from_feed=self.article_pattern is None):
+                yield from self.candidate(entry.url)
+            elif "listing" in self.modes:
+                children.append(entry.url)
+
+    def _listing(self, response: TextResponse, children: list[str]):
+        if "feed" in self.modes:
+            for href in alternate_feeds(response.text):
+                url = response.urljoin(href)
+                if self.on_site(url):
+                    children.append(url)
+        for url in self._links(response):
+            if self.is_article_url(url):
+                yield from self.candidate(url)
+            elif "listing" in self.modes and len(children) < MAX_CHILDREN:
+                children.append(url)
+
+    def _links(self, response: TextResponse) -> list[str]:
+        urls = []
         for href in response.css("a::attr(href)").getall():
             href = href.strip()
             if not href or href.startswith(SKIPPED_SCHEMES):
                 continue
-            url = response.urljoin(href)
-            if not self._on_site(url):
-                continue
-            if self.is_article_url(url):
-                # Every article response reaches the pipeline, errors included, so each gets a recorded fate.
-                yield scrapy.Request(
-                    url,
-                    callback=self.parse_article,
-                    errback=self.fetch_failed,
-                    meta={"handle_httpstatus_all": True},
-                )
-            else:
-                yield scrapy.Request(url, callback=self.parse_listing)
+            url = response.urljoin(href).split("#", 1)[0]
+            if self.on_site(url):
+                urls.append(url)
+        return list(dict.fromkeys(urls))
+
+    def _remember_validators(self, response: Response, children: list[str]) -> None:
+        etag = response.headers.get("ETag")
+        last_modified = response.headers.get("Last-Modified")
+        if etag is None and last_modified is None:
+            return
+        self.new_validators[response.request.url] = {
+            "etag": etag.decode("latin-1") if etag else None,
+            "last_modified": last_modified.decode("latin-1") if last_modified else None,
+            "children": list(dict.fromkeys(children))[:MAX_CHILDREN],
+        }
+
+    def discovery_failed(self, failure):
+        kind, detail = classify_failure(failure)
+        self.record_problem(failure.request.url, kind, detail)
+
+    # --- article pages
 
     def parse_article(self, response: Response):
+        if (
+            self.article_pattern is None
+            and response.status == 200
+            and isinstance(response, TextResponse)
+            and "html" in response.headers.get("Content-Type", b"").decode("latin-1").lower()
+            and not html_is_article(response.text)
+        ):
+            # Generic discovery: the URL looked like an article, the page says it is not; it may list some.
+            self.crawler.stats.inc_value("newsdesk/not_article_pages")
+            yield from self._listing(response, [])
+            return
+        self.crawler.stats.inc_value("newsdesk/article_pages")
+        depth = response.request.meta.get("article_depth", 0)
+        if depth < self.source.max_depth and isinstance(response, TextResponse) and response.status < 300:
+            for url in self._links(response):
+                yield from self.candidate(url, depth=depth + 1)
         headers = {}
         for name in KEPT_HEADERS:
             value = response.headers.get(name)
             if value is not None:
                 headers[name] = value.decode("latin-1")
         html = response.text if isinstance(response, TextResponse) else ""
-        original = response.request.meta.get("redirect_urls", [response.url])[0]
+        original = response.request.meta.get("redirect_urls", [response.request.url])[0]
+        if response.status >= 400:
+            self.record_problem(original, f"http_{response.status}", "article page")
         yield self._page(original, response.url, response.status, headers, html).to_dict()
 
-    def fetch_failed(self, failure):
+    def article_failed(self, failure):
         request = failure.request
-        yield self._page(
-            request.url, request.url, 0, {}, "", error=f"{failure.type.__name__}: {failure.value}"
-        ).to_dict()
+        kind, detail = classify_failure(failure)
+        self.record_problem(request.url, kind, detail)
+        if kind in REFUSALS:
+            return  # never fetched: the crawl-run record keeps it
+        # Fetched and failed: the pipeline dead-letters it with this reason.
+        yield self._page(request.url, request.url, 0, {}, "", error=f"{kind}: {detail}").to_dict()
+
+    def record_problem(self, url: str, kind: str, detail: str = "") -> None:
+        self.crawler.stats.inc_value(f"newsdesk/errors/{kind}")
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append({"url": url, "kind": kind, "detail": detail[:300]})
+        self.logger.info("%s: %s %s", kind, url, detail)
 
     def _page(
         self, url: str, final_url: str, status: int, headers: dict, html: str, error: str | None = None

@@ -1,0 +1,192 @@
+"""Pure discovery helpers: what a response is, and the URLs its feed, sitemap or robots.txt lists."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import zlib
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+GZIP_MAGIC = b"\x1f\x8b"
+# Paths of pages that list other pages: never articles, whatever their shape.
+LISTING_HINTS = re.compile(
+    r"/(tag|tags|topic|topics|author|authors|category|categories|section|page|search|feed|feeds|rss|archive|"
+    r"archives|index)(/|\.|$)|/(page|p)/\d+/?$|\.(xml|rss|atom)$",
+    re.IGNORECASE,
+)
+DATE_IN_PATH = re.compile(r"/(19|20)\d\d/(0?[1-9]|1[0-2])(/|-)")
+ARTICLE_WORDS = re.compile(r"/(article|articles|news|story|stories|post|posts)/[^/]+", re.IGNORECASE)
+ID_AND_SLUG = re.compile(r"/\d{3,}[-_/][^/]*|[-_]\d{5,}(\.html?)?$")
+SLUG = re.compile(r"/[a-z0-9]+(?:-[a-z0-9]+){3,}(?:\.html?)?/?$", re.IGNORECASE)
+ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
+MAX_DECOMPRESSED = 50_000_000
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """One <loc> of a sitemap: a page, or (in an index) another sitemap; lastmod as the file gave it."""
+
+    url: str
+    lastmod: str | None = None
+
+
+def local_name(tag: object) -> str:
+    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+
+
+def maybe_gunzip(body: bytes, limit: int = MAX_DECOMPRESSED) -> bytes:
+    """The body, decompressed if it is gzip (sitemap.xml.gz); at most `limit` bytes, so no zip bomb."""
+    if not body.startswith(GZIP_MAGIC):
+        return body
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+            data = stream.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ValueError(f"bad gzip data: {exc}") from exc
+    if len(data) > limit:
+        raise ValueError(f"decompressed size over {limit} bytes")
+    return data
+
+
+def parse_xml(body: bytes):
+    """An lxml tree of possibly broken XML (unescaped &, unclosed tags), or None if nothing is left of it."""
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(body.strip() or b"<empty/>", parser=parser)
+    except etree.XMLSyntaxError:
+        return None
+    return root
+
+
+def sniff_kind(content_type: str, body: bytes) -> str:
+    """'feed', 'sitemap', 'sitemapindex', 'html', 'robots' or 'other' from the type and the first bytes."""
+    content_type = content_type.lower()
+    head = maybe_gunzip(body[:65536] if not body.startswith(GZIP_MAGIC) else body)[:2048].lstrip().lower()
+    if b"<urlset" in head:
+        return "sitemap"
+    if b"<sitemapindex" in head:
+        return "sitemapindex"
+    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+        return "feed"
+    if "html" in content_type or head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if "xml" in content_type:
+        return "other-xml"
+    if content_type.startswith("text/plain") and re.search(rb"(?im)^\s*(user-agent|sitemap)\s*:", head):
+        return "robots"
+    return "other"
+
+
+def feed_links(body: bytes, feed_url: str) -> list[str]:
+    """Absolute links of an RSS 2.0 / RSS 1.0 / Atom feed's entries, relative links and xml:base resolved."""
+    root = parse_xml(maybe_gunzip(body))
+    if root is None:
+        return []
+    links: list[str] = []
+    for element in root.iter():
+        name = local_name(element.tag)
+        if name not in ("item", "entry"):
+            continue
+        link = _entry_link(element)
+        if link:
+            base = element.base or feed_url
+            links.append(urljoin(urljoin(feed_url, base), link.strip()))
+    return list(dict.fromkeys(links))
+
+
+def _entry_link(entry) -> str | None:
+    fallback = None
+    for child in entry:
+        if local_name(child.tag) != "link":
+            continue
+        href = child.get("href")
+        if href is None:  # RSS: the link is the text
+            if child.text and child.text.strip():
+                return child.text.strip()
+            continue
+        if child.get("rel", "alternate") == "alternate":
+            return href
+        fallback = fallback or href
+    if fallback:
+        return fallback
+    for child in entry:
+        text = (child.text or "").strip()
+        is_link = child.get("isPermaLink", "true") != "false" and text.startswith(
+            ("http://", "https://", "/")
+        )
+        if local_name(child.tag) == "guid" and is_link:
+            return text
+    return None
+
+
+def sitemap_entries(body: bytes, sitemap_url: str) -> tuple[str, list[SitemapEntry]]:
+    """('sitemapindex' | 'sitemap', entries) of a sitemap file, gzip or not, broken XML tolerated."""
+    root = parse_xml(maybe_gunzip(body))
+    if root is None:
+        return "sitemap", []
+    kind = "sitemapindex" if local_name(root.tag) == "sitemapindex" else "sitemap"
+    entries = []
+    for element in root:
+        if local_name(element.tag) not in ("url", "sitemap"):
+            continue
+        loc = lastmod = None
+        for child in element:
+            name = local_name(child.tag)
+            if name == "loc" and child.text:
+                loc = child.text.strip()
+            elif name == "lastmod" and child.text:
+                lastmod = child.text.strip()
+        if loc:
+            entries.append(SitemapEntry(urljoin(sitemap_url, loc), lastmod))
+    return kind, entries
+
+
+def robots_sitemaps(text: str, robots_url: str) -> list[str]:
+    """The `Sitemap:` lines of a robots.txt, as absolute URLs."""
+    found = re.findall(r"(?im)^\s*sitemap\s*:\s*(\S+)", text)
+    return [urljoin(robots_url, url) for url in found]
+
+
+def looks_like_listing_url(url: str) -> bool:
+    return bool(LISTING_HINTS.search(urlsplit(url).path))
+
+
+def looks_like_article_url(url: str) -> bool:
+    """A generic guess from the URL alone: a date, an id, a long slug or an article-ish directory."""
+    path = urlsplit(url).path
+    if path in ("", "/") or looks_like_listing_url(url):
+        return False
+    return bool(
+        DATE_IN_PATH.search(path)
+        or ARTICLE_WORDS.search(path)
+        or ID_AND_SLUG.search(path)
+        or SLUG.search(path)
+    )
+
+
+def html_is_article(html: str) -> bool:
+    """Structured data first (og:type, JSON-LD @type), then the page's shape: one <article> with a heading."""
+    head = html[:200_000]
+    og = re.search(r"""<meta[^>]+property=["']og:type["'][^>]+content=["']([^"']+)""", head, re.IGNORECASE)
+    if og:
+        return og.group(1).strip().lower() == "article"
+    for found in re.findall(r""""@type"\s*:\s*"([A-Za-z]+)\"""", head):
+        if found.lower() in ARTICLE_TYPES:
+            return True
+    articles = len(re.findall(r"<article[\s>]", head, re.IGNORECASE))
+    return articles == 1 and bool(re.search(r"<h1[\s>]", head, re.IGNORECASE))
+
+
+def alternate_feeds(html: str) -> list[str]:
+    """hrefs of <link rel="alternate" type="application/rss+xml|atom+xml"> in a page's head."""
+    found = []
+    for tag in re.findall(r"<link\b[^>]*>", html[:200_000], re.IGNORECASE):
+        if re.search(r"""type=["']application/(rss|atom)\+xml""", tag, re.IGNORECASE):
+            href = re.search(r"""href=["']([^"']+)""", tag, re.IGNORECASE)
+            if href:
+                found.append(href.group(1))
+    return found
