@@ -112,6 +112,8 @@ def import_saved_objects(
     timeout: float = 60,
 ) -> dict[str, Any]:
     """Import (overwriting) every shipped object; running it again leaves Kibana as it was."""
+    if not kibana_url.startswith(("http://", "https://")):
+        raise ConfigError(f"Kibana URL {kibana_url!r} must start with http:// or https://")
     fitted = fit_to_prefix(load_saved_objects() if objects is None else objects, settings)
     boundary = f"newsdesk-{uuid.uuid4().hex}"
     request = _request(kibana_url, settings, multipart_ndjson(fitted, boundary), boundary)

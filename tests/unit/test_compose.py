@@ -222,3 +222,15 @@ def test_env_example_holds_placeholders_not_secrets() -> None:
 
     assert secrets == {}
     assert credentials_in_urls == {}
+
+
+def test_dashboards_are_imported_once_kibana_is_healthy() -> None:
+    services = load_compose()["services"]
+
+    importer = services["kibana-setup"]
+
+    assert importer["depends_on"]["kibana"] == {"condition": "service_healthy"}
+    assert importer["command"][:3] == ["newsdesk", "setup", "--kibana"]
+    assert importer["command"][3] == "http://kibana:5601"
+    # Kibana itself waits for `setup` (it sets kibana_system's password), so the import needs its own job.
+    assert services["kibana"]["depends_on"]["setup"] == {"condition": "service_completed_successfully"}

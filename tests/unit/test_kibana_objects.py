@@ -107,6 +107,7 @@ USABLE_TYPES = {
     "time_field": {"date"},
     "breakdown": AGGREGATABLE,
 }
+QUERY_USES = {"match", "exists", "range"}
 KQL_FIELD = re.compile(r"([A-Za-z_][\w.]*)\s*(:\s*\*|:|<=|>=|<|>)")
 
 
@@ -388,8 +389,10 @@ def test_every_field_exists_in_the_mapping_with_a_type_its_use_needs(objects):
                 f"{item['type']}/{item['id']}: {use} on {field} needs {sorted(needed)}, the mapping has "
                 f"{spec['type']}"
             )
-            if use in {"match", "exists", "range", "sort"} or use in USABLE_TYPES and needed:
-                assert spec.get("index", True) or spec.get("doc_values", True), (item["id"], field)
+            if use in QUERY_USES:
+                assert spec.get("index", True), f"{item['id']}: {field} is not indexed, {use} cannot use it"
+            elif needed:
+                assert spec.get("doc_values", True), f"{item['id']}: {field} has no doc values for {use}"
             checked += 1
     assert checked > 60
 
@@ -403,6 +406,13 @@ def test_field_checks_catch_a_field_missing_from_the_mapping(objects):
         test_every_field_exists_in_the_mapping_with_a_type_its_use_needs(broken)
     layer["columns"]["name"]["sourceField"] = "title"  # text: not aggregatable
     with pytest.raises(AssertionError, match="terms on title needs"):
+        test_every_field_exists_in_the_mapping_with_a_type_its_use_needs(broken)
+    search = next(item for item in broken if item["id"] == "newsdesk-search-latest-articles")
+    meta = search["attributes"]["kibanaSavedObjectMeta"]
+    unindexed = '"query": "published_at_raw:2019*"'
+    meta["searchSourceJSON"] = meta["searchSourceJSON"].replace('"query": ""', unindexed)
+    layer["columns"]["name"]["sourceField"] = "people"
+    with pytest.raises(AssertionError, match="published_at_raw is not indexed"):
         test_every_field_exists_in_the_mapping_with_a_type_its_use_needs(broken)
 
 
@@ -637,3 +647,8 @@ def test_nobody_listening_is_transient():
         port = probe.getsockname()[1]
     with pytest.raises(TransientError, match="unreachable"):
         import_saved_objects(f"http://127.0.0.1:{port}", Settings(es_password="pw"), timeout=5)
+
+
+def test_a_url_without_scheme_is_a_configuration_error():
+    with pytest.raises(ConfigError, match="must start with http"):
+        import_saved_objects("localhost:5601", Settings(es_password="pw"))
