@@ -89,7 +89,15 @@ def services_status(as_json: Annotated[bool, typer.Option("--json")] = False) ->
 
 
 @app.command()
-def setup() -> None:
+def setup(
+    kibana: Annotated[
+        str | None,
+        typer.Option("--kibana", metavar="URL", help="also import the dashboards into the Kibana at URL"),
+    ] = None,
+    kibana_wait: Annotated[
+        float, typer.Option(help="seconds to keep retrying while Kibana is starting or unreachable")
+    ] = 120,
+) -> None:
     """Install index templates, versioned indices and aliases (idempotent: a second run changes nothing)."""
     from index.client import wait_for_health
     from index.setup import detect_capabilities, ensure_setup
@@ -109,6 +117,17 @@ def setup() -> None:
     typer.echo(
         "\n".join(changes) if changes else "nothing to do: templates, indices and aliases are up to date"
     )
+    if kibana:
+        from index.kibana import import_when_ready
+
+        try:
+            imported = import_when_ready(kibana, settings, wait_seconds=kibana_wait)
+        except NewsdeskError as exc:
+            _fail(str(exc))
+        typer.echo(
+            f"kibana: {imported['imported']} of {imported['objects']} saved objects imported into {kibana} "
+            "(dashboards: News, Crawl health)"
+        )
 
 
 @app.command()

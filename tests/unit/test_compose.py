@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
 
-ONE_SHOT_SERVICES = {"setup"}
+ONE_SHOT_SERVICES = {"setup", "kibana-setup"}
 PROJECT_IMAGE = "newsdesk:local"
 # Compose reads these itself; they are never interpolated into the file.
 COMPOSE_CLI_VARIABLES = {"COMPOSE_PROJECT_NAME"}
@@ -156,7 +156,7 @@ def test_every_dependency_waits_on_a_condition() -> None:
 def test_project_services_share_the_newsdesk_environment() -> None:
     services = project_services(load_compose())
 
-    assert set(services) == {"setup", "worker", "beat"}
+    assert set(services) == {"setup", "kibana-setup", "worker", "beat"}
     for name, svc in services.items():
         env = svc["environment"]
         assert PROJECT_ENVIRONMENT.items() <= env.items(), name
@@ -222,3 +222,15 @@ def test_env_example_holds_placeholders_not_secrets() -> None:
 
     assert secrets == {}
     assert credentials_in_urls == {}
+
+
+def test_dashboards_are_imported_once_kibana_is_healthy() -> None:
+    services = load_compose()["services"]
+
+    importer = services["kibana-setup"]
+
+    assert importer["depends_on"]["kibana"] == {"condition": "service_healthy"}
+    assert importer["command"][:3] == ["newsdesk", "setup", "--kibana"]
+    assert importer["command"][3] == "http://kibana:5601"
+    # Kibana itself waits for `setup` (it sets kibana_system's password), so the import needs its own job.
+    assert services["kibana"]["depends_on"]["setup"] == {"condition": "service_completed_successfully"}
