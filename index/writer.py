@@ -80,3 +80,16 @@ def write_dead_letter(es: Elasticsearch, settings: Settings, record: dict[str, A
     doc_id = stable_id(record["url"], record["stage"])
     operations = [{"index": {"_index": settings.deadletter_index, "_id": doc_id}}, record]
     return _bulk(es, operations, "record dead letter")[0]
+
+
+def update_documents(
+    es: Elasticsearch, index: str, updates: list[tuple[str, dict[str, Any]]]
+) -> list[WriteResult]:
+    """Merge `changes` into existing documents only: a document deleted meanwhile is not brought back."""
+    operations: list[dict[str, Any]] = []
+    for doc_id, changes in updates:
+        operations += [
+            {"update": {"_index": index, "_id": doc_id, "retry_on_conflict": 5}},
+            {"doc": changes, "detect_noop": True},
+        ]
+    return _bulk(es, operations, "bulk update articles")

@@ -43,6 +43,8 @@ class Settings:
     max_retries: int = 6
     retry_backoff_max: int = 300
     max_page_bytes: int = 5_000_000
+    enrichers: str = "language,entities,keywords,stats"
+    gazetteer_file: Path | None = None
 
     @property
     def articles_alias(self) -> str:
@@ -116,5 +118,7 @@ _ENV_FIELDS = [
     ("max_retries", "NEWSDESK_MAX_RETRIES", int),
     ("retry_backoff_max", "NEWSDESK_RETRY_BACKOFF_MAX", int),
     ("max_page_bytes", "NEWSDESK_MAX_PAGE_BYTES", int),
+    ("enrichers", "NEWSDESK_ENRICHERS", str),
+    ("gazetteer_file", "NEWSDESK_GAZETTEER_FILE", Path),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]

@@ -13,6 +13,7 @@ from index.writer import write_dead_letter, write_duplicate
 from newsdesk.errors import Rejected, TransientError
 from newsdesk.redisstore import RunStore, UrlClaims, build_redis, translated_errors, utc_now
 from newsdesk.settings import Settings
+from tasks.enrich import Enricher
 
 log = logging.getLogger(__name__)
 DEADLETTER_FALLBACK_KEY = "newsdesk:deadletter:pending"
@@ -26,6 +27,7 @@ class Resources:
         self._es: Elasticsearch | None = None
         self._runs: RunStore | None = None
         self._claims: UrlClaims | None = None
+        self._enricher: Enricher | None = None
 
     def open(self) -> None:
         self._es = build_client(self.settings)
@@ -50,6 +52,13 @@ class Resources:
         if self._claims is None:
             self.open()
         return self._claims
+
+    @property
+    def enricher(self) -> Enricher:
+        # Loaded on first use, not at start-up: only the processes that enrich pay for the gazetteer.
+        if self._enricher is None:
+            self._enricher = Enricher.from_settings(self.settings)
+        return self._enricher
 
     def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
         """Store the payload with its reason, then count it for the run: never a silent drop."""
