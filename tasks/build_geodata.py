@@ -12,10 +12,14 @@ GEODATA_FILE = Path(__file__).resolve().parent / "data" / "geodata.json"
 MIN_CITY_POPULATION = 500_000
 # Languages whose country names (from pycountry's translations) become aliases.
 NAME_LANGUAGES = ("ru", "ko", "de", "fr", "es")
-# City names that are far more often something else in news text.
+# City names that are far more often something else in news text (a first name, a word).
 AMBIGUOUS_CITY_NAMES = frozenset(
-    {"Victoria", "Hamilton", "Kingston", "Male", "Nice", "Of", "Mobile", "Carmen", "Florence", "Lincoln"}
-)
+    {
+        "Victoria", "Hamilton", "Kingston", "Male", "Nice", "Of", "Mobile", "Carmen", "Florence", "Lincoln",
+        "Austin", "Charlotte", "Columbus", "Aurora", "Mesa", "Independence", "Concepción", "Santa Cruz",
+        "Van", "Salé", "Jos",
+    }
+)  # fmt: skip
 
 
 def _script_ok(alias: str) -> bool:

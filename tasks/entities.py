@@ -95,10 +95,10 @@ def _is_latin_capitalised(word: str) -> bool:
 
 
 def _name_like(word: str) -> bool:
-    letters = sum(ch.isalpha() for ch in word)
-    acronym = letters > 1 and word.isupper()
+    if not _is_latin_capitalised(word) or (len(word) > 1 and word.isupper()):  # acronyms are not names
+        return False
     lower = word.lower()
-    return _is_latin_capitalised(word) and not acronym and lower not in NOT_NAME and lower not in TITLES
+    return lower not in NOT_NAME and lower not in TITLES
 
 
 def _joins(gap: str) -> bool:
