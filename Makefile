@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install services-install test unit lint demo bench clean
+.PHONY: install services-install test unit lint demo bench bench-enrich clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"Python 3.11 needed, found {sys.version}"'
@@ -35,6 +35,10 @@ demo: $(STAMP)
 
 bench: services-install
 	$(BIN)/python -m benchmarks
+
+# Enrichment quality and cost on hand-labelled articles; needs no service.
+bench-enrich: $(STAMP)
+	$(BIN)/python -m benchmarks.enrich
 
 clean:
 	rm -rf $(VENV) *.egg-info

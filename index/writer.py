@@ -146,3 +146,16 @@ def merge_also_seen(
         if response.meta.status != 409:
             return "updated"
     raise TransientError(f"also_seen_at of {doc_id}: still conflicting after {attempts} attempts")
+
+
+def update_documents(
+    es: Elasticsearch, index: str, updates: list[tuple[str, dict[str, Any]]]
+) -> list[WriteResult]:
+    """Merge `changes` into existing documents only: a document deleted meanwhile is not brought back."""
+    operations: list[dict[str, Any]] = []
+    for doc_id, changes in updates:
+        operations += [
+            {"update": {"_index": index, "_id": doc_id, "retry_on_conflict": 5}},
+            {"doc": changes, "detect_noop": True},
+        ]
+    return _bulk(es, operations, "bulk update articles")

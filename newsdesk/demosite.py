@@ -77,6 +77,7 @@ class DemoArticle:
     # Set on republished copies (the original's id) and on follow-ups of the same event (the earlier one's).
     copy_of: int | None = None
     follows: int | None = None
+    language: str = "en"
 
     @property
     def body(self) -> str:
@@ -201,7 +202,7 @@ class DemoSite:
         teasers = "\n".join(_render_teaser(other) for other in others[:MORE_FROM_LIMIT])
         return (
             "<!DOCTYPE html>\n"
-            '<html lang="en"><head><meta charset="utf-8">'
+            f'<html lang="{article.language}"><head><meta charset="utf-8">'
             f"<title>{html.escape(article.title)} | {name}</title></head>\n"
             "<body>\n"
             f'<nav class="site-nav"><a href="/">Home</a> <a href="/{source.slug}/">{name}</a></nav>\n'
@@ -228,6 +229,7 @@ def generate_site(
     *,
     republications: bool = False,
     crawl_features: CrawlFeatures | None = None,
+    multilingual: int = 0,
 ) -> DemoSite:
     """Build a site of `size` articles over three sources; the same seed and size give the same site.
 
@@ -235,6 +237,7 @@ def generate_site(
     and a credit line, some with edited paragraphs), and some events get a different follow-up report
     the next day: more articles after the `size` originals, for deduplication to sort out. With
     `crawl_features`, the site also serves feeds, sitemaps, robots.txt, an archive and crawler traps.
+    `multilingual` adds that many Korean and as many Russian articles after the English ones.
     """
     if size < 0:
         raise ValueError(f"size must be >= 0, got {size}")
@@ -260,6 +263,8 @@ def generate_site(
         )
     if republications:
         articles += _republished_articles(Random(seed * 7919 + 5), articles)
+    if multilingual:
+        articles += _foreign_articles(Random(seed + 1_000_003), multilingual, len(articles) + 1)
     return DemoSite(
         seed=seed,
         sources=SOURCES,
@@ -359,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsdesk.demosite", description=__doc__)
     parser.add_argument("--size", type=int, default=30, help="total number of articles")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--multilingual", type=int, default=0, help="Korean and Russian articles, each")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument(
@@ -377,16 +383,14 @@ def main(argv: list[str] | None = None) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT)
     }
     try:
-        with DemoServer(
-            generate_site(
-                args.size,
-                args.seed,
-                republications=args.republications,
-                crawl_features=CrawlFeatures() if args.crawl_features else None,
-            ),
-            args.host,
-            args.port,
-        ) as server:
+        site = generate_site(
+            args.size,
+            args.seed,
+            republications=args.republications,
+            crawl_features=CrawlFeatures() if args.crawl_features else None,
+            multilingual=args.multilingual,
+        )
+        with DemoServer(site, args.host, args.port) as server:
             print(server.url, flush=True)
             # A timed wait keeps the main thread returning to the interpreter, where signal handlers run.
             while not stop_requested.wait(0.2):
@@ -958,6 +962,85 @@ def _capitalize(text: str) -> str:
 def _ordinal(number: int) -> str:
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+# Korean and Russian articles (generate_site(multilingual=N)): the same kinds of story, in the languages
+# the archived state media also publish in, so language detection and the gazetteer are exercised on them.
+FOREIGN_TEXT = {
+    "ko": {
+        "leaders": ("김정은동지께서", "최선희동지는", "리용호동지는"),
+        "partners": ("로씨야련방 대통령 뿌찐", "중국 국가주석 시진핑", "로씨야 외무상 라브로프"),
+        "countries": ("로씨야", "중국", "베트남", "쿠바", "벨라루스", "몽골"),
+        "cities": ("평양", "모스크바", "블라디보스토크", "베이징", "하노이"),
+        "titles": (
+            "{leader} {partner}과 회담을 진행하시였다",
+            "{country} 정부대표단 {city}에 도착",
+            "{country}와의 친선협조관계를 발전시키기 위한 협정 조인",
+        ),
+        "sentences": (
+            "{leader} {city}에서 {partner}과 회담을 진행하였다.",
+            "회담에서는 두 나라 사이의 친선협조관계를 더욱 발전시키기 위한 문제들이 토의되였다.",
+            "{country} 대표단은 {city}의 여러 단위들을 참관하였다.",
+            "쌍방은 무역과 경제, 과학기술분야에서의 협조를 확대하기로 합의하였다.",
+            "회담은 동지적이며 친선적인 분위기속에서 진행되였다.",
+            "{leader} 조선반도와 지역의 평화와 안전을 보장하기 위한 문제에 대하여 언급하였다.",
+        ),
+    },
+    "ru": {
+        "leaders": ("Ким Чен Ын", "Чхве Сон Хи", "Ли Ён Хо"),
+        "partners": ("Владимиром Путиным", "Сергеем Лавровым", "Си Цзиньпином"),
+        "countries": ("России", "Китая", "Вьетнама", "Кубы", "Беларуси", "Монголии"),
+        "cities": ("Пхеньяне", "Москве", "Владивостоке", "Пекине", "Ханое"),
+        "titles": (
+            "{leader} провёл переговоры с {partner}",
+            "Правительственная делегация {country} прибыла в КНДР",
+            "КНДР и правительство {country} подписали соглашение о сотрудничестве",
+        ),
+        "sentences": (
+            "{leader} провёл переговоры с {partner} в {city}.",
+            "Стороны обсудили вопросы дальнейшего развития дружественных отношений между двумя странами.",
+            "Делегация {country} посетила ряд предприятий и учреждений в {city}.",
+            "Стороны договорились расширять сотрудничество в области торговли, экономики и науки.",
+            "Переговоры прошли в тёплой и дружественной атмосфере.",
+            "{leader} подчеркнул важность обеспечения мира и безопасности на Корейском полуострове.",
+        ),
+    },
+}
+
+
+_FOREIGN_POOLS = (
+    ("leader", "leaders"),
+    ("partner", "partners"),
+    ("country", "countries"),
+    ("city", "cities"),
+)
+
+
+def _foreign_articles(rng: Random, per_language: int, first_id: int) -> list[DemoArticle]:
+    articles = []
+    span = (LAST_DATE - FIRST_DATE).days
+    for language in ("ko", "ru"):
+        text = FOREIGN_TEXT[language]
+        for _ in range(per_language):
+            article_id = first_id + len(articles)
+            source = SOURCES[(article_id - 1) % len(SOURCES)]
+            values = {name: _pick(rng, text[pool]) for name, pool in _FOREIGN_POOLS}
+            title = f"{_pick(rng, text['titles']).format(**values)} (No. {article_id})"
+            sentences = [sentence.format(**values) for sentence in text["sentences"]]
+            paragraphs = tuple(" ".join(sentences[i : i + 2]) for i in range(0, len(sentences), 2))
+            articles.append(
+                DemoArticle(
+                    source=source,
+                    article_id=article_id,
+                    slug=slugify(title),
+                    title=title,
+                    published=FIRST_DATE + datetime.timedelta(days=_between(rng, 0, span)),
+                    paragraphs=paragraphs,
+                    path=f"/{source.slug}/article/{article_id}-{slugify(title)}.html",
+                    language=language,
+                )
+            )
+    return articles
 
 
 if __name__ == "__main__":

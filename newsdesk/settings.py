@@ -54,6 +54,8 @@ class Settings:
     dedupe_max_days_apart: int = 3
     max_page_bytes: int = 10_000_000
     crawl_state_max_urls: int = 2_000_000
+    enrichers: str = "language,entities,keywords,stats"
+    gazetteer_file: Path | None = None
 
     @property
     def articles_alias(self) -> str:
@@ -139,5 +141,7 @@ _ENV_FIELDS = [
     ("dedupe_window_days", "NEWSDESK_DEDUPE_WINDOW_DAYS", int),
     ("dedupe_max_days_apart", "NEWSDESK_DEDUPE_MAX_DAYS_APART", int),
     ("crawl_state_max_urls", "NEWSDESK_CRAWL_STATE_MAX_URLS", int),
+    ("enrichers", "NEWSDESK_ENRICHERS", str),
+    ("gazetteer_file", "NEWSDESK_GAZETTEER_FILE", Path),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]

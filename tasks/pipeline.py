@@ -90,7 +90,9 @@ def dedupe(payload: dict[str, Any]) -> None:
 
 @app.task(name="newsdesk.enrich", base=StageTask, stage="enrich")
 def enrich(payload: dict[str, Any]) -> None:
-    article = _rejecting("enrich", payload, lambda: enrich_article(Article.from_dict(payload)))
+    article = _rejecting(
+        "enrich", payload, lambda: enrich_article(Article.from_dict(payload), resources.enricher)
+    )
     if article is not None:
         index.delay(article.to_dict())
 

@@ -23,6 +23,7 @@ from newsdesk.redisstore import (
     utc_now,
 )
 from newsdesk.settings import Settings
+from tasks.enrich import Enricher
 
 log = logging.getLogger(__name__)
 DEADLETTER_FALLBACK_KEY = "newsdesk:deadletter:pending"
@@ -39,6 +40,7 @@ class Resources:
         self._index_buffer: IndexBuffer | None = None
         self._content: ContentClaims | None = None
         self._seen: SeenElsewhere | None = None
+        self._enricher: Enricher | None = None
 
     def open(self) -> None:
         self._es = build_client(self.settings)
@@ -85,6 +87,13 @@ class Resources:
         if self._seen is None:
             self.open()
         return self._seen
+
+    @property
+    def enricher(self) -> Enricher:
+        # Loaded on first use, not at start-up: only the processes that enrich pay for the gazetteer.
+        if self._enricher is None:
+            self._enricher = Enricher.from_settings(self.settings)
+        return self._enricher
 
     def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
         """Store the payload with its reason, then count it for the run: never a silent drop."""

@@ -1,0 +1,61 @@
+"""Re-runs enrichment over indexed articles: search_after pages in, partial-document updates out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from index.client import translated_errors
+from index.writer import update_documents
+from newsdesk.settings import Settings
+
+# What enrichment reads; everything else in the document is left as it is.
+SOURCE_FIELDS = ["doc_id", "url", "final_url", "crawl_source", "first_fetched_at", "title", "body"]
+
+
+def reenrich_documents(
+    es: Elasticsearch,
+    settings: Settings,
+    enrich: Callable[[dict[str, Any]], dict[str, Any]],
+    batch_size: int = 200,
+) -> dict[str, Any]:
+    """Apply `enrich(source) -> changed fields` to every article; returns counts by outcome.
+
+    Pages are read in doc_id order with search_after (no scroll context to expire, no scripts), and each
+    page is written back as partial updates with detect_noop, so an article whose enrichment did not
+    change is not rewritten and keeps its version.
+    """
+    with translated_errors("refresh articles"):
+        es.indices.refresh(index=settings.articles_alias)
+    outcomes: Counter[str] = Counter()
+    errors: list[str] = []
+    search_after: list[Any] | None = None
+    while True:
+        with translated_errors("read articles to re-enrich"):
+            response = es.search(
+                index=settings.articles_alias,
+                query={"match_all": {}},
+                sort=[{"doc_id": "asc"}],
+                source_includes=SOURCE_FIELDS,
+                size=batch_size,
+                search_after=search_after,
+            )
+        hits = response["hits"]["hits"]
+        if not hits:
+            break
+        updates = [(hit["_id"], enrich(hit["_source"])) for hit in hits]
+        for result in update_documents(es, settings.articles_alias, updates):
+            outcomes[{"updated": "updated", "noop": "unchanged"}.get(result.outcome, "failed")] += 1
+            if result.error and len(errors) < 20:
+                errors.append(f"{result.doc_id}: {result.error}")
+        search_after = hits[-1]["sort"]
+    return {
+        "scanned": sum(outcomes.values()),
+        "updated": outcomes["updated"],
+        "unchanged": outcomes["unchanged"],
+        "failed": outcomes["failed"],
+        "errors": errors,
+    }
