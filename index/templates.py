@@ -97,6 +97,19 @@ DEADLETTER_PROPERTIES: dict[str, Any] = {
 }
 
 
+# Raw pages, for `newsdesk reparse`: the compressed bytes are stored, never indexed or searched.
+RAW_PROPERTIES: dict[str, Any] = {
+    "doc_id": {"type": "keyword"},
+    "url": {"type": "keyword"},
+    "final_url": {"type": "keyword", "index": False},
+    "crawl_source": {"type": "keyword"},
+    "fetched_at": {"type": "date"},
+    "headers": {"type": "object", "enabled": False},
+    "body": {"type": "binary"},
+    "body_bytes": {"type": "integer"},
+}
+
+
 def _template(pattern: str, properties: dict[str, Any], priority: int) -> dict[str, Any]:
     return {
         "index_patterns": [pattern],
@@ -119,4 +132,5 @@ def index_templates(settings: Settings) -> dict[str, dict[str, Any]]:
         settings.articles_alias: _template(f"{settings.articles_alias}-*", ARTICLE_PROPERTIES, 200),
         settings.duplicates_index: _template(f"{settings.duplicates_index}-*", DUPLICATE_PROPERTIES, 200),
         settings.deadletter_index: _template(f"{settings.deadletter_index}-*", DEADLETTER_PROPERTIES, 200),
+        settings.raw_index: _template(f"{settings.raw_index}-*", RAW_PROPERTIES, 200),
     }

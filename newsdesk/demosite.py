@@ -85,10 +85,13 @@ class DemoSite:
     sources: tuple[DemoSource, ...]
     articles: tuple[DemoArticle, ...]
     rejected_paths: tuple[str, ...]
+    hostile: bool = False
 
     def render(self, path: str, query: str = "") -> tuple[int, str, bytes]:
         """Return (status, content_type, body) for a request path; the query never changes the content."""
         path = path.partition("?")[0]
+        if path in self.hostile_paths:
+            return _render_hostile(self.hostile_paths[path])
         if path == "/":
             return _ok(self._render_home())
         if path in self._articles_by_path:
@@ -103,6 +106,13 @@ class DemoSite:
             if listing["page"] is None or 2 <= page <= self._page_count(source):
                 return _ok(self._render_listing(source, page))
         return 404, HTML_CONTENT_TYPE, _render_not_found(path).encode("utf-8")
+
+    @cached_property
+    def hostile_paths(self) -> dict[str, str]:
+        """Path → kind of the hostile pages (only with `hostile=True`), each linked from the first listing."""
+        if not self.hostile:
+            return {}
+        return {f"/{self.sources[0].slug}/article/hostile-{kind}.html": kind for kind in HOSTILE_PAGES}
 
     @cached_property
     def _sources_by_slug(self) -> dict[str, DemoSource]:
@@ -156,6 +166,11 @@ class DemoSite:
         ]
         if page == 1:
             links.append(f'<li><a class="article-link" href="{_notice_path(source)}">Notice</a></li>')
+        if page == 1 and source == self.sources[0]:
+            links += [
+                f'<li><a class="article-link" href="{path}">{kind}</a></li>'
+                for path, kind in self.hostile_paths.items()
+            ]
         name = html.escape(source.name)
         body = (
             f'<nav class="site-nav"><a href="/">Home</a> <a href="/{source.slug}/">{name}</a></nav>\n'
@@ -210,8 +225,11 @@ class DemoSite:
         )
 
 
-def generate_site(size: int = 30, seed: int = 1) -> DemoSite:
-    """Build a site of `size` articles over three sources; the same seed and size give the same site."""
+def generate_site(size: int = 30, seed: int = 1, *, hostile: bool = False) -> DemoSite:
+    """Build a site of `size` articles over three sources; the same seed and size give the same site.
+
+    `hostile=True` adds pages built to break parsers (see HOSTILE_PAGES), each of which must be rejected.
+    """
     if size < 0:
         raise ValueError(f"size must be >= 0, got {size}")
     rng = Random(seed)
@@ -239,6 +257,7 @@ def generate_site(size: int = 30, seed: int = 1) -> DemoSite:
         sources=SOURCES,
         articles=tuple(articles),
         rejected_paths=tuple(_notice_path(source) for source in SOURCES),
+        hostile=hostile,
     )
 
 
@@ -322,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument("--hostile", action="store_true", help="add pages built to break parsers")
     args = parser.parse_args(argv)
 
     stop_requested = threading.Event()
@@ -330,7 +350,9 @@ def main(argv: list[str] | None = None) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT)
     }
     try:
-        with DemoServer(generate_site(args.size, args.seed), args.host, args.port) as server:
+        with DemoServer(
+            generate_site(args.size, args.seed, hostile=args.hostile), args.host, args.port
+        ) as server:
             print(server.url, flush=True)
             # A timed wait keeps the main thread returning to the interpreter, where signal handlers run.
             while not stop_requested.wait(0.2):
@@ -807,3 +829,51 @@ def _ordinal(number: int) -> str:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --- Hostile pages: what a crawler meets in the wild, each of which must end as a recorded rejection.
+
+HUGE_PAGE_BYTES = 20 * 1024 * 1024
+# Kind → the rejection the pipeline records (a download over the size limit never reaches parse).
+HOSTILE_PAGES = {
+    "empty": "empty_page",
+    "textless": "no_text",
+    "binary": "binary_content",
+    "truncated": "truncated_html",
+    "deeply-nested": "too_deeply_nested",
+    "huge": "fetch_failed",
+    "script-only": "no_text",
+}
+
+
+def _render_hostile(kind: str) -> tuple[int, str, bytes]:
+    meta = "Date: 26/04/2019 | Source: Central News Agency |"
+    paragraph = "<p>" + "A paragraph of ordinary article text that goes on for a while. " * 5 + "</p>\n"
+    if kind == "empty":
+        return 200, HTML_CONTENT_TYPE, b""
+    if kind == "textless":
+        return _ok(
+            '<html><head><meta charset="utf-8"></head><body><div><div><span></span></div></div></body></html>'
+        )
+    if kind == "binary":
+        return 200, HTML_CONTENT_TYPE, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64
+    if kind == "truncated":
+        page = (
+            f"<!DOCTYPE html><html><head><title>Cut off</title></head><body><h1>Cut off</h1><div>{meta}</div>"
+        )
+        return _ok(page + paragraph + '<p>The page ends in the middle of a <a href="/agency/art')
+    if kind == "deeply-nested":
+        return _ok(
+            "<html><body>"
+            + "<div>" * 5000
+            + f"<h1>Deep</h1><div>{meta}</div>{paragraph}"
+            + "</div>" * 5000
+            + "</body></html>"
+        )
+    if kind == "huge":
+        repeats = HUGE_PAGE_BYTES // len(paragraph) + 1
+        return _ok(f"<html><body><h1>Huge</h1><div>{meta}</div>" + paragraph * repeats + "</body></html>")
+    if kind == "script-only":
+        script = f"<script>document.write('<h1>Rendered by script</h1>' + '{meta}');</script>"
+        return _ok(f"<html><head>{script}</head><body>{script}<noscript></noscript></body></html>")
+    raise ValueError(f"no hostile page of kind {kind!r}")

@@ -56,6 +56,10 @@ class Settings:
     def deadletter_index(self) -> str:
         return f"{self.index_prefix}-deadletter"
 
+    @property
+    def raw_index(self) -> str:
+        return f"{self.index_prefix}-raw"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Build settings: defaults, then the running local stack (if any), then NEWSDESK_* variables."""

@@ -51,7 +51,7 @@ YEAR_FIRST_NUMERIC = re.compile(
     r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2}))?"
 )
 NUMERIC_DATE = re.compile(
-    r"(?<![\d./-])(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4})(?![\d])"
+    r"(?<![\d./-])(?P<part1>\d{1,2})(?P<sep>[/.-])(?P<part2>\d{1,2})(?P=sep)(?P<year>\d{4})(?![\d])"
     r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2}))?"
 )
 JUCHE_KOREAN = re.compile(r"주체\s*(?P<juche>\d{1,3})\s*(?:\(\s*(?P<year>\d{4})\s*\))?\s*년")
@@ -201,7 +201,7 @@ def parse_date(
         _, pattern, match = min(found, key=lambda item: item[0])
         fields = match.groupdict()
         if pattern is NUMERIC_DATE:
-            first, second = int(fields["first"]), int(fields["second"])
+            first, second = int(fields["part1"]), int(fields["part2"])
             day, month = (first, second) if day_first else (second, first)
         elif "month_name" in fields and fields["month_name"]:
             day, month = int(fields["day"]), MONTH_NAMES[fields["month_name"].lower()]

@@ -7,7 +7,8 @@ from typing import Any
 
 from celery import Task
 
-from index.documents import article_document
+from index.documents import article_document, raw_page_record
+from index.raw import write_raw_pages
 from index.writer import write_articles
 from newsdesk.errors import Rejected, TransientError
 from newsdesk.messages import Article, FetchedPage
@@ -57,9 +58,11 @@ def _rejecting(stage: str, payload: dict[str, Any], work) -> Any:
 
 @app.task(name="newsdesk.parse", base=StageTask, stage="parse")
 def parse(payload: dict[str, Any]) -> None:
-    article = _rejecting(
-        "parse", payload, lambda: parse_page(FetchedPage.from_dict(payload), settings.max_page_bytes)
-    )
+    def work():
+        page = FetchedPage.from_dict(payload)
+        return parse_page(page, settings.max_page_bytes, resources.extraction_hints(page.crawl_source))
+
+    article = _rejecting("parse", payload, work)
     if article is not None:
         dedupe.delay(article.to_dict())
 
@@ -87,7 +90,15 @@ def enrich(payload: dict[str, Any]) -> None:
 @app.task(name="newsdesk.index", base=StageTask, stage="index")
 def index(payload: dict[str, Any]) -> None:
     def write() -> str:
-        document = article_document(Article.from_dict(payload), indexed_at=utc_now())
+        article = Article.from_dict(payload)
+        document = article_document(article, indexed_at=utc_now())
+        # The raw page first: a retry after it rewrites nothing, while the article's outcome is still unread.
+        if article.raw_page is not None:
+            (raw,) = write_raw_pages(resources.es, settings, [raw_page_record(article)])
+            if raw.outcome == "retry":
+                raise TransientError(f"raw page {raw.doc_id}: {raw.error}")
+            if raw.outcome == "rejected":
+                raise Rejected("raw_page_rejected", raw.error or "")
         (result,) = write_articles(resources.es, settings, [document])
         if result.outcome == "retry":
             raise TransientError(f"index {result.doc_id}: {result.error}")

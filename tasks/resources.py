@@ -13,6 +13,7 @@ from index.writer import write_dead_letter, write_duplicate
 from newsdesk.errors import Rejected, TransientError
 from newsdesk.redisstore import RunStore, UrlClaims, build_redis, translated_errors, utc_now
 from newsdesk.settings import Settings
+from newsdesk.sources import ExtractionHints, Source, load_sources
 
 log = logging.getLogger(__name__)
 DEADLETTER_FALLBACK_KEY = "newsdesk:deadletter:pending"
@@ -26,6 +27,7 @@ class Resources:
         self._es: Elasticsearch | None = None
         self._runs: RunStore | None = None
         self._claims: UrlClaims | None = None
+        self._sources: dict[str, Source] | None = None
 
     def open(self) -> None:
         self._es = build_client(self.settings)
@@ -50,6 +52,13 @@ class Resources:
         if self._claims is None:
             self.open()
         return self._claims
+
+    def extraction_hints(self, source: str | None) -> ExtractionHints | None:
+        """The source's extraction hints from the registry, read once per process; None when unknown."""
+        if self._sources is None:
+            self._sources = load_sources(self.settings.sources_file)
+        found = self._sources.get(source or "")
+        return found.extraction if found else None
 
     def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
         """Store the payload with its reason, then count it for the run: never a silent drop."""
