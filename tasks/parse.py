@@ -113,12 +113,8 @@ def check_tree(text: str, root: lxml.html.HtmlElement) -> None:
     tail = text[-100_000:].rstrip()
     if tail.rfind("<") > tail.rfind(">") or tail.lower().rfind("<script") > tail.lower().rfind("</script"):
         raise Rejected("truncated_html", "the document ends inside a tag or a script: cut off in transit")
-    depth = deepest = 0
-    for event, _element in lxml.etree.iterwalk(root, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        deepest = max(deepest, depth)
-    if deepest > MAX_DEPTH:
-        raise Rejected("too_deeply_nested", f"elements nested {deepest} deep (limit {MAX_DEPTH})")
+    if root.xpath(f"boolean(//*[count(ancestor::*) > {MAX_DEPTH}])"):
+        raise Rejected("too_deeply_nested", f"elements nested more than {MAX_DEPTH} deep")
     if not "".join(root.xpath(VISIBLE_TEXT)).strip():
         raise Rejected("no_text", "no visible text (markup or scripts only)")
 

@@ -94,6 +94,7 @@ def ours(url: str, body: bytes) -> dict:
 VARIANTS = [
     ("dates: htmldate first", {"DATE_ORDER": ("htmldate", "structured", "time_element", "url")}),
     ("dates: no htmldate", {"DATE_ORDER": ("structured", "time_element", "url")}),
+    ("dates: htmldate not extensive", {"HTMLDATE_EXTENSIVE": False}),
     ("titles: metadata first", {"TITLE_STRATEGY": "metadata"}),
     ("titles: any containment", {"TITLE_AGREEMENT": 0.0}),
     ("body: with comments", {"TRAFILATURA_OPTIONS": {"include_comments": True, "include_tables": True}}),
