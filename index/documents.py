@@ -58,3 +58,17 @@ def article_document(article: Article, indexed_at: str) -> dict[str, Any]:
         "run_id": article.run_id,
         "schema_version": ARTICLE_SCHEMA,
     }
+
+
+def raw_page_record(article: Article) -> dict[str, Any]:
+    """The raw store's record of the page an article was parsed from, under the article's doc_id."""
+    if not article.doc_id or article.raw_page is None:
+        raise ValueError("article has no identity or no raw page")
+    return {
+        "doc_id": article.doc_id,
+        "url": article.url,
+        "final_url": article.final_url,
+        "crawl_source": article.crawl_source,
+        "fetched_at": article.fetched_at,
+        **article.raw_page,
+    }

@@ -102,6 +102,19 @@ DEADLETTER_PROPERTIES: dict[str, Any] = {
 }
 
 
+# Raw pages, for `newsdesk reparse`: the compressed bytes are stored, never indexed or searched.
+RAW_PROPERTIES: dict[str, Any] = {
+    "doc_id": {"type": "keyword"},
+    "url": {"type": "keyword"},
+    "final_url": {"type": "keyword", "index": False},
+    "crawl_source": {"type": "keyword"},
+    "fetched_at": {"type": "date"},
+    "headers": {"type": "object", "enabled": False},
+    "body": {"type": "binary"},
+    "body_bytes": {"type": "integer"},
+}
+
+
 # Sub-fields added only where the engine has the analysis module (production images do; the minimal
 # distribution the tests run on does not): detected at setup time, never assumed.
 LANGUAGE_ANALYZERS = {"en": "english", "ru": "russian", "cjk": "cjk"}
@@ -167,6 +180,9 @@ def index_templates(
         duplicates: _template(f"{duplicates}-*", DUPLICATE_PROPERTIES, 200, policy(duplicates)),
         deadletter: _template(f"{deadletter}-*", DEADLETTER_PROPERTIES, 200, policy(deadletter)),
         runs: _template(f"{runs}-*", CRAWL_RUN_PROPERTIES, 200, policy(runs)),
+        settings.raw_index: _template(
+            f"{settings.raw_index}-*", RAW_PROPERTIES, 200, policy(settings.raw_index)
+        ),
     }
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from newsdesk import parsing_cli
 from newsdesk.errors import NewsdeskError
 from newsdesk.redisstore import OUTCOMES, RunStore, build_redis
 from newsdesk.services import REPO_ROOT
@@ -535,3 +536,7 @@ def main() -> None:  # pragma: no cover - console entry point
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+# Parsing saved pages and re-parsing stored raw HTML (issue 4).
+parsing_cli.register(app)

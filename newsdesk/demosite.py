@@ -94,10 +94,13 @@ class DemoSite:
     rejected_paths: tuple[str, ...]
     # Crawling (issue 3): feeds, sitemaps, robots.txt, archive, traps, conditional GET; None keeps them off.
     crawl_features: CrawlFeatures | None = None
+    hostile: bool = False
 
     def render(self, path: str, query: str = "") -> tuple[int, str, bytes]:
         """Return (status, content_type, body) for a request path; the query never changes the content."""
         path = path.partition("?")[0]
+        if path in self.hostile_paths:
+            return _render_hostile(self.hostile_paths[path])
         if path == "/":
             return _ok(self._render_home())
         if path in self._articles_by_path:
@@ -112,6 +115,13 @@ class DemoSite:
             if listing["page"] is None or 2 <= page <= self._page_count(source):
                 return _ok(self._render_listing(source, page))
         return 404, HTML_CONTENT_TYPE, _render_not_found(path).encode("utf-8")
+
+    @cached_property
+    def hostile_paths(self) -> dict[str, str]:
+        """Path → kind of the hostile pages (only with `hostile=True`), each linked from the first listing."""
+        if not self.hostile:
+            return {}
+        return {f"/{self.sources[0].slug}/article/hostile-{kind}.html": kind for kind in HOSTILE_PAGES}
 
     @cached_property
     def _sources_by_slug(self) -> dict[str, DemoSource]:
@@ -169,6 +179,11 @@ class DemoSite:
         ]
         if page == 1:
             links.append(f'<li><a class="article-link" href="{_notice_path(source)}">Notice</a></li>')
+        if page == 1 and source == self.sources[0]:
+            links += [
+                f'<li><a class="article-link" href="{path}">{kind}</a></li>'
+                for path, kind in self.hostile_paths.items()
+            ]
         name = html.escape(source.name)
         body = (
             f'<nav class="site-nav"><a href="/">Home</a> <a href="/{source.slug}/">{name}</a></nav>\n'
@@ -230,6 +245,7 @@ def generate_site(
     republications: bool = False,
     crawl_features: CrawlFeatures | None = None,
     multilingual: int = 0,
+    hostile: bool = False,
 ) -> DemoSite:
     """Build a site of `size` articles over three sources; the same seed and size give the same site.
 
@@ -238,6 +254,7 @@ def generate_site(
     the next day: more articles after the `size` originals, for deduplication to sort out. With
     `crawl_features`, the site also serves feeds, sitemaps, robots.txt, an archive and crawler traps.
     `multilingual` adds that many Korean and as many Russian articles after the English ones.
+    `hostile=True` adds pages built to break parsers (see HOSTILE_PAGES), each of which must be rejected.
     """
     if size < 0:
         raise ValueError(f"size must be >= 0, got {size}")
@@ -271,6 +288,7 @@ def generate_site(
         articles=tuple(articles),
         rejected_paths=tuple(_notice_path(source) for source in SOURCES),
         crawl_features=crawl_features,
+        hostile=hostile,
     )
 
 
@@ -375,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="serve feeds, sitemaps, robots.txt, an archive, crawler traps and conditional GET",
     )
+    parser.add_argument("--hostile", action="store_true", help="add pages built to break parsers")
     args = parser.parse_args(argv)
 
     stop_requested = threading.Event()
@@ -389,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
             republications=args.republications,
             crawl_features=CrawlFeatures() if args.crawl_features else None,
             multilingual=args.multilingual,
+            hostile=args.hostile,
         )
         with DemoServer(site, args.host, args.port) as server:
             print(server.url, flush=True)
@@ -1045,3 +1065,51 @@ def _foreign_articles(rng: Random, per_language: int, first_id: int) -> list[Dem
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --- Hostile pages: what a crawler meets in the wild, each of which must end as a recorded rejection.
+
+HUGE_PAGE_BYTES = 20 * 1024 * 1024
+# Kind → the rejection the pipeline records (a download over the size limit never reaches parse).
+HOSTILE_PAGES = {
+    "empty": "empty_page",
+    "textless": "no_text",
+    "binary": "binary_content",
+    "truncated": "truncated_html",
+    "deeply-nested": "too_deeply_nested",
+    "huge": "fetch_failed",
+    "script-only": "no_text",
+}
+
+
+def _render_hostile(kind: str) -> tuple[int, str, bytes]:
+    meta = "Date: 26/04/2019 | Source: Central News Agency |"
+    paragraph = "<p>" + "A paragraph of ordinary article text that goes on for a while. " * 5 + "</p>\n"
+    if kind == "empty":
+        return 200, HTML_CONTENT_TYPE, b""
+    if kind == "textless":
+        return _ok(
+            '<html><head><meta charset="utf-8"></head><body><div><div><span></span></div></div></body></html>'
+        )
+    if kind == "binary":
+        return 200, HTML_CONTENT_TYPE, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64
+    if kind == "truncated":
+        page = (
+            f"<!DOCTYPE html><html><head><title>Cut off</title></head><body><h1>Cut off</h1><div>{meta}</div>"
+        )
+        return _ok(page + paragraph + '<p>The page ends in the middle of a <a href="/agency/art')
+    if kind == "deeply-nested":
+        return _ok(
+            "<html><body>"
+            + "<div>" * 5000
+            + f"<h1>Deep</h1><div>{meta}</div>{paragraph}"
+            + "</div>" * 5000
+            + "</body></html>"
+        )
+    if kind == "huge":
+        repeats = HUGE_PAGE_BYTES // len(paragraph) + 1
+        return _ok(f"<html><body><h1>Huge</h1><div>{meta}</div>" + paragraph * repeats + "</body></html>")
+    if kind == "script-only":
+        script = f"<script>document.write('<h1>Rendered by script</h1>' + '{meta}');</script>"
+        return _ok(f"<html><head>{script}</head><body>{script}<noscript></noscript></body></html>")
+    raise ValueError(f"no hostile page of kind {kind!r}")

@@ -38,6 +38,8 @@ class FetchedPage:
     html: str
     run_id: str | None = None
     error: str | None = None
+    # The response's bytes as served (base64), so parse decides the encoding; absent from older spiders.
+    body_base64: str | None = None
     schema: int = PAGE_SCHEMA
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,6 +90,8 @@ class Article:
     images: list[dict[str, Any]] = field(default_factory=list)
     outlinks: list[str] = field(default_factory=list)
     extraction: str | None = None
+    # The page as served (zlib + base64 bytes, headers), for the raw store; never in the searchable document.
+    raw_page: dict[str, Any] | None = None
     # Dedupe (content level).
     content_fingerprint: str | None = None
     story_id: str | None = None

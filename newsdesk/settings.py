@@ -73,6 +73,10 @@ class Settings:
     def crawl_runs_index(self) -> str:
         return f"{self.index_prefix}-crawl-runs"
 
+    @property
+    def raw_index(self) -> str:
+        return f"{self.index_prefix}-raw"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Build settings: defaults, then the running local stack (if any), then NEWSDESK_* variables."""

@@ -55,6 +55,44 @@ class Politeness(BaseModel):
     user_agent: str | None = None
 
 
+class ExtractionHints(BaseModel):
+    """Per-source selectors (CSS, or XPath when it starts with "/" or "(") tried before the fallback chain."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str | None = None
+    subtitle: str | None = None
+    body: str | None = None
+    date: str | None = None
+    authors: str | None = None
+    section: str | None = None
+    lead: str | None = None
+    related: str | None = None
+    # The locale that decides 04/05/2019 (en-US: month first; most others: day first) and naive times' zone.
+    date_locale: str | None = None
+    timezone: str | None = None
+
+    @field_validator("title", "subtitle", "body", "date", "authors", "section", "lead", "related")
+    @classmethod
+    def _selects(cls, value: str | None) -> str | None:
+        if value is not None:
+            compile_selector(value)
+        return value
+
+
+def compile_selector(expression: str):
+    """A compiled selector: XPath when it starts like a path, CSS otherwise; ValueError names the problem."""
+    from lxml.cssselect import CSSSelector, SelectorError
+    from lxml.etree import XPath, XPathSyntaxError
+
+    try:
+        if expression.lstrip().startswith(("/", "(", "./")):
+            return XPath(expression)
+        return CSSSelector(expression)
+    except (SelectorError, XPathSyntaxError) as exc:
+        raise ValueError(f"not a CSS selector or XPath: {expression!r} ({exc})") from exc
+
+
 class Source(BaseModel):
     """One site (or one section of a site) and the rules for finding its articles."""
 
@@ -75,6 +113,7 @@ class Source(BaseModel):
     schedule: str | None = None
     politeness: Politeness = Field(default_factory=lambda: Politeness())
     # --- end of crawling fields
+    extraction: ExtractionHints = Field(default_factory=ExtractionHints)
 
     @field_validator("article_pattern")
     @classmethod

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import re
+import zlib
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urljoin
 
 import lxml.etree
@@ -12,8 +16,13 @@ import lxml.html
 
 from newsdesk.errors import Rejected
 from newsdesk.messages import Article, FetchedPage, RelatedItem
+from newsdesk.sources import ExtractionHints
+from tasks.dates import parse_date
+from tasks.encoding import charset_from_content_type, decode_html
+from tasks.extract import MIN_BODY_CHARS, extract_article
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF")
 # The state-media layout our users archive: "Date: 26/04/2019 | Source: Ministry of Foreign Affairs (EN) | …".
 META_LINE = re.compile(r"Date:\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*\|\s*Source:\s*([^|\n]+?)\s*(?:\||$)")
 MORE_FROM = re.compile(r"^More From\s+(\S.*)$")
@@ -23,9 +32,10 @@ MONTHS = [
 ]  # fmt: skip
 TEASER_DATE = re.compile(r"^(" + "|".join(MONTHS) + r")\s+(\d{1,2}),\s*(\d{4})$", re.IGNORECASE)
 END_OF_RELATED = {"more articles"}
+VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+# Real pages stay far below this; hostile ones nest thousands deep to exhaust recursion.
+MAX_DEPTH = 160
 SKIPPED_CONTAINERS = {"nav", "footer", "aside", "script", "style", "noscript", "header", "form"}
-EARLIEST_DATE = dt.date(1900, 1, 1)
-FUTURE_TOLERANCE = dt.timedelta(days=2)
 WHITESPACE = re.compile(r"\s+")
 
 
@@ -33,23 +43,58 @@ def normalise_space(text: str) -> str:
     return WHITESPACE.sub(" ", text).strip()
 
 
-def check_page(page: FetchedPage, max_bytes: int) -> None:
-    """Reject, with a reason, what can never become an article, before any parsing effort."""
+def _content_type(page: FetchedPage) -> str:
+    return {k.lower(): v for k, v in page.headers.items()}.get("content-type", "text/html")
+
+
+def _page_bytes(page: FetchedPage) -> bytes | None:
+    if page.body_base64 is None:
+        return None
+    try:
+        return base64.b64decode(page.body_base64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise Rejected("bad_message", f"body_base64 is not base64: {exc}") from exc
+
+
+def pack_body(body: bytes) -> str:
+    """Bytes as the raw store keeps them: zlib-compressed, then base64 (Elasticsearch's `binary` type)."""
+    return base64.b64encode(zlib.compress(body, 6)).decode("ascii")
+
+
+def unpack_body(stored: str) -> bytes:
+    return zlib.decompress(base64.b64decode(stored))
+
+
+def raw_page(page: FetchedPage) -> dict[str, Any]:
+    """What `newsdesk reparse` needs to rebuild the article: the served bytes and the headers."""
+    body = _page_bytes(page)
+    if body is None:
+        body = page.html.encode("utf-8")
+    return {"headers": dict(page.headers), "body": pack_body(body), "body_bytes": len(body)}
+
+
+def check_page(page: FetchedPage, max_bytes: int) -> str:
+    """Reject, with a reason, what can never become an article, before any parsing effort; else its text."""
     if page.error or page.status == 0:
         raise Rejected("fetch_failed", page.error or "no response")
     if page.status >= 400:
         raise Rejected(f"http_{page.status}", f"server answered {page.status}")
-    content_type = {k.lower(): v for k, v in page.headers.items()}.get("content-type", "text/html")
+    content_type = _content_type(page)
     if not content_type.lower().startswith(HTML_TYPES):
         raise Rejected("not_html", f"content type {content_type!r}")
-    if not page.html.strip():
-        raise Rejected("empty_page", "no content")
+    body = _page_bytes(page)
     # Bytes, as the spider's DOWNLOAD_MAXSIZE counts them: a Korean character is three of them.
-    size = len(page.html.encode("utf-8", "surrogatepass"))
+    size = len(body) if body is not None else len(page.html.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         raise Rejected("too_large", f"{size} bytes > limit {max_bytes}")
-    if "\x00" in page.html[:4096]:
+    if body is not None and body.startswith(BINARY_SIGNATURES):
+        raise Rejected("binary_content", "the body is a binary file, not HTML")
+    text = page.html if body is None else decode_html(body, charset_from_content_type(content_type)).text
+    if not text.strip():
+        raise Rejected("empty_page", "no content")
+    if "\x00" in text[:4096]:
         raise Rejected("binary_content", "NUL bytes in the document")
+    return text
 
 
 def _load_tree(html: str) -> lxml.html.HtmlElement:
@@ -61,6 +106,17 @@ def _load_tree(html: str) -> lxml.html.HtmlElement:
 
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+
+
+def check_tree(text: str, root: lxml.html.HtmlElement) -> None:
+    """Reject pages that parse but can never hold a whole article: cut off, text-less, absurdly nested."""
+    tail = text[-100_000:].rstrip()
+    if tail.rfind("<") > tail.rfind(">") or tail.lower().rfind("<script") > tail.lower().rfind("</script"):
+        raise Rejected("truncated_html", "the document ends inside a tag or a script: cut off in transit")
+    if root.xpath(f"boolean(//*[count(ancestor::*) > {MAX_DEPTH}])"):
+        raise Rejected("too_deeply_nested", f"elements nested more than {MAX_DEPTH} deep")
+    if not "".join(root.xpath(VISIBLE_TEXT)).strip():
+        raise Rejected("no_text", "no visible text (markup or scripts only)")
 
 
 def _in_skipped_container(element: lxml.html.HtmlElement) -> bool:
@@ -87,23 +143,10 @@ def _find_meta(root: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement, re.M
 
 def _parse_day_first(day: str, month: str, year: str, fetched_at: str) -> tuple[str | None, str | None]:
     """Day/month/year as the layout's locale writes it; (ISO date, warning)."""
-    try:
-        date = dt.date(int(year), int(month), int(day))
-    except ValueError:
+    reading = parse_date(f"{day}/{month}/{year}", fetched_at, day_first=True)
+    if reading is None:
         return None, "invalid_date"
-    return _plausible(date, fetched_at)
-
-
-def _plausible(date: dt.date, fetched_at: str) -> tuple[str | None, str | None]:
-    try:
-        fetched = dt.datetime.fromisoformat(fetched_at).date()
-    except ValueError:
-        fetched = dt.datetime.now(dt.UTC).date()
-    if date < EARLIEST_DATE:
-        return None, "date_before_1900"
-    if date > fetched + FUTURE_TOLERANCE:
-        return None, "date_in_future"
-    return date.isoformat(), None
+    return reading.iso, reading.problem
 
 
 def _title(root: lxml.html.HtmlElement, meta: lxml.html.HtmlElement, order: dict) -> str:
@@ -215,14 +258,22 @@ def _related_items(root, marker, order: dict, base_url: str) -> list[RelatedItem
     return [RelatedItem(**item) for item in items]
 
 
-def parse_page(page: FetchedPage, max_bytes: int = 5_000_000) -> Article:
-    """Turn one fetched page into an Article; raise Rejected(reason) when it is not one."""
-    check_page(page, max_bytes)
-    root = _load_tree(page.html)
-    found = _find_meta(root)
-    if found is None:
-        raise Rejected("not_an_article", "no 'Date: DD/MM/YYYY | Source: NAME' line")
-    meta, match = found
+def parse_page(
+    page: FetchedPage, max_bytes: int = 5_000_000, hints: ExtractionHints | None = None
+) -> Article:
+    """Turn one fetched page into an Article; raise Rejected(reason) when it is not one.
+
+    The seed layout is read exactly; any other page goes through the source's hints and the fallback chain.
+    """
+    text = check_page(page, max_bytes)
+    root = _load_tree(text)
+    check_tree(text, root)
+    found = _find_meta(root) if "Date:" in text and "Source:" in text else None
+    article = _parse_seed_layout(page, root, *found) if found else _parse_elsewhere(page, root, hints)
+    return article.replace(raw_page=raw_page(page))
+
+
+def _parse_seed_layout(page: FetchedPage, root, meta, match: re.Match) -> Article:
     order = {element: i for i, element in enumerate(root.iter())}
     title = _title(root, meta, order)
     if not title:
@@ -237,7 +288,6 @@ def parse_page(page: FetchedPage, max_bytes: int = 5_000_000) -> Article:
         warnings.append(date_warning)
     base_url = page.final_url or page.url
     related = _related_items(root, marker, order, base_url) if marker is not None else []
-    canonical = root.xpath("//link[@rel='canonical']/@href")
     return Article(
         url=page.url,
         final_url=base_url,
@@ -249,7 +299,52 @@ def parse_page(page: FetchedPage, max_bytes: int = 5_000_000) -> Article:
         published_at=published_at,
         published_at_raw=f"{match.group(1)}/{match.group(2)}/{match.group(3)}",
         related=related,
-        canonical_hint=urljoin(base_url, canonical[0].strip()) if canonical else None,
+        canonical_hint=_canonical_hint(root, base_url),
         warnings=warnings,
         run_id=page.run_id,
+        extraction="seed_layout",
+    )
+
+
+def _canonical_hint(root, base_url: str) -> str | None:
+    canonical = root.xpath("//link[@rel='canonical']/@href")
+    return urljoin(base_url, canonical[0].strip()) if canonical else None
+
+
+def _parse_elsewhere(page: FetchedPage, root, hints: ExtractionHints | None) -> Article:
+    """Any layout but the seed's: hints, structured data, main-content extraction; thin pages are refused."""
+    base_url = page.final_url or page.url
+    canonical = _canonical_hint(root, base_url)
+    found = extract_article(root, base_url, page.fetched_at, hints)
+    body = "\n\n".join(found.body)
+    if not found.title:
+        raise Rejected("not_an_article", "no title and no Date/Source line")
+    if len(body) < MIN_BODY_CHARS:
+        raise Rejected("not_an_article", f"{len(body)} characters of text, fewer than {MIN_BODY_CHARS}")
+    warnings = [r.problem for r in (found.published, found.updated) if r is not None and r.problem]
+    if found.published is None:
+        warnings.append("no_date")
+    return Article(
+        url=page.url,
+        final_url=base_url,
+        crawl_source=page.crawl_source,
+        fetched_at=page.fetched_at,
+        title=found.title,
+        body=body,
+        source=found.site_name,
+        published_at=found.published.iso if found.published else None,
+        published_at_raw=found.published.raw if found.published else None,
+        related=found.related,
+        canonical_hint=canonical,
+        warnings=warnings,
+        run_id=page.run_id,
+        subtitle=found.subtitle,
+        updated_at=found.updated.iso if found.updated else None,
+        updated_at_raw=found.updated.raw if found.updated else None,
+        authors=found.authors,
+        lead=found.lead,
+        section=found.section,
+        images=found.images,
+        outlinks=found.outlinks,
+        extraction=f"{found.method}+{found.date_method}" if found.date_method else found.method,
     )

@@ -7,7 +7,8 @@ from typing import Any
 
 from celery import Task
 
-from index.documents import article_document
+from index.documents import article_document, raw_page_record
+from index.raw import write_raw_pages
 from index.writer import write_articles
 from newsdesk.errors import Rejected, TransientError
 from newsdesk.messages import Article, FetchedPage
@@ -57,9 +58,11 @@ def _rejecting(stage: str, payload: dict[str, Any], work) -> Any:
 
 @app.task(name="newsdesk.parse", base=StageTask, stage="parse")
 def parse(payload: dict[str, Any]) -> None:
-    article = _rejecting(
-        "parse", payload, lambda: parse_page(FetchedPage.from_dict(payload), settings.max_page_bytes)
-    )
+    def work():
+        page = FetchedPage.from_dict(payload)
+        return parse_page(page, settings.max_page_bytes, resources.extraction_hints(page.crawl_source))
+
+    article = _rejecting("parse", payload, work)
     if article is not None:
         dedupe.delay(article.to_dict())
 
@@ -133,6 +136,7 @@ def flush_index() -> None:
         if document is not None:
             ready.append((payload, document))
     try:
+        ready = _write_raw_pages(ready)
         results = write_articles(resources.es, settings, [document for _, document in ready])
     except TransientError:
         buffer.complete(batch_key, requeue=[payload for payload, _ in ready])
@@ -157,6 +161,29 @@ def flush_index() -> None:
         flush_index.apply_async(
             countdown=0 if left >= settings.index_batch_size else settings.index_batch_seconds
         )
+
+
+def _write_raw_pages(ready: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[tuple[dict, dict]]:
+    """Store the batch's raw pages before its articles, so a reparse always finds the page an article
+    came from; an article whose page is refused is dead-lettered instead of indexed without it."""
+    records = {p["doc_id"]: raw_page_record(Article.from_dict(p)) for p, _ in ready if p.get("raw_page")}
+    if not records:
+        return ready
+    refused: dict[str, str] = {}
+    for result in write_raw_pages(resources.es, settings, list(records.values())):
+        if result.outcome == "retry":
+            raise TransientError(f"raw page {result.doc_id}: {result.error}")
+        if result.outcome == "rejected":
+            refused[result.doc_id] = result.error or ""
+    kept = []
+    for payload, document in ready:
+        if payload.get("doc_id") in refused:
+            resources.record_rejection(
+                "index", payload, Rejected("raw_page_rejected", refused[payload["doc_id"]])
+            )
+        else:
+            kept.append((payload, document))
+    return kept
 
 
 def _document(payload: dict[str, Any], indexed_at: str) -> dict[str, Any]:

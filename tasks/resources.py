@@ -23,6 +23,7 @@ from newsdesk.redisstore import (
     utc_now,
 )
 from newsdesk.settings import Settings
+from newsdesk.sources import ExtractionHints, Source, load_sources
 from tasks.enrich import Enricher
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class Resources:
         self._content: ContentClaims | None = None
         self._seen: SeenElsewhere | None = None
         self._enricher: Enricher | None = None
+        self._sources: dict[str, Source] | None = None
 
     def open(self) -> None:
         self._es = build_client(self.settings)
@@ -94,6 +96,13 @@ class Resources:
         if self._enricher is None:
             self._enricher = Enricher.from_settings(self.settings)
         return self._enricher
+
+    def extraction_hints(self, source: str | None) -> ExtractionHints | None:
+        """The source's extraction hints from the registry, read once per process; None when unknown."""
+        if self._sources is None:
+            self._sources = load_sources(self.settings.sources_file)
+        found = self._sources.get(source or "")
+        return found.extraction if found else None
 
     def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
         """Store the payload with its reason, then count it for the run: never a silent drop."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -290,7 +292,10 @@ class NewsSpider(scrapy.Spider):
         original = response.request.meta.get("redirect_urls", [response.request.url])[0]
         if response.status >= 400:
             self.record_problem(original, f"http_{response.status}", "article page")
-        yield self._page(original, response.url, response.status, headers, html).to_dict()
+        page = self._page(original, response.url, response.status, headers, html)
+        # The bytes travel too: a wrong charset label is corrected by the parse stage, not trusted here.
+        body = base64.b64encode(response.body).decode("ascii") if response.body else None
+        yield dataclasses.replace(page, body_base64=body).to_dict()
 
     def article_failed(self, failure):
         request = failure.request

@@ -1,0 +1,183 @@
+"""Extraction benchmark: our parse stage against trafilatura alone, on a corpus of real pages, in one run."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import trafilatura
+
+from newsdesk.errors import Rejected
+from newsdesk.messages import FetchedPage
+from tasks import extract as extract_module
+from tasks.parse import parse_page
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real-pages"
+FETCHED_AT = "2026-01-01T00:00:00+00:00"
+
+
+@dataclass
+class Score:
+    """Snippet counts as the corpus's authors score them, plus exact title and date matches and timings."""
+
+    name: str
+    tp: int = 0
+    fn: int = 0
+    fp: int = 0
+    tn: int = 0
+    titles: int = 0
+    titles_right: int = 0
+    dates: int = 0
+    dates_right: int = 0
+    rejected: int = 0
+    millis: list[float] = field(default_factory=list)
+
+    def add(self, expected: dict, result: dict, millis: float) -> None:
+        body = " ".join((result.get("body") or "").split())
+        for snippet in expected.get("with") or []:
+            if " ".join(snippet.split()) in body:
+                self.tp += 1
+            else:
+                self.fn += 1
+        for snippet in expected.get("without") or []:
+            if " ".join(snippet.split()) in body:
+                self.fp += 1
+            else:
+                self.tn += 1
+        if expected.get("title"):
+            self.titles += 1
+            self.titles_right += (result.get("title") or "").strip() == expected["title"].strip()
+        if expected.get("date"):
+            self.dates += 1
+            self.dates_right += (result.get("date") or "")[:10] == expected["date"]
+        self.millis.append(millis)
+
+    def row(self) -> list[str]:
+        precision = self.tp / max(self.tp + self.fp, 1)
+        recall = self.tp / max(self.tp + self.fn, 1)
+        f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+        return [
+            self.name,
+            f"{precision:.3f}",
+            f"{recall:.3f}",
+            f"{f1:.3f}",
+            f"{self.titles_right / max(self.titles, 1):.3f}",
+            f"{self.dates_right / max(self.dates, 1):.3f}",
+            f"{statistics.median(self.millis):.1f}",
+            f"{statistics.quantiles(self.millis, n=20)[-1]:.1f}",
+            str(self.rejected),
+        ]
+
+
+def ours(url: str, body: bytes) -> dict:
+    page = FetchedPage(
+        url=url,
+        final_url=url,
+        crawl_source="benchmark",
+        fetched_at=FETCHED_AT,
+        status=200,
+        headers={"content-type": "text/html"},
+        html="",
+        body_base64=base64.b64encode(body).decode("ascii"),
+    )
+    article = parse_page(page, max_bytes=50_000_000)
+    return {"body": article.body, "title": article.title, "date": article.published_at}
+
+
+# Settings of the parse stage measured against each other: (name, overrides of tasks.extract's knobs).
+VARIANTS = [
+    ("dates: htmldate first", {"DATE_ORDER": ("htmldate", "structured", "time_element", "url")}),
+    ("dates: no htmldate", {"DATE_ORDER": ("structured", "time_element", "url")}),
+    ("dates: htmldate not extensive", {"HTMLDATE_EXTENSIVE": False}),
+    ("titles: metadata first", {"TITLE_STRATEGY": "metadata"}),
+    ("titles: any containment", {"TITLE_AGREEMENT": 0.0}),
+    ("body: with comments", {"TRAFILATURA_OPTIONS": {"include_comments": True, "include_tables": True}}),
+    (
+        "body: favor precision",
+        {"TRAFILATURA_OPTIONS": {"include_comments": False, "include_tables": True, "favor_precision": True}},
+    ),
+    (
+        "body: favor recall",
+        {"TRAFILATURA_OPTIONS": {"include_comments": False, "include_tables": True, "favor_recall": True}},
+    ),
+]
+
+
+def with_overrides(overrides: dict) -> Callable[[str, bytes], dict]:
+    def run_variant(url: str, body: bytes) -> dict:
+        saved = {name: getattr(extract_module, name) for name in overrides}
+        for name, value in overrides.items():
+            setattr(extract_module, name, value)
+        try:
+            return ours(url, body)
+        finally:
+            for name, value in saved.items():
+                setattr(extract_module, name, value)
+
+    return run_variant
+
+
+def trafilatura_alone(url: str, body: bytes) -> dict:
+    """trafilatura's defaults: the body as `extract` returns it, title and date from its own metadata."""
+    output = trafilatura.extract(body, url=url, output_format="json", with_metadata=True)
+    if not output:
+        return {}
+    data = json.loads(output)
+    text = "\n".join(part for part in (data.get("text"), data.get("comments")) if part)
+    return {"body": text, "title": data.get("title"), "date": data.get("date")}
+
+
+def run(corpus: Path, limit: int | None, extractors: dict[str, Callable[[str, bytes], dict]]) -> list[Score]:
+    expected_by_url = json.loads((corpus / "evaldata.json").read_text(encoding="utf-8"))
+    items = list(expected_by_url.items())[:limit]
+    scores = {name: Score(name) for name in extractors}
+    for url, expected in items:
+        body = (corpus / "pages" / expected["file"]).read_bytes()
+        for name, extract in extractors.items():
+            # CPU time of this process: other load on the machine does not count against a page.
+            started = time.process_time()
+            try:
+                result = extract(url, body)
+            except Rejected:
+                result = {}
+                scores[name].rejected += 1
+            scores[name].add(expected, result, (time.process_time() - started) * 1000)
+    return list(scores.values())
+
+
+def print_table(scores: list[Score], pages: int) -> None:
+    header = ["extractor", "body P", "body R", "body F1", "title", "date", "cpu ms p50", "p95", "rejected"]
+    rows = [header] + [score.row() for score in scores]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    print(f"{pages} pages")
+    for row in rows:
+        print(
+            "  ".join(
+                cell.rjust(width) if i else cell.ljust(width)
+                for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
+    parser.add_argument("--variants", action="store_true", help="also score alternative settings")
+    args = parser.parse_args(argv)
+    extractors = {"newsdesk parse": ours, "trafilatura alone": trafilatura_alone}
+    if args.variants:
+        extractors |= {name: with_overrides(overrides) for name, overrides in VARIANTS}
+    scores = run(args.corpus, args.limit, extractors)
+    print_table(scores, len(scores[0].millis))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

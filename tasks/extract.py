@@ -1,0 +1,464 @@
+"""Extraction outside the seed layout: source hints, structured data, then trafilatura and htmldate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import lxml.etree
+import lxml.html
+import trafilatura
+from htmldate import find_date
+
+from newsdesk.messages import RelatedItem
+from newsdesk.sources import ExtractionHints
+from newsdesk.sources import compile_selector as _compile
+from tasks.dates import DateReading, date_from_url, day_first_for, parse_date
+
+# trafilatura and htmldate log every page they find nothing in; the parse stage reports that itself.
+for _name in ("trafilatura", "htmldate", "courlan"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+WHITESPACE = re.compile(r"\s+")
+ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|NewsArticle|WebPage|LiveBlogPosting|Posting", re.I)
+TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•»«:]|-|::)\s+")
+PUBLISHED_META = (
+    "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
+    "date", "pubdate", "publishdate", "publish-date", "publication_date", "dc.date", "dc.date.issued",
+    "dcterms.created", "dcterms.date", "sailthru.date", "parsely-pub-date", "article.published",
+    "citation_publication_date", "citation_date", "originalpublicationdate",
+)  # fmt: skip
+UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
+AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author")
+SECTION_META = ("article:section", "section", "parsely-section", "category")
+DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc.description")
+SITE_META = ("og:site_name", "application-name", "publisher", "dc.publisher")
+CHROME = {"nav", "header", "footer", "aside", "script", "style", "noscript", "form"}
+RELATED_BLOCK = re.compile(r"related|more-from|morefrom|read-more|readmore|recommended|also-read", re.I)
+SUBTITLE_CLASS = re.compile(r"sub-?title|subhead|standfirst|dek\b|kicker|strapline|summary|teaser", re.I)
+MIN_BODY_CHARS = 200
+# Measured on the real-pages corpus (benchmarks/extraction); see README, "Parsing".
+DATE_ORDER = ("structured", "time_element", "htmldate", "url")
+TITLE_STRATEGY = "heading_if_agreed"
+TITLE_AGREEMENT = 0.5
+# htmldate's extensive search hands free text to dateparser: seconds for the first page a process sees
+# (dateparser loads its languages), then tens of milliseconds at worst; it finds dates the fast pass misses.
+HTMLDATE_EXTENSIVE = True
+TRAFILATURA_OPTIONS = {"include_comments": False, "include_tables": True, "deduplicate": False}
+MAX_IMAGES = 20
+MAX_OUTLINKS = 300
+MAX_RELATED = 30
+
+
+@dataclass
+class Extracted:
+    """What the fallback chain found; `method` names what produced the body."""
+
+    title: str = ""
+    body: list[str] = field(default_factory=list)
+    method: str = ""
+    subtitle: str | None = None
+    published: DateReading | None = None
+    updated: DateReading | None = None
+    authors: list[str] = field(default_factory=list)
+    lead: str | None = None
+    section: str | None = None
+    site_name: str | None = None
+    images: list[dict[str, Any]] = field(default_factory=list)
+    outlinks: list[str] = field(default_factory=list)
+    related: list[RelatedItem] = field(default_factory=list)
+    date_method: str | None = None
+
+
+def clean(text: str | None) -> str:
+    return WHITESPACE.sub(" ", text or "").strip()
+
+
+def _in_chrome(element: lxml.html.HtmlElement) -> bool:
+    return any(parent.tag in CHROME for parent in element.iterancestors())
+
+
+# --- per-source hints
+
+compile_selector = functools.lru_cache(maxsize=256)(_compile)
+
+
+def hinted(root: lxml.html.HtmlElement, hints: ExtractionHints, name: str) -> list[lxml.html.HtmlElement]:
+    expression = getattr(hints, name)
+    if not expression:
+        return []
+    found = compile_selector(expression)(root)
+    return [e for e in found if isinstance(e, lxml.html.HtmlElement)] if isinstance(found, list) else []
+
+
+def hinted_texts(root: lxml.html.HtmlElement, hints: ExtractionHints, name: str) -> list[str]:
+    expression = getattr(hints, name)
+    if not expression:
+        return []
+    found = compile_selector(expression)(root)
+    values = found if isinstance(found, list) else [found]
+    texts = [clean(v.text_content() if isinstance(v, lxml.html.HtmlElement) else str(v)) for v in values]
+    return list(dict.fromkeys(t for t in texts if t))
+
+
+def hinted_text(root: lxml.html.HtmlElement, hints: ExtractionHints, name: str) -> str | None:
+    texts = hinted_texts(root, hints, name)
+    return texts[0] if texts else None
+
+
+def source_timezone(hints: ExtractionHints) -> dt.tzinfo:
+    if not hints.timezone:
+        return dt.UTC
+    try:
+        return ZoneInfo(hints.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+# --- structured data: JSON-LD, OpenGraph and meta tags
+
+
+def _json_ld_objects(root: lxml.html.HtmlElement) -> list[dict[str, Any]]:
+    objects: list[dict[str, Any]] = []
+    for script in root.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        stack = [data]
+        while stack and len(objects) < 50:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                objects.append(item)
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+                if isinstance(item.get("mainEntity"), dict):
+                    stack.append(item["mainEntity"])
+    return objects
+
+
+def _article_object(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    def kind(obj: dict[str, Any]) -> str:
+        value = obj.get("@type", "")
+        return " ".join(value) if isinstance(value, list) else str(value)
+
+    ranked = [o for o in objects if ARTICLE_TYPES.search(kind(o)) and not re.search("Page$", kind(o))]
+    pages = [o for o in objects if re.search("WebPage", kind(o))]
+    return (ranked or pages or [{}])[0]
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [clean(value)] if value.strip() and not value.startswith("http") else []
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    return []
+
+
+def _meta_values(root: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for meta in root.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        content = meta.get("content")
+        if key and content and content.strip():
+            values.setdefault(key.strip().lower(), []).append(clean(content))
+    return values
+
+
+def _first(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        if meta.get(key):
+            return meta[key][0]
+    return None
+
+
+def _text_of(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value")
+    return clean(value) if isinstance(value, str) and value.strip() else None
+
+
+def structured_data(root: lxml.html.HtmlElement) -> dict[str, Any]:
+    """Fields named by JSON-LD first, then OpenGraph and meta tags."""
+    obj = _article_object(_json_ld_objects(root))
+    meta = _meta_values(root)
+    images = []
+    for image in obj.get("image") if isinstance(obj.get("image"), list) else [obj.get("image")]:
+        if isinstance(image, str):
+            images.append({"url": image, "caption": None})
+        elif isinstance(image, dict) and isinstance(image.get("url"), str):
+            images.append({"url": image["url"], "caption": _text_of(image.get("caption"))})
+    images += [{"url": url, "caption": _first(meta, ("og:image:alt",))} for url in meta.get("og:image", [])]
+    authors = _names(obj.get("author")) or [
+        a for key in AUTHOR_META for value in meta.get(key, []) for a in _names(value)
+    ]
+    publisher = obj.get("publisher")
+    return {
+        "title": _text_of(obj.get("headline")) or _text_of(obj.get("name")),
+        "og_title": _first(meta, ("og:title", "twitter:title")),
+        "subtitle": _text_of(obj.get("alternativeHeadline")),
+        "published": _text_of(obj.get("datePublished")) or _first(meta, PUBLISHED_META),
+        "updated": _text_of(obj.get("dateModified")) or _first(meta, UPDATED_META),
+        "authors": list(dict.fromkeys(authors)),
+        "section": _text_of(obj.get("articleSection")) or _first(meta, SECTION_META),
+        "description": _text_of(obj.get("description")) or _first(meta, DESCRIPTION_META),
+        "site_name": _text_of(publisher) if publisher else _first(meta, SITE_META),
+        "images": images,
+        "article_body": _text_of(obj.get("articleBody")),
+    }
+
+
+# --- title
+
+
+def _heading(root: lxml.html.HtmlElement) -> str | None:
+    for heading in root.iter("h1"):
+        if not _in_chrome(heading):
+            text = clean(heading.text_content())
+            if text:
+                return text
+    return None
+
+
+def strip_site_name(title: str, site_name: str | None = None) -> str:
+    """A page <title> without its " | Site" or "Site - " part: the longest piece wins."""
+    parts = [clean(p) for p in TITLE_SEPARATORS.split(title) if clean(p)]
+    if len(parts) < 2:
+        return clean(title)
+    if site_name:
+        parts = [p for p in parts if p.lower() != site_name.lower()] or parts
+    return max(parts, key=len)
+
+
+def _agrees(heading: str, title: str) -> bool:
+    """A heading agrees with a page title when one holds the other and covers at least half of it."""
+    h, t = heading.casefold(), title.casefold()
+    if h in t:
+        return len(h) >= TITLE_AGREEMENT * len(t)
+    return t in h and len(t) >= TITLE_AGREEMENT * len(h)
+
+
+def choose_title(root: lxml.html.HtmlElement, data: dict[str, Any], strategy: str | None = None) -> str:
+    """The <h1> when the page's own metadata agrees with it, else the metadata's title, else <title>.
+
+    `strategy` names an alternative the benchmark measures against ("metadata" trusts the metadata first).
+    """
+    strategy = strategy or TITLE_STRATEGY
+    heading = _heading(root)
+    page_titles = [t for t in (data["title"], data["og_title"], clean(root.findtext(".//title"))) if t]
+    if strategy == "metadata":
+        candidates = [strip_site_name(t, data["site_name"]) for t in page_titles]
+        return next((c for c in candidates if c), heading or "")
+    if heading and any(_agrees(heading, t) for t in page_titles):
+        return heading
+    for candidate in page_titles:
+        stripped = strip_site_name(candidate, data["site_name"])
+        if stripped:
+            return stripped
+    return heading or ""
+
+
+# --- dates
+
+
+def _read_date(text: str | None, fetched_at: str, hints: ExtractionHints) -> DateReading | None:
+    if not text:
+        return None
+    return parse_date(text, fetched_at, day_first=day_first_for(hints.date_locale), tz=source_timezone(hints))
+
+
+def _time_element_date(root: lxml.html.HtmlElement) -> str | None:
+    for xpath in (
+        "//*[@itemprop='datePublished']/@content",
+        "//*[@itemprop='datePublished']/@datetime",
+        "//time[@pubdate]/@datetime",
+        "//article//time/@datetime",
+    ):
+        found = root.xpath(xpath)
+        if found:
+            return found[0]
+    return None
+
+
+def _htmldate(root: lxml.html.HtmlElement, url: str) -> str | None:
+    try:
+        return find_date(
+            root, url=url, original_date=True, extensive_search=HTMLDATE_EXTENSIVE, outputformat="%Y-%m-%d"
+        )
+    except (ValueError, TypeError, lxml.etree.LxmlError):
+        return None
+
+
+def choose_published(root, data: dict[str, Any], url: str, fetched_at: str, hints: ExtractionHints):
+    """(reading, method): the first of DATE_ORDER that yields a plausible date."""
+    finders = {
+        "structured": lambda: data["published"],
+        "time_element": lambda: _time_element_date(root),
+        "htmldate": lambda: _htmldate(root, url),
+    }
+    for method in DATE_ORDER:
+        if method == "url":
+            reading = date_from_url(url, fetched_at)
+        else:
+            reading = _read_date(finders[method](), fetched_at, hints)
+        if reading is not None and reading.value is not None:
+            return reading, method
+    return None, None
+
+
+# --- links, images, related items
+
+
+def _main_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    for xpath in ("//article", "//main", "//*[@role='main']", "//body"):
+        found = root.xpath(xpath)
+        if found:
+            return max(found, key=lambda e: len(e.text_content())) if xpath == "//article" else found[0]
+    return root
+
+
+def outlinks(container: lxml.html.HtmlElement, base_url: str) -> list[str]:
+    links: dict[str, None] = {}
+    for anchor in container.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or _in_chrome(anchor):
+            continue
+        url = urljoin(base_url, href).split("#")[0]
+        if urlsplit(url).scheme in ("http", "https") and url != base_url:
+            links[url] = None
+        if len(links) >= MAX_OUTLINKS:
+            break
+    return list(links)
+
+
+def figure_images(container: lxml.html.HtmlElement, base_url: str) -> list[dict[str, Any]]:
+    images = []
+    for image in container.iter("img"):
+        src = image.get("src") or image.get("data-src")
+        if not src or src.startswith("data:") or _in_chrome(image):
+            continue
+        figure = next((p for p in image.iterancestors() if p.tag == "figure"), None)
+        caption_element = figure.find(".//figcaption") if figure is not None else None
+        caption = caption_element.text_content() if caption_element is not None else None
+        images.append({"url": urljoin(base_url, src), "caption": clean(caption or image.get("alt")) or None})
+        if len(images) >= MAX_IMAGES:
+            break
+    return images
+
+
+def related_items(root: lxml.html.HtmlElement, base_url: str, fetched_at: str, hints) -> list[RelatedItem]:
+    """Teasers in blocks marked as related / more-from, each once, with a date when one is beside it."""
+    items: dict[str, RelatedItem] = {}
+    blocks = hinted(root, hints, "related") if hints.related else None
+    if blocks is None:
+        blocks = [
+            e
+            for e in root.iter("section", "div", "aside", "ul")
+            if RELATED_BLOCK.search(f"{e.get('class', '')} {e.get('id', '')}")
+        ]
+    for block in blocks:
+        if any(parent in blocks for parent in block.iterancestors()):
+            continue
+        for anchor in block.iter("a"):
+            text, href = clean(anchor.text_content()), anchor.get("href")
+            if not text or not href or len(text) < 15:
+                continue
+            url = urljoin(base_url, href)
+            if url in items:
+                continue
+            holder = anchor.getparent()
+            date_text = clean(holder.text_content()) if holder is not None else ""
+            reading = _read_date(date_text.replace(text, " "), fetched_at, hints) if date_text else None
+            date = reading.value.isoformat()[:10] if reading is not None and reading.value else None
+            items[url] = RelatedItem(text=text, url=url, date=date)
+            if len(items) >= MAX_RELATED:
+                return list(items.values())
+    return list(items.values())
+
+
+# --- body
+
+
+def _paragraphs_from(element: lxml.html.HtmlElement) -> list[str]:
+    blocks = [clean(p.text_content()) for p in element.iter("p", "h2", "h3", "li", "blockquote")]
+    blocks = [b for b in blocks if b]
+    return blocks or [clean(element.text_content())]
+
+
+def trafilatura_body(root: lxml.html.HtmlElement, url: str) -> list[str]:
+    """The main text as trafilatura finds it (comments left out), one paragraph per line it returns."""
+    text = trafilatura.extract(root, url=url, with_metadata=False, **TRAFILATURA_OPTIONS)
+    return [clean(line) for line in (text or "").split("\n") if clean(line)]
+
+
+def extract_article(
+    root: lxml.html.HtmlElement, url: str, fetched_at: str, hints: ExtractionHints | None = None
+) -> Extracted:
+    """Every field the chain can find; the tree is handed to trafilatura last, which prunes it."""
+    hints = hints or ExtractionHints()
+    data = structured_data(root)
+    found = Extracted(site_name=data["site_name"], authors=data["authors"], section=data["section"])
+    found.title = hinted_text(root, hints, "title") or choose_title(root, data)
+    found.subtitle = hinted_text(root, hints, "subtitle") or data["subtitle"] or _subtitle(root)
+    found.lead = hinted_text(root, hints, "lead") or data["description"]
+    found.section = hinted_text(root, hints, "section") or data["section"]
+    found.authors = hinted_texts(root, hints, "authors") or data["authors"]
+    hinted_date = hinted_text(root, hints, "date")
+    reading = _read_date(hinted_date, fetched_at, hints)
+    if reading is not None and reading.value is not None:
+        found.published, found.date_method = reading, "hint"
+    else:
+        found.published, found.date_method = choose_published(root, data, url, fetched_at, hints)
+    found.updated = _read_date(data["updated"], fetched_at, hints)
+    container = _main_container(root)
+    found.images = _unique_images(data["images"] + figure_images(container, url), url)
+    found.outlinks = outlinks(container, url)
+    found.related = related_items(root, url, fetched_at, hints)
+    bodies = hinted(root, hints, "body")
+    if bodies:
+        found.body, found.method = [p for b in bodies for p in _paragraphs_from(b)], "hints"
+    else:
+        found.body, found.method = trafilatura_body(root, url), "trafilatura"
+        if len(" ".join(found.body)) < MIN_BODY_CHARS and data["article_body"]:
+            found.body, found.method = [data["article_body"]], "json_ld"
+    # The headline is the title, not the body's first paragraph.
+    headings = {found.title.casefold(), (found.subtitle or "").casefold()}
+    while found.body and found.body[0].casefold() in headings:
+        found.body = found.body[1:]
+    return found
+
+
+def _subtitle(root: lxml.html.HtmlElement) -> str | None:
+    for heading in root.iter("h1"):
+        if _in_chrome(heading):
+            continue
+        following = heading.getnext()
+        if following is not None and (
+            following.tag == "h2" or SUBTITLE_CLASS.search(following.get("class", "") or "")
+        ):
+            text = clean(following.text_content())
+            return text if 0 < len(text) < 400 else None
+        return None
+    return None
+
+
+def _unique_images(images: list[dict[str, Any]], base_url: str) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for image in images:
+        url = urljoin(base_url, image["url"].strip())
+        if url not in seen or (image.get("caption") and not seen[url].get("caption")):
+            seen[url] = {"url": url, "caption": image.get("caption")}
+    return list(seen.values())[:MAX_IMAGES]

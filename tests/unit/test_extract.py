@@ -1,0 +1,217 @@
+"""Unit tests for pages outside the seed layout: structured data, source hints and the fallback chain."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsdesk.errors import ConfigError, Rejected
+from newsdesk.messages import FetchedPage
+from newsdesk.sources import ExtractionHints, load_sources
+from tasks.extract import strip_site_name
+from tasks.parse import parse_page
+
+URL = "https://news.example.org/world/2019/04/26/leaders-meet/"
+FETCHED_AT = "2025-07-31T10:00:00+00:00"
+PARAGRAPHS = [
+    "The two leaders met in Vladivostok on Thursday for their first summit, officials said after the talks.",
+    "They discussed economic cooperation, a railway link across the border and the peninsula.",
+    "A joint statement was not issued, but both sides described the meeting as frank and constructive.",
+]
+NAV = '<nav><a href="/">Home</a> <a href="/world/">World</a> <a href="/sport/">Sport</a></nav>'
+FOOTER = (
+    "<footer><p>Copyright Example News. All rights reserved. Privacy policy and terms of use.</p></footer>"
+)
+
+
+def page(head: str = "", article: str = "", url: str = URL) -> FetchedPage:
+    html = f"<html><head>{head}</head><body>{NAV}<article>{article}</article>{FOOTER}</body></html>"
+    return FetchedPage(
+        url=url,
+        final_url=url,
+        crawl_source="test",
+        fetched_at=FETCHED_AT,
+        status=200,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        html=html,
+    )
+
+
+BODY = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+JSON_LD = {
+    "@context": "https://schema.org",
+    "@type": "NewsArticle",
+    "headline": "Leaders meet in Vladivostok",
+    "alternativeHeadline": "First summit between the two",
+    "datePublished": "2019-04-25T14:30:00+09:00",
+    "dateModified": "2019-04-26T09:00:00+09:00",
+    "author": [{"@type": "Person", "name": "Kim Min-ji"}, {"@type": "Person", "name": "Ivan Petrov"}],
+    "articleSection": "World",
+    "description": "The two leaders held their first summit.",
+    "publisher": {"@type": "Organization", "name": "Example News"},
+    "image": {
+        "@type": "ImageObject",
+        "url": "https://news.example.org/img/summit.jpg",
+        "caption": "The summit",
+    },
+}
+
+
+def test_json_ld_fills_the_article_fields() -> None:
+    head = (
+        "<title>Leaders meet in Vladivostok | Example News</title>"
+        f'<script type="application/ld+json">{json.dumps(JSON_LD)}</script>'
+    )
+    article = parse_page(page(head, f"<h1>Leaders meet in Vladivostok</h1>{BODY}"))
+
+    assert article.title == "Leaders meet in Vladivostok"
+    assert article.subtitle == "First summit between the two"
+    assert article.published_at == "2019-04-25T14:30:00+09:00"
+    assert article.published_at_raw == "2019-04-25T14:30:00+09:00"
+    assert article.updated_at == "2019-04-26T09:00:00+09:00"
+    assert article.authors == ["Kim Min-ji", "Ivan Petrov"]
+    assert article.section == "World"
+    assert article.lead == "The two leaders held their first summit."
+    assert article.source == "Example News"
+    assert article.images[0] == {"url": "https://news.example.org/img/summit.jpg", "caption": "The summit"}
+    assert article.body.split("\n\n") == PARAGRAPHS
+    assert article.extraction == "trafilatura+structured"
+    assert article.warnings == []
+
+
+def test_opengraph_and_meta_tags_when_there_is_no_json_ld() -> None:
+    head = (
+        '<meta property="og:title" content="Leaders meet">'
+        '<meta property="og:site_name" content="Example News">'
+        '<meta property="article:published_time" content="2019-04-25T05:30:00Z">'
+        '<meta name="author" content="Kim Min-ji">'
+        '<meta property="og:image" content="/img/a.jpg">'
+        "<title>Leaders meet - Example News</title>"
+    )
+    figure = (
+        '<figure><img src="/img/b.jpg" alt="alt"><figcaption>Delegations at the table</figcaption></figure>'
+    )
+    article = parse_page(
+        page(head, f"<h1>Leaders meet</h1>{figure}{BODY}<a href='https://other.org/x'>x</a>")
+    )
+
+    assert article.title == "Leaders meet"
+    assert article.source == "Example News"
+    assert article.published_at == "2019-04-25T05:30:00+00:00"
+    assert article.authors == ["Kim Min-ji"]
+    assert {
+        "url": "https://news.example.org/img/b.jpg",
+        "caption": "Delegations at the table",
+    } in article.images
+    assert "https://news.example.org/img/a.jpg" in [image["url"] for image in article.images]
+    assert "https://other.org/x" in article.outlinks
+    assert "https://news.example.org/sport/" not in article.outlinks
+
+
+def test_a_date_only_in_the_url_is_used_last() -> None:
+    article = parse_page(page("<title>Leaders meet</title>", f"<h1>Leaders meet</h1>{BODY}"))
+
+    assert article.published_at == "2019-04-26"
+    assert article.extraction in ("trafilatura+htmldate", "trafilatura+url")
+
+
+def test_no_date_anywhere_is_a_warning_not_a_rejection() -> None:
+    article = parse_page(page("<title>Leaders meet</title>", BODY, url="https://news.example.org/a/1"))
+
+    assert article.published_at is None
+    assert article.warnings == ["no_date"]
+
+
+def test_a_future_structured_date_is_not_stored() -> None:
+    data = dict(JSON_LD, datePublished="2031-01-01T00:00:00Z")
+    head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    article = parse_page(page(head, f"<h1>Leaders meet in Vladivostok</h1>{BODY}", url="https://x.org/a/1"))
+
+    assert article.published_at != "2031-01-01T00:00:00+00:00"
+    assert article.published_at is None or article.published_at < "2026"
+
+
+def test_source_hints_pick_the_fields() -> None:
+    hints = ExtractionHints(
+        title="h2.headline",
+        body="div.story-text",
+        date="//span[@class='when']",
+        authors=".byline a",
+        date_locale="en-US",
+        timezone="Asia/Seoul",
+    )
+    article_html = (
+        "<h1>Site banner</h1><h2 class='headline'>The real headline</h2>"
+        "<span class='when'>04/05/2019 10:15</span><div class='byline'><a>A. Writer</a><a>B. Writer</a></div>"
+        f"<div class='story-text'>{BODY}</div><div class='comments'><p>{'Spam comment. ' * 30}</p></div>"
+    )
+    article = parse_page(page("<title>x</title>", article_html), hints=hints)
+
+    assert article.title == "The real headline"
+    assert article.published_at == "2019-04-05T10:15:00+09:00"
+    assert article.authors == ["A. Writer", "B. Writer"]
+    assert article.body.split("\n\n") == PARAGRAPHS
+    assert article.extraction.startswith("hints")
+
+
+def test_hints_are_checked_when_the_registry_loads() -> None:
+    with pytest.raises(ValueError, match="not a CSS selector or XPath"):
+        ExtractionHints(body="div[")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<title>Home</title><h1>Welcome</h1><p>Welcome to our site.</p>",
+        "<title>Contact</title><ul><li>Phone</li><li>Mail</li></ul>",
+    ],
+)
+def test_thin_pages_are_not_articles(html: str) -> None:
+    with pytest.raises(Rejected) as caught:
+        parse_page(page("", html))
+    assert caught.value.reason == "not_an_article"
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("Leaders meet in Vladivostok | Example News", None, "Leaders meet in Vladivostok"),
+        ("Example News - Leaders meet in Vladivostok", None, "Leaders meet in Vladivostok"),
+        ("News: A | B", "B", "News: A"),
+        ("No separator here", None, "No separator here"),
+    ],
+)
+def test_site_names_are_stripped_from_page_titles(title: str, site: str | None, expected: str) -> None:
+    assert strip_site_name(title, site) == expected
+
+
+def test_the_registry_carries_extraction_hints(tmp_path) -> None:
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(
+        "sources:\n"
+        "  - name: kcna\n"
+        "    start_urls: ['https://kcna.example/']\n"
+        "    article_pattern: '/article/'\n"
+        "    extraction:\n"
+        "      title: 'h1.article-title'\n"
+        "      date: \"//span[@class='date']\"\n"
+        "      date_locale: ko\n"
+        "      timezone: Asia/Pyongyang\n"
+    )
+
+    hints = load_sources(registry)["kcna"].extraction
+
+    assert (hints.title, hints.date, hints.date_locale) == ("h1.article-title", "//span[@class='date']", "ko")
+    assert load_sources(registry)["kcna"].model_dump()["extraction"]["body"] is None
+
+
+def test_a_bad_hint_names_its_source_and_field(tmp_path) -> None:
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(
+        "sources:\n  - name: bad\n    start_urls: ['https://x.example/']\n    article_pattern: 'a'\n"
+        "    extraction:\n      body: 'div[['\n"
+    )
+
+    with pytest.raises(ConfigError, match=r"source 'bad', field extraction.body"):
+        load_sources(registry)
