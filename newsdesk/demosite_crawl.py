@@ -44,6 +44,7 @@ class CrawlFeatures:
     """What the demo site serves on top of its pages; every feature a crawler must handle politely."""
 
     page_size: int = 10
+    feed_limit: int = FEED_LIMIT
     feeds: bool = True
     sitemaps: bool = True
     robots: bool = True
@@ -178,7 +179,7 @@ def _rss(site: DemoSite, slug: str, base: str) -> str:
     # One outlet uses relative links and bare ampersands, and never closes its document, as real feeds do.
     sloppy = slug == "daily"
     items = []
-    for article in _newest(site, slug)[:FEED_LIMIT]:
+    for article in _newest(site, slug)[: site.crawl_features.feed_limit]:
         link = article.path if sloppy else base + article.path
         title = article.title if sloppy else html.escape(article.title)
         items.append(
@@ -199,7 +200,7 @@ def _atom(site: DemoSite, slug: str, base: str) -> str:
         f"<entry><title>{html.escape(a.title)}</title>"
         f'<link rel="alternate" type="text/html" href="{a.path.lstrip("/").removeprefix(slug + "/")}"/>'
         f"<id>{base}{a.path}</id><updated>{a.published.isoformat()}T08:00:00Z</updated></entry>"
-        for a in _newest(site, slug)[:FEED_LIMIT]
+        for a in _newest(site, slug)[: site.crawl_features.feed_limit]
     )
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'

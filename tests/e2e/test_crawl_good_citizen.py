@@ -241,3 +241,24 @@ def test_an_adhoc_url_is_crawled_with_generic_discovery(features_site, clean_sto
     assert _indexed_urls(es_client, settings) == _expected(site, server)
     requested = set(server.requests)
     assert {"/robots.txt", "/sitemap.xml", "/mfa/feed.rss"} <= requested
+
+
+@pytest.mark.parametrize("max_depth", [0, 1])
+def test_more_from_links_are_followed_only_when_the_source_allows_depth(
+    max_depth, clean_stores, worker, tmp_path
+):
+    site = generate_site(SITE_SIZE, seed=5, crawl_features=CrawlFeatures(feed_limit=1))
+    outlet = [a for a in site.articles if a.source.slug == "mfa"]
+    with DemoServer(site) as server:
+        settings = _with_registry(
+            dataclasses.replace(clean_stores, demo_url=server.url),
+            tmp_path,
+            "sources:\n  - name: newest-only\n"
+            '    start_urls: ["{demo_url}/mfa/feed.rss"]\n    discovery: [feed]\n'
+            f'    article_pattern: "/article/"\n    allow_private: true\n    max_depth: {max_depth}\n',
+        )
+
+        run = run_crawl(settings, "newest-only", wait=True, timeout=300)
+
+    # The feed lists one article; its "More From" block reaches the rest of the outlet.
+    assert run["new"] == (len(outlet) if max_depth else 1)
