@@ -32,6 +32,7 @@ TRAPS = {
 }
 LOOP_PARTNER = "/traps/article/loop-b.html"
 OFFSITE_TARGET = "http://offsite.invalid/article/elsewhere.html"
+LAST_MODIFIED_BASE = datetime.date(2025, 8, 1)
 _ARCHIVE_MONTH = re.compile(r"^/archive/(?P<year>\d{4})/(?P<month>\d{2})/$")
 _FEED = re.compile(r"^/(?P<slug>[a-z]+)/feed\.(?P<kind>rss|atom)$")
 _SITEMAP = re.compile(r"^/sitemaps/(?P<slug>[a-z]+)\.xml\.gz$")
@@ -212,8 +213,9 @@ def _atom(site: DemoSite, slug: str, base: str) -> str:
 def _sitemap_index(site: DemoSite, base: str) -> str:
     entries = [f"<sitemap><loc>{base}/sitemaps/sections.xml</loc></sitemap>"]
     for source in site.sources:
-        newest = _newest(site, source.slug)
-        lastmod = f"<lastmod>{newest[0].published.isoformat()}</lastmod>" if newest else ""
+        # Changes whenever the outlet's sitemap gains an article, whatever that article's own date.
+        changed = LAST_MODIFIED_BASE + datetime.timedelta(days=len(_newest(site, source.slug)))
+        lastmod = f"<lastmod>{changed.isoformat()}</lastmod>"
         entries.append(f"<sitemap><loc>{base}/sitemaps/{source.slug}.xml.gz</loc>{lastmod}</sitemap>")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

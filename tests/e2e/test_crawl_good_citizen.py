@@ -262,3 +262,30 @@ def test_more_from_links_are_followed_only_when_the_source_allows_depth(
 
     # The feed lists one article; its "More From" block reaches the rest of the outlet.
     assert run["new"] == (len(outlet) if max_depth else 1)
+
+
+def test_sitemaps_unchanged_by_lastmod_are_not_fetched_again(clean_stores, worker):
+    site = generate_site(SITE_SIZE, seed=5, crawl_features=CrawlFeatures(conditional=False))
+    with DemoServer(site) as server:
+        settings = dataclasses.replace(clean_stores, demo_url=server.url)
+        assert run_crawl(settings, "demo-sitemaps", wait=True, timeout=300)["new"] == SITE_SIZE
+        server.log.clear()
+
+        again = run_crawl(settings, "demo-sitemaps", wait=True, timeout=300)
+
+        # Only the index, and the one sitemap it gives no lastmod for.
+        assert [entry.path for entry in server.log] == [
+            "/robots.txt",
+            "/sitemap.xml",
+            "/sitemaps/sections.xml",
+        ]
+        assert again["sent"] == 0
+        added = server.add_articles(2)
+        server.log.clear()
+
+        third = run_crawl(settings, "demo-sitemaps", wait=True, timeout=300)
+
+        fetched = {entry.path for entry in server.log}
+    assert third["new"] == 2
+    assert {f"/sitemaps/{a.source.slug}.xml.gz" for a in added} | {a.path for a in added} <= fetched
+    assert not any("/article/" in path for path in fetched - {a.path for a in added})
