@@ -94,8 +94,13 @@ def write_crawl_run(es: Elasticsearch, settings: Settings, run: dict[str, Any]) 
     """Index (or replace) the record of one run under its run id; returns the document written."""
     document = crawl_run_document(run)
     with translated_errors("write crawl run"):
+        # require_alias: without `newsdesk setup` this fails loudly instead of creating an unmapped index.
         es.index(
-            index=settings.crawl_runs_index, id=document["run_id"], document=document, refresh="wait_for"
+            index=settings.crawl_runs_index,
+            id=document["run_id"],
+            document=document,
+            refresh="wait_for",
+            require_alias=True,
         )
     return document
 

@@ -32,6 +32,7 @@ TRAPS = {
 }
 LOOP_PARTNER = "/traps/article/loop-b.html"
 OFFSITE_TARGET = "http://offsite.invalid/article/elsewhere.html"
+LAST_MODIFIED_BASE = datetime.date(2025, 8, 1)
 _ARCHIVE_MONTH = re.compile(r"^/archive/(?P<year>\d{4})/(?P<month>\d{2})/$")
 _FEED = re.compile(r"^/(?P<slug>[a-z]+)/feed\.(?P<kind>rss|atom)$")
 _SITEMAP = re.compile(r"^/sitemaps/(?P<slug>[a-z]+)\.xml\.gz$")
@@ -44,6 +45,7 @@ class CrawlFeatures:
     """What the demo site serves on top of its pages; every feature a crawler must handle politely."""
 
     page_size: int = 10
+    feed_limit: int = FEED_LIMIT
     feeds: bool = True
     sitemaps: bool = True
     robots: bool = True
@@ -178,7 +180,7 @@ def _rss(site: DemoSite, slug: str, base: str) -> str:
     # One outlet uses relative links and bare ampersands, and never closes its document, as real feeds do.
     sloppy = slug == "daily"
     items = []
-    for article in _newest(site, slug)[:FEED_LIMIT]:
+    for article in _newest(site, slug)[: site.crawl_features.feed_limit]:
         link = article.path if sloppy else base + article.path
         title = article.title if sloppy else html.escape(article.title)
         items.append(
@@ -199,7 +201,7 @@ def _atom(site: DemoSite, slug: str, base: str) -> str:
         f"<entry><title>{html.escape(a.title)}</title>"
         f'<link rel="alternate" type="text/html" href="{a.path.lstrip("/").removeprefix(slug + "/")}"/>'
         f"<id>{base}{a.path}</id><updated>{a.published.isoformat()}T08:00:00Z</updated></entry>"
-        for a in _newest(site, slug)[:FEED_LIMIT]
+        for a in _newest(site, slug)[: site.crawl_features.feed_limit]
     )
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -211,8 +213,9 @@ def _atom(site: DemoSite, slug: str, base: str) -> str:
 def _sitemap_index(site: DemoSite, base: str) -> str:
     entries = [f"<sitemap><loc>{base}/sitemaps/sections.xml</loc></sitemap>"]
     for source in site.sources:
-        newest = _newest(site, source.slug)
-        lastmod = f"<lastmod>{newest[0].published.isoformat()}</lastmod>" if newest else ""
+        # Changes whenever the outlet's sitemap gains an article, whatever that article's own date.
+        changed = LAST_MODIFIED_BASE + datetime.timedelta(days=len(_newest(site, source.slug)))
+        lastmod = f"<lastmod>{changed.isoformat()}</lastmod>"
         entries.append(f"<sitemap><loc>{base}/sitemaps/{source.slug}.xml.gz</loc>{lastmod}</sitemap>")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

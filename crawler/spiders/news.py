@@ -95,6 +95,7 @@ class NewsSpider(scrapy.Spider):
         self.new_validators: dict[str, dict[str, Any]] = {}
         self.problems: list[dict[str, str]] = []
         self._discovered: set[str] = set()
+        self._sitemap_lastmod: dict[str, str] = {}
 
     # --- requests
 
@@ -186,11 +187,12 @@ class NewsSpider(scrapy.Spider):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         kind = sniff_kind(content_type, response.body)
         children: list[str] = []
+        unchanged: list[str] = []
         if kind == "feed":
             for link in feed_links(response.body, response.url):
                 yield from self.candidate(link, from_feed=True)
         elif kind in ("sitemap", "sitemapindex"):
-            yield from self._sitemap(response, children)
+            yield from self._sitemap(response, children, unchanged)
         elif kind == "html" and isinstance(response, TextResponse):
             if (
                 self.article_pattern is None
@@ -208,9 +210,9 @@ class NewsSpider(scrapy.Spider):
             return
         for child in children:
             yield self.discovery_request(child)
-        self._remember_validators(response, children)
+        self._remember_validators(response, children + unchanged)
 
-    def _sitemap(self, response: Response, children: list[str]):
+    def _sitemap(self, response: Response, children: list[str], unchanged: list[str]):
         try:
             kind, entries = sitemap_entries(response.body, response.url)
         except ValueError as exc:
@@ -220,6 +222,15 @@ class NewsSpider(scrapy.Spider):
             if not self.on_site(entry.url):
                 continue
             if kind == "sitemapindex":
+                previous = self.validators.get(entry.url, {})
+                if entry.lastmod and previous.get("lastmod") == entry.lastmod:
+                    # The index says this sitemap has not changed since the last crawl: not even a request.
+                    self.crawler.stats.inc_value("newsdesk/sitemaps_unchanged")
+                    self.new_validators[entry.url] = previous
+                    unchanged.append(entry.url)
+                    continue
+                if entry.lastmod:
+                    self._sitemap_lastmod[entry.url] = entry.lastmod
                 children.append(entry.url)
             elif self.is_article_url(entry.url, from_feed=self.article_pattern is None):
                 yield from self.candidate(entry.url)
@@ -252,11 +263,13 @@ class NewsSpider(scrapy.Spider):
     def _remember_validators(self, response: Response, children: list[str]) -> None:
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
-        if etag is None and last_modified is None:
+        lastmod = self._sitemap_lastmod.get(response.request.url)
+        if etag is None and last_modified is None and lastmod is None:
             return
         self.new_validators[response.request.url] = {
             "etag": etag.decode("latin-1") if etag else None,
             "last_modified": last_modified.decode("latin-1") if last_modified else None,
+            "lastmod": lastmod,
             "children": list(dict.fromkeys(children))[:MAX_CHILDREN],
         }
 

@@ -1,0 +1,73 @@
+"""Integration tests for the recurring-crawl state on a real Redis: bounded, compact, kept across restarts."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from newsdesk.crawlstate import CrawlState, url_digest
+from newsdesk.redisstore import build_redis
+from newsdesk.services import RedisServer
+from newsdesk.settings import Settings
+
+pytestmark = pytest.mark.services
+
+
+def _urls(count: int, start: int = 0) -> list[str]:
+    return [f"https://news.example/world/2025/story-number-{i}.html" for i in range(start, start + count)]
+
+
+def test_known_urls_round_trip_and_tracking_copies_count_as_known(redis_client) -> None:
+    redis_client.flushdb()
+    state = CrawlState(redis_client, "ndtest")
+
+    assert state.mark_known("alpha", _urls(50)) == 50
+    state.mark_known("alpha", [_urls(1)[0] + "?utm_source=x"])
+
+    assert state.known_digests("alpha") == {url_digest(u) for u in _urls(50)}
+    assert state.known_digests("beta") == set()
+    assert state.sources() == ["alpha"]
+    assert state.bytes_per_url("alpha") < 60  # hex digests in a string, not a set of whole URLs
+
+
+def test_the_oldest_generation_goes_when_over_the_bound(redis_client) -> None:
+    redis_client.flushdb()
+    state = CrawlState(redis_client, "ndtest", max_urls=100)
+    january, february, march = (time.mktime((2025, month, 15, 0, 0, 0, 0, 0, 0)) for month in (1, 2, 3))
+
+    state.mark_known("alpha", _urls(60), at=january)
+    state.mark_known("alpha", _urls(30, 100), at=february)
+    assert state.count_known("alpha") == 90
+    state.mark_known("alpha", _urls(30, 200), at=march)
+
+    known = state.known_digests("alpha")
+    assert known == {url_digest(u) for u in _urls(30, 100) + _urls(30, 200)}
+
+
+def test_page_validators_round_trip(redis_client) -> None:
+    redis_client.flushdb()
+    state = CrawlState(redis_client, "ndtest")
+    pages = {
+        "https://news.example/": {
+            "etag": '"abc"',
+            "last_modified": None,
+            "children": ["https://news.example/p/2"],
+        }
+    }
+
+    state.save_page_validators("alpha", pages)
+
+    assert state.page_validators("alpha") == pages
+
+
+def test_the_state_survives_a_redis_restart(tmp_path) -> None:
+    server = RedisServer(tmp_path / "redis", persistent=True).start()
+    try:
+        settings = Settings(redis_url=server.url)
+        CrawlState(build_redis(settings), "ndtest").mark_known("alpha", _urls(20))
+        server.stop()
+        server.start()
+        assert CrawlState(build_redis(settings), "ndtest").count_known("alpha") == 20
+    finally:
+        server.stop()
