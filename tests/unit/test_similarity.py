@@ -34,6 +34,7 @@ BODY = (
         BODY.replace(" ", "   ").replace("\n\n", "\n"),
         BODY.replace(",", "").replace(".", " !"),
         "PYONGYANG, June 19 (KCNA) -- " + BODY,
+        "HAVANA, June 20 (Ministry of Foreign Affairs (EN)) -- " + BODY,
         BODY + "\n\nReprinted from Central News Agency.",
         "Follow us on social media\n\n" + BODY + "\n\n© 2024 The Daily Courier. All rights reserved.",
         BODY.replace("Kim", "Kím"),
@@ -112,3 +113,16 @@ def test_content_identity_sets_the_fingerprint():
     )
     marked, key = content_identity(article)
     assert marked.content_fingerprint == key.fingerprint == content_fingerprint(BODY)
+
+
+def test_duplicate_kind_lets_the_content_verdict_decide_where_a_url_variant_is_listed():
+    from tasks.dedupe import UrlVerdict, duplicate_kind
+
+    article = Article(
+        url="http://x.test/a", final_url="", crawl_source="t", fetched_at="", title="T", body=""
+    )
+    owner, variant = UrlVerdict(article, None), UrlVerdict(article, "http://x.test/a?utm_source=y")
+    assert duplicate_kind(owner, "new") is None
+    assert duplicate_kind(variant, "new") == "url"
+    assert duplicate_kind(owner, "near") == "near"
+    assert duplicate_kind(variant, "exact") == "exact"
