@@ -212,9 +212,22 @@ end
 return register(doc)
 """
 SHORT_ID_CHARS = 16
+
+
+def _short_id(doc_id: str) -> bytes:
+    """The first 64 bits of a document id, as 8 raw bytes: how bands and signatures name an article."""
+    return bytes.fromhex(doc_id[:SHORT_ID_CHARS])
+
+
+def _band_field(band: str) -> bytes:
+    """A band's minima as raw bytes (the band number is in its shard's key)."""
+    return bytes.fromhex(band[2:])
+
+
 # A band key is its number (2 digits) and its minima in hex. Bands are spread over small hashes, by number
 # and first hex digit, because Redis stores a hash of up to 128 short entries as one compact listpack
-# (~20 bytes an entry instead of ~70): 512 shards per bucket stay compact up to ~2,000 articles a window.
+# (raw bytes: ~15 bytes an entry instead of ~70): 512 shards per bucket stay compact up to ~2,000
+# articles a window.
 BAND_SHARD_CHARS = 3
 
 
@@ -277,13 +290,13 @@ class ContentClaims:
                 keys=self.keys(at) + shards,
                 args=[
                     doc_id,
-                    doc_id[:SHORT_ID_CHARS],
+                    _short_id(doc_id),
                     fingerprint,
                     self._entry(doc_id, day, signature),
                     threshold,
                     max_days_apart,
                     self._expire_at(at),
-                    *(band[BAND_SHARD_CHARS:] for band in bands),
+                    *(_band_field(band) for band in bands),
                 ],
             )
         kind, canonical = answer.split(" ", 1)
@@ -299,11 +312,11 @@ class ContentClaims:
             pipe = self.client.pipeline()
             pipe.hsetnx(fingerprints, fingerprint, doc_id)
             if expire_at > dt.datetime.now(dt.UTC).timestamp():
-                pipe.hset(sigs, doc_id[:SHORT_ID_CHARS], self._entry(doc_id, day, signature))
+                pipe.hset(sigs, _short_id(doc_id), self._entry(doc_id, day, signature))
                 pipe.expireat(sigs, expire_at)
                 for band in bands:
                     shard = self._shard(self._bucket(at), band)
-                    pipe.hsetnx(shard, band[BAND_SHARD_CHARS:], doc_id[:SHORT_ID_CHARS])
+                    pipe.hsetnx(shard, _band_field(band), _short_id(doc_id))
                     pipe.expireat(shard, expire_at)
             pipe.execute()
 

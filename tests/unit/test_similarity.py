@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from newsdesk.demosite import generate_site
@@ -126,3 +128,18 @@ def test_duplicate_kind_lets_the_content_verdict_decide_where_a_url_variant_is_l
     assert duplicate_kind(variant, "new") == "url"
     assert duplicate_kind(owner, "near") == "near"
     assert duplicate_kind(variant, "exact") == "exact"
+
+
+def test_demo_republications_are_off_by_default_and_served_when_asked():
+    plain, republished = generate_site(30, seed=6), generate_site(30, seed=6, republications=True)
+    assert plain.articles == republished.articles[:30]
+    extra = republished.articles[30:]
+    assert extra and all(a.copy_of or a.follows for a in extra)
+    assert len({a.path for a in republished.articles}) == len(republished.articles)
+    by_id = {a.article_id: a for a in plain.articles}
+    for article in extra:
+        earlier = by_id[article.copy_of or article.follows]
+        assert article.source != earlier.source and article.title != earlier.title
+        assert 0 <= (article.published - earlier.published).days <= 1
+        status, _, page = republished.render(article.path)
+        assert status == 200 and html.escape(article.title).encode() in page
