@@ -57,8 +57,9 @@ def strip_boilerplate(paragraphs: list[str]) -> list[str]:
 def normalised_words(body: str) -> list[str]:
     """The body's words: boilerplate dropped, case folded, accents and punctuation removed."""
     text = " ".join(strip_boilerplate(body.split("\n")))
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
+    if not text.isascii():  # most bodies are ASCII: skip the per-character pass for them
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return [word for word in NON_WORD.sub(" ", text).replace("_", " ").split() if word]
 
 
