@@ -16,11 +16,20 @@ from newsdesk.settings import Settings
 
 RUN_TTL_SECONDS = 30 * 24 * 3600
 OUTCOMES = ("new", "updated", "unchanged", "duplicate", "rejected", "failed")
-# Count an outcome once per URL and run, however often a task is retried or redelivered.
+# Count an outcome once per URL and run, however often a task is retried or redelivered. Two deliveries
+# of one page can reach the index at once: the one that created the document counts it as new even when
+# the other one's "unchanged" was recorded first.
 _RECORD_OUTCOME = """
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
   redis.call('EXPIRE', KEYS[1], ARGV[3])
+  return 1
+end
+local previous = redis.call('HGET', KEYS[1], ARGV[1])
+if ARGV[2] == 'new' and (previous == 'unchanged' or previous == 'updated') then
+  redis.call('HSET', KEYS[1], ARGV[1], 'new')
+  redis.call('HINCRBY', KEYS[2], previous, -1)
+  redis.call('HINCRBY', KEYS[2], 'new', 1)
   return 1
 end
 return 0

@@ -72,15 +72,7 @@ def dedupe(payload: dict[str, Any]) -> None:
     owner = resources.claims.claim(article.doc_id, article.final_url or article.url)
     url_verdict = judge_claim(article, owner)
     article, key = content_identity(article)
-    content_kind, canonical = resources.content.claim(
-        article.doc_id,
-        key.fingerprint,
-        key.signature,
-        key.bands,
-        key.day,
-        settings.dedupe_threshold,
-        settings.dedupe_max_days_apart,
-    )
+    content_kind, canonical = resources.claim_content(article.doc_id, key)
     kind = duplicate_kind(url_verdict, content_kind)
     if kind:
         resources.record_duplicate(article, kind, canonical)
@@ -104,9 +96,11 @@ def index(payload: dict[str, Any]) -> None:
             raise TransientError(f"index {result.doc_id}: {result.error}")
         if result.outcome == "rejected":
             raise Rejected("index_rejected", result.error or "")
-        resources.list_copies(result.doc_id)
         return INDEX_OUTCOMES.get(result.outcome, "updated")
 
     outcome = _rejecting("index", payload, write)
     if outcome is not None:
+        # Copies that arrived before this document existed are listed on it now, before the page counts
+        # as done, so a finished run has every copy listed.
+        resources.list_copies(payload["doc_id"])
         resources.runs.record_outcome(payload.get("run_id"), payload.get("url", ""), outcome)

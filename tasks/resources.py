@@ -22,6 +22,7 @@ from newsdesk.redisstore import (
     utc_now,
 )
 from newsdesk.settings import Settings
+from tasks.similarity import ContentKey
 
 log = logging.getLogger(__name__)
 DEADLETTER_FALLBACK_KEY = "newsdesk:deadletter:pending"
@@ -76,6 +77,18 @@ class Resources:
         if self._seen is None:
             self.open()
         return self._seen
+
+    def claim_content(self, doc_id: str, key: ContentKey) -> tuple[str, str]:
+        """Is this text new (kind "new"), or an "exact"/"near" copy of the canonical doc_id returned?"""
+        return self.content.claim(
+            doc_id,
+            key.fingerprint,
+            key.signature,
+            key.bands,
+            key.day,
+            self.settings.dedupe_threshold,
+            self.settings.dedupe_max_days_apart,
+        )
 
     def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
         """Store the payload with its reason, then count it for the run: never a silent drop."""

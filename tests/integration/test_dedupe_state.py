@@ -177,3 +177,18 @@ def test_rebuild_from_the_index_restores_owners_fingerprints_signatures_and_verd
         "near",
         _doc(1),
     )
+
+
+def test_a_page_counts_as_new_even_when_its_redelivered_copy_counted_unchanged_first(
+    clean_stores, redis_client
+):
+    from newsdesk.redisstore import RunStore
+
+    runs = RunStore(redis_client, clean_stores.index_prefix)
+    run_id = runs.create("test")
+    assert runs.record_outcome(run_id, "http://a.test/1", "unchanged")
+    assert runs.record_outcome(run_id, "http://a.test/1", "new")
+    assert not runs.record_outcome(run_id, "http://a.test/1", "new")
+    assert not runs.record_outcome(run_id, "http://a.test/1", "unchanged")
+    run = runs.get(run_id)
+    assert (run["new"], run["unchanged"], run["done"]) == (1, 0, 1)
