@@ -17,11 +17,20 @@ from newsdesk.settings import Settings
 
 RUN_TTL_SECONDS = 30 * 24 * 3600
 OUTCOMES = ("new", "updated", "unchanged", "duplicate", "rejected", "failed")
-# Count an outcome once per URL and run, however often a task is retried or redelivered.
+# Count an outcome once per URL and run, however often a task is retried or redelivered. Two deliveries
+# of one page can reach the index at once: the one that created the document counts it as new even when
+# the other one's "unchanged" was recorded first.
 _RECORD_OUTCOME = """
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
   redis.call('EXPIRE', KEYS[1], ARGV[3])
+  return 1
+end
+local previous = redis.call('HGET', KEYS[1], ARGV[1])
+if ARGV[2] == 'new' and (previous == 'unchanged' or previous == 'updated') then
+  redis.call('HSET', KEYS[1], ARGV[1], 'new')
+  redis.call('HINCRBY', KEYS[2], previous, -1)
+  redis.call('HINCRBY', KEYS[2], 'new', 1)
   return 1
 end
 return 0
@@ -223,13 +232,13 @@ class IndexBuffer:
 # One atomic decision per article: is its text a copy (exact fingerprint) or a near-copy (MinHash bands,
 # verified on the stored signatures) of an article claimed earlier, or is it new? Deciding and registering
 # in one script means two workers seeing copies of one story at once can never both find it new.
-# A signature entry is doc_id (40) .. published day (6 digits) .. signature bytes.
+# KEYS: verdicts, fingerprints, signatures (this bucket, the previous one), then each band's shard in
+# this bucket and in the previous one. A signature entry is doc_id (40) .. published day (6) .. bytes.
 _CLAIM_CONTENT = """
-local verdicts, fingerprints = KEYS[1], KEYS[2]
-local sigs, old_sigs, bands, old_bands = KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local verdicts, fingerprints, sigs, old_sigs = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local doc, short, fp, entry = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local threshold, max_days, expire_at = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local first_band = 8
+local first_band, first_shard = 8, 5
 
 local verdict = redis.call('HGET', verdicts, doc)
 if verdict then return verdict end
@@ -237,9 +246,12 @@ if verdict then return verdict end
 local function register(canonical)
   redis.call('HSETNX', fingerprints, fp, canonical)
   redis.call('HSET', sigs, short, entry)
-  for i = first_band, #ARGV do redis.call('HSETNX', bands, ARGV[i], short) end
   redis.call('EXPIREAT', sigs, expire_at)
-  redis.call('EXPIREAT', bands, expire_at)
+  for i = first_band, #ARGV do
+    local shard = KEYS[first_shard + 2 * (i - first_band)]
+    redis.call('HSETNX', shard, ARGV[i], short)
+    redis.call('EXPIREAT', shard, expire_at)
+  end
   return 'new ' .. canonical
 end
 
@@ -257,10 +269,11 @@ end
 
 local my_day = tonumber(string.sub(entry, 41, 46))
 local my_sig = string.sub(entry, 47)
-local units = #my_sig / 2
+local units = #my_sig
 local best_score, best_doc, seen = -1, nil, {}
 for i = first_band, #ARGV do
-  for _, band_key in ipairs({bands, old_bands}) do
+  local shard = first_shard + 2 * (i - first_band)
+  for _, band_key in ipairs({KEYS[shard], KEYS[shard + 1]}) do
     local candidate = redis.call('HGET', band_key, ARGV[i])
     if candidate and candidate ~= short and not seen[candidate] then
       seen[candidate] = true
@@ -269,11 +282,8 @@ for i = first_band, #ARGV do
         local day = tonumber(string.sub(other, 41, 46))
         if my_day == 0 or day == 0 or math.abs(day - my_day) <= max_days then
           local sig, equal = string.sub(other, 47), 0
-          for u = 1, units * 2, 2 do
-            if string.byte(sig, u) == string.byte(my_sig, u)
-               and string.byte(sig, u + 1) == string.byte(my_sig, u + 1) then
-              equal = equal + 1
-            end
+          for u = 1, units do
+            if string.byte(sig, u) == string.byte(my_sig, u) then equal = equal + 1 end
           end
           local score = equal / units
           if score > best_score then best_score, best_doc = score, string.sub(other, 1, 40) end
@@ -293,10 +303,27 @@ return register(doc)
 SHORT_ID_CHARS = 16
 
 
+def _short_id(doc_id: str) -> bytes:
+    """The first 64 bits of a document id, as 8 raw bytes: how bands and signatures name an article."""
+    return bytes.fromhex(doc_id[:SHORT_ID_CHARS])
+
+
+def _band_field(band: str) -> bytes:
+    """A band's minima as raw bytes (the band number is in its shard's key)."""
+    return bytes.fromhex(band[2:])
+
+
+# A band key is its number (2 digits) and its minima in hex. Bands are spread over small hashes, by number
+# and first hex digit, because Redis stores a hash of up to 128 short entries as one compact listpack
+# (raw bytes: ~15 bytes an entry instead of ~70): 512 shards per bucket stay compact up to ~2,000
+# articles a window.
+BAND_SHARD_CHARS = 3
+
+
 class ContentClaims:
     """The dedupe state for article texts: fingerprints, MinHash signatures and bands, in time buckets.
 
-    Signatures and bands live in one hash per bucket of `window_seconds`; a bucket expires two windows
+    Signatures and bands live in hashes per bucket of `window_seconds`; a bucket expires two windows
     after it opened, so a near-copy is found while its original is between one and two windows old
     (an article is compared with the current and the previous bucket). Fingerprints are kept for good.
     """
@@ -319,6 +346,7 @@ class ContentClaims:
         return doc_id.encode() + f"{day:06d}".encode() + signature
 
     def keys(self, at: float) -> list[str]:
+        """verdicts, fingerprints, this bucket's signatures, the previous bucket's."""
         bucket = self._bucket(at)
         p = self.prefix
         return [
@@ -326,9 +354,10 @@ class ContentClaims:
             f"{p}:dedupe:fingerprints",
             f"{p}:dedupe:sigs:{bucket}",
             f"{p}:dedupe:sigs:{bucket - 1}",
-            f"{p}:dedupe:bands:{bucket}",
-            f"{p}:dedupe:bands:{bucket - 1}",
         ]
+
+    def _shard(self, bucket: int, band: str) -> str:
+        return f"{self.prefix}:dedupe:bands:{bucket}:{band[:BAND_SHARD_CHARS]}"
 
     def claim(
         self,
@@ -343,19 +372,20 @@ class ContentClaims:
     ) -> tuple[str, str]:
         """Return (kind, canonical doc_id): kind is "new" (this article is canonical), "exact" or "near"."""
         at = dt.datetime.now(dt.UTC).timestamp() if at is None else at
-        entry = self._entry(doc_id, day, signature)
+        bucket = self._bucket(at)
+        shards = [key for band in bands for key in (self._shard(bucket, band), self._shard(bucket - 1, band))]
         with translated_errors("claim content"):
             answer = self._claim(
-                keys=self.keys(at),
+                keys=self.keys(at) + shards,
                 args=[
                     doc_id,
-                    doc_id[:SHORT_ID_CHARS],
+                    _short_id(doc_id),
                     fingerprint,
-                    entry,
+                    self._entry(doc_id, day, signature),
                     threshold,
                     max_days_apart,
                     self._expire_at(at),
-                    *bands,
+                    *(_band_field(band) for band in bands),
                 ],
             )
         kind, canonical = answer.split(" ", 1)
@@ -365,16 +395,18 @@ class ContentClaims:
         self, doc_id: str, fingerprint: str, signature: bytes, bands: list[str], day: int, at: float
     ) -> None:
         """Register a canonical article as the claim script would have when it was first seen `at`."""
-        verdicts, fingerprints, sigs, _, band_key, _ = self.keys(at)
+        _, fingerprints, sigs, _ = self.keys(at)
+        expire_at = self._expire_at(at)
         with translated_errors("restore content claim"):
             pipe = self.client.pipeline()
             pipe.hsetnx(fingerprints, fingerprint, doc_id)
-            if self._expire_at(at) > dt.datetime.now(dt.UTC).timestamp():
-                pipe.hset(sigs, doc_id[:SHORT_ID_CHARS], self._entry(doc_id, day, signature))
+            if expire_at > dt.datetime.now(dt.UTC).timestamp():
+                pipe.hset(sigs, _short_id(doc_id), self._entry(doc_id, day, signature))
+                pipe.expireat(sigs, expire_at)
                 for band in bands:
-                    pipe.hsetnx(band_key, band, doc_id[:SHORT_ID_CHARS])
-                pipe.expireat(sigs, self._expire_at(at))
-                pipe.expireat(band_key, self._expire_at(at))
+                    shard = self._shard(self._bucket(at), band)
+                    pipe.hsetnx(shard, _band_field(band), _short_id(doc_id))
+                    pipe.expireat(shard, expire_at)
             pipe.execute()
 
     def restore_verdict(self, doc_id: str, kind: str, canonical: str) -> None:

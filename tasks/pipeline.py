@@ -75,15 +75,7 @@ def dedupe(payload: dict[str, Any]) -> None:
     owner = resources.claims.claim(article.doc_id, article.final_url or article.url)
     url_verdict = judge_claim(article, owner)
     article, key = content_identity(article)
-    content_kind, canonical = resources.content.claim(
-        article.doc_id,
-        key.fingerprint,
-        key.signature,
-        key.bands,
-        key.day,
-        settings.dedupe_threshold,
-        settings.dedupe_max_days_apart,
-    )
+    content_kind, canonical = resources.claim_content(article.doc_id, key)
     kind = duplicate_kind(url_verdict, content_kind)
     if kind:
         resources.record_duplicate(article, kind, canonical)

@@ -25,6 +25,7 @@ from newsdesk.redisstore import (
 from newsdesk.settings import Settings
 from newsdesk.sources import ExtractionHints, Source, load_sources
 from tasks.enrich import Enricher
+from tasks.similarity import ContentKey
 
 log = logging.getLogger(__name__)
 DEADLETTER_FALLBACK_KEY = "newsdesk:deadletter:pending"
@@ -103,6 +104,18 @@ class Resources:
             self._sources = load_sources(self.settings.sources_file)
         found = self._sources.get(source or "")
         return found.extraction if found else None
+
+    def claim_content(self, doc_id: str, key: ContentKey) -> tuple[str, str]:
+        """Is this text new (kind "new"), or an "exact"/"near" copy of the canonical doc_id returned?"""
+        return self.content.claim(
+            doc_id,
+            key.fingerprint,
+            key.signature,
+            key.bands,
+            key.day,
+            self.settings.dedupe_threshold,
+            self.settings.dedupe_max_days_apart,
+        )
 
     def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
         """Store the payload with its reason, then count it for the run: never a silent drop."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from newsdesk.demosite import generate_site
@@ -34,6 +36,7 @@ BODY = (
         BODY.replace(" ", "   ").replace("\n\n", "\n"),
         BODY.replace(",", "").replace(".", " !"),
         "PYONGYANG, June 19 (KCNA) -- " + BODY,
+        "HAVANA, June 20 (Ministry of Foreign Affairs (EN)) -- " + BODY,
         BODY + "\n\nReprinted from Central News Agency.",
         "Follow us on social media\n\n" + BODY + "\n\n© 2024 The Daily Courier. All rights reserved.",
         BODY.replace("Kim", "Kím"),
@@ -112,3 +115,31 @@ def test_content_identity_sets_the_fingerprint():
     )
     marked, key = content_identity(article)
     assert marked.content_fingerprint == key.fingerprint == content_fingerprint(BODY)
+
+
+def test_duplicate_kind_lets_the_content_verdict_decide_where_a_url_variant_is_listed():
+    from tasks.dedupe import UrlVerdict, duplicate_kind
+
+    article = Article(
+        url="http://x.test/a", final_url="", crawl_source="t", fetched_at="", title="T", body=""
+    )
+    owner, variant = UrlVerdict(article, None), UrlVerdict(article, "http://x.test/a?utm_source=y")
+    assert duplicate_kind(owner, "new") is None
+    assert duplicate_kind(variant, "new") == "url"
+    assert duplicate_kind(owner, "near") == "near"
+    assert duplicate_kind(variant, "exact") == "exact"
+
+
+def test_demo_republications_are_off_by_default_and_served_when_asked():
+    plain, republished = generate_site(30, seed=6), generate_site(30, seed=6, republications=True)
+    assert plain.articles == republished.articles[:30]
+    extra = republished.articles[30:]
+    assert extra and all(a.copy_of or a.follows for a in extra)
+    assert len({a.path for a in republished.articles}) == len(republished.articles)
+    by_id = {a.article_id: a for a in plain.articles}
+    for article in extra:
+        earlier = by_id[article.copy_of or article.follows]
+        assert article.source != earlier.source and article.title != earlier.title
+        assert 0 <= (article.published - earlier.published).days <= 1
+        status, _, page = republished.render(article.path)
+        assert status == 200 and html.escape(article.title).encode() in page
