@@ -502,7 +502,7 @@ def enrich_text(
 
 @app.command()
 def reenrich(
-    batch_size: Annotated[int, typer.Option(help="documents per search page and bulk request")] = 200,
+    batch_size: Annotated[int, typer.Option(min=1, help="documents per search page and bulk request")] = 200,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Re-run enrichment over every indexed article (after a gazetteer change, say); unchanged ones stay."""

@@ -130,6 +130,10 @@ class Gazetteer:
             if words and len(words) <= MAX_ALIAS_TOKENS:
                 self._pending.append((known, words))
 
+    def index(self) -> None:
+        """Index the aliases added so far (find() does it too, but a shared gazetteer is indexed up front)."""
+        self._index_pending()
+
     def _index_pending(self) -> None:
         """Index the aliases added so far: Russian forms first, as each alias word is keyed by its base."""
         for _entry, words in self._pending:
@@ -278,4 +282,5 @@ def load_gazetteer(extra: Path | None = None) -> Gazetteer:
     for place in geodata["places"]:
         entry = Entry("place", place["name"], place["name"], place["country"], place["lat"], place["lon"])
         gazetteer.add(entry, place["aliases"])
+    gazetteer.index()
     return gazetteer

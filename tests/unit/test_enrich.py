@@ -8,7 +8,15 @@ import pytest
 
 from newsdesk.errors import ConfigError
 from newsdesk.messages import Article
-from tasks.enrich import Enricher, count_words, detect_language, enrich_article, enrichment
+from tasks.enrich import (
+    Enricher,
+    count_words,
+    detect_language,
+    document_enrichment,
+    enrich_article,
+    enrichment,
+    text_article,
+)
 from tasks.entities import canonical_person, find_entities
 from tasks.gazetteer import Gazetteer
 from tasks.keywords import extract_keywords
@@ -348,3 +356,35 @@ def test_enrich_article_without_an_enricher_uses_the_bundled_chain() -> None:
     assert enriched.word_count == 31
     assert enriched.people == ["Kim Jong Un", "Vladimir Putin"]
     assert enriched.replace(**{f: getattr(plain, f) for f in enrichment(plain, Enricher.build())}) == plain
+
+
+def test_an_indexed_document_is_enriched_from_its_title_and_body(enricher: Enricher) -> None:
+    source = {
+        "doc_id": "d1",
+        "url": "https://news.example.org/d1",
+        "title": "Lavrov Meets Choe Son Hui",
+        "body": "Sergei Lavrov met Choe Son Hui in Moscow. Lavrov said the talks were useful.",
+        "first_fetched_at": "2026-01-01T00:00:00+00:00",
+    }
+
+    changes = document_enrichment(source, enricher)
+
+    assert set(changes) == set(enricher.fields) | {"enrich_errors"}
+    assert changes["people"] == ["Sergei Lavrov", "Choe Son Hui"]
+    assert changes["countries"] == ["RU"]
+    assert "title" not in changes and "body" not in changes
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "body"),
+    [
+        ("Title\nFirst line.\n\nSecond line.\n", "Title", "First line.\n\nSecond line."),
+        ("\n\n  Title  \nBody", "Title", "Body"),
+        ("Only a title", "Only a title", ""),
+        ("", "", ""),
+    ],
+)
+def test_a_text_file_becomes_an_article(text: str, title: str, body: str) -> None:
+    article = text_article(text, "file.txt")
+
+    assert (article.title, article.body, article.url) == (title, body, "file.txt")
