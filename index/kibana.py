@@ -35,6 +35,7 @@ def _index_names(settings: Settings) -> dict[str, str]:
         shipped.articles_alias: settings.articles_alias,
         shipped.duplicates_index: settings.duplicates_index,
         shipped.deadletter_index: settings.deadletter_index,
+        shipped.crawl_runs_index: settings.crawl_runs_index,
     }
 
 

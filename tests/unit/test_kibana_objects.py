@@ -306,7 +306,7 @@ def test_every_reference_points_to_an_object_in_the_file_and_is_used(objects):
         assert used == set(names), (item["id"], used ^ set(names))
 
 
-def test_data_views_cover_the_three_stores_with_date_time_fields(objects):
+def test_data_views_cover_the_four_stores_with_date_time_fields(objects):
     mappings = mappings_by_alias()
     views = [item for item in objects if item["type"] == "index-pattern"]
     by_title: dict[str, set[str]] = {}
@@ -319,6 +319,7 @@ def test_data_views_cover_the_three_stores_with_date_time_fields(objects):
         SETTINGS.articles_alias: {"published_at", "indexed_at"},
         SETTINGS.duplicates_index: {"seen_at"},
         SETTINGS.deadletter_index: {"recorded_at"},
+        SETTINGS.crawl_runs_index: {"started_at"},
     }
 
 
@@ -493,7 +494,7 @@ def test_another_prefix_renames_aliases_ids_and_references_consistently(objects)
     assert "newsdesk" not in json.dumps(fitted)
     assert objects == load_saved_objects(), "the shipped objects must not be changed in place"
     titles = {item["attributes"]["title"] for item in fitted if item["type"] == "index-pattern"}
-    assert titles == {"desk-articles", "desk-duplicates", "desk-deadletter"}
+    assert titles == {"desk-articles", "desk-duplicates", "desk-deadletter", "desk-crawl-runs"}
     keys = by_key(fitted)
     for item in fitted:
         assert item["id"].startswith("desk-")
