@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
@@ -118,19 +117,14 @@ def test_size_is_the_total_number_of_articles_spread_over_three_sources():
     assert generate_site(0).articles == ()
 
 
-def test_five_thousand_articles_generate_fast_with_unique_titles():
-    started = time.perf_counter()
+def test_five_thousand_articles_have_unique_titles_and_paths():
+    # How fast generation is belongs to the benchmarks, not here.
     big = generate_site(5000, seed=11)
-    elapsed = time.perf_counter() - started
     assert len(big.articles) == 5000
-    # About 0.7 s on a developer machine; the bound leaves room for a loaded CI runner.
-    assert elapsed < 5.0, f"generating 5,000 articles took {elapsed:.2f}s"
     assert len({a.title for a in big.articles}) == 5000
     assert len({a.path for a in big.articles}) == 5000
-    started = time.perf_counter()
     get_ok(big, big.articles[-1].path)
     get_ok(big, "/daily/page/100/")
-    assert time.perf_counter() - started < 0.5
 
 
 def test_titles_slugs_and_paths_follow_the_rules(site):
