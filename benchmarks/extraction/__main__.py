@@ -170,10 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
     parser.add_argument("--variants", action="store_true", help="also score alternative settings")
+    parser.add_argument("--only", help="comma-separated parts of extractor names to run (splits a long run)")
     args = parser.parse_args(argv)
     extractors = {"newsdesk parse": ours, "trafilatura alone": trafilatura_alone}
     if args.variants:
         extractors |= {name: with_overrides(overrides) for name, overrides in VARIANTS}
+    if args.only:
+        wanted = [part.strip() for part in args.only.split(",")]
+        extractors = {name: run for name, run in extractors.items() if any(w in name for w in wanted)}
     scores = run(args.corpus, args.limit, extractors)
     print_table(scores, len(scores[0].millis))
     return 0

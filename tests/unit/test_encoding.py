@@ -142,3 +142,27 @@ def test_max_bytes_counts_the_served_bytes() -> None:
     with pytest.raises(Rejected) as caught:
         parse_page(fetched_bytes(body), max_bytes=len(body) - 1)
     assert caught.value.reason == "too_large"
+
+
+def test_the_spider_hands_over_the_bytes_as_served() -> None:
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.spiders.news import NewsSpider
+    from newsdesk.sources import Source
+
+    source = Source(name="ko", start_urls=["https://example.org/"], article_pattern="/a/")
+    spider = NewsSpider(source=source, run_id="run-1")
+    body = page_bytes(KOREAN).encode("euc-kr")
+    response = HtmlResponse(
+        "https://example.org/a/1",
+        body=body,
+        headers={"Content-Type": "text/html; charset=windows-1252"},
+        request=Request("https://example.org/a/1"),
+    )
+
+    (payload,) = list(spider.parse_article(response))
+
+    page = FetchedPage.from_dict(payload)
+    assert base64.b64decode(page.body_base64) == body
+    assert KOREAN not in page.html, "Scrapy trusts the wrong label; the bytes are what parse reads"
+    assert parse_page(page).body == KOREAN
