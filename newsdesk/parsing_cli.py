@@ -75,12 +75,22 @@ def _jobs(paths: list[Path], url: str | None, manifest: Path | None) -> list[tup
 
 
 def parse_files(
-    paths: list[Path], url: str | None, source: str | None, manifest: Path | None, settings: Settings
+    paths: list[Path],
+    url: str | None,
+    source: str | None,
+    manifest: Path | None,
+    settings: Settings,
+    enrich: bool = False,
 ) -> list[dict[str, Any]]:
-    """One result per page: the article as JSON, or its rejection with the reason."""
+    """One result per page: the article as JSON (enriched too with `enrich`), or its rejection and reason."""
     from tasks.parse import parse_page
 
     hints = _hints(settings, source)
+    enricher = None
+    if enrich:
+        from tasks.enrich import Enricher
+
+        enricher = Enricher.from_settings(settings)
     results = []
     for path, page_url in _jobs(paths, url, manifest):
         try:
@@ -93,6 +103,10 @@ def parse_files(
         except Rejected as exc:
             results.append({"path": str(path), "url": page.url, "rejected": exc.reason, "detail": exc.detail})
             continue
+        if enricher is not None:
+            from tasks.enrich import enrich_article
+
+            article = enrich_article(article, enricher)
         results.append({"path": str(path), **article.replace(raw_page=None).to_dict()})
     return results
 
@@ -107,10 +121,13 @@ def register(app: typer.Typer) -> None:
         source: Annotated[str | None, typer.Option(help="a source in sources.yaml (its hints)")] = None,
         manifest: Annotated[Path | None, typer.Option(help='JSON lines of {"path": …, "url": …}')] = None,
         as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+        enrich: Annotated[
+            bool, typer.Option("--enrich", help="also run enrichment (language, people, countries, …)")
+        ] = False,
     ) -> None:
         """Parse saved pages without any service running: one article (or rejection) per page."""
         try:
-            results = parse_files(paths or [], url, source, manifest, Settings.from_env())
+            results = parse_files(paths or [], url, source, manifest, Settings.from_env(), enrich=enrich)
         except NewsdeskError as exc:
             typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
             raise typer.Exit(2) from exc

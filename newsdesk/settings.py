@@ -42,7 +42,6 @@ class Settings:
     user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
     max_retries: int = 6
     retry_backoff_max: int = 300
-    max_page_bytes: int = 5_000_000
     index_batch_size: int = 200
     index_batch_seconds: float = 1.0
     rollover_max_size: str = "30gb"

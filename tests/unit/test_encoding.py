@@ -151,7 +151,9 @@ def test_the_spider_hands_over_the_bytes_as_served() -> None:
     from newsdesk.sources import Source
 
     source = Source(name="ko", start_urls=["https://example.org/"], article_pattern="/a/")
-    spider = NewsSpider(source=source, run_id="run-1")
+    from scrapy.utils.test import get_crawler
+
+    spider = NewsSpider.from_crawler(get_crawler(NewsSpider), source=source, run_id="run-1")
     body = page_bytes(KOREAN).encode("euc-kr")
     response = HtmlResponse(
         "https://example.org/a/1",

@@ -102,3 +102,17 @@ def test_an_unknown_source_is_refused(tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "nosuchsource" in result.output
+
+
+def test_parse_with_enrich_prints_the_enriched_seed_article() -> None:
+    result = runner.invoke(
+        app, ["parse", str(SEED_PAGE), "--url", "https://kcnawatch.example/article/1", "--enrich", "--json"]
+    )
+
+    assert result.exit_code == 0, result.output
+    article = json.loads(result.output)
+    assert article["language"] == "en"
+    for person in ("Kim Jong Un", "Vladimir Putin", "Ri Yong Ho", "Choe Son Hui", "Sergei Lavrov"):
+        assert person in article["people"], person
+    assert {"KP", "RU", "US"} <= set(article["countries"])
+    assert article["word_count"] > 300
