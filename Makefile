@@ -34,7 +34,8 @@ demo: $(STAMP)
 	$(BIN)/newsdesk demo
 
 bench: services-install
-	$(BIN)/python -m benchmarks
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info
