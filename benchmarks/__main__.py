@@ -20,7 +20,7 @@ SUITES = {
     "throughput": "benchmarks.__main__:run_throughput",
     "profile": "benchmarks.profile_worker:main",
 }
-QUICK = {"size": 300, "backlog": 600, "scale_pages": 300, "peer_timeout": 90}
+QUICK = {"size": 300, "backlog": 600, "scale_pages": 300, "stage_pages": 400, "peer_timeout": 90}
 
 
 def throughput_parser() -> argparse.ArgumentParser:
@@ -30,7 +30,8 @@ def throughput_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--size", type=int, default=None, help="articles on the demo site (default 5000)")
     parser.add_argument("--backlog", type=int, default=None, help="pages in the memory backlog (10000)")
-    parser.add_argument("--scale-pages", type=int, default=None, help="pages per scale-out run (2000)")
+    parser.add_argument("--scale-pages", type=int, default=None, help="pages per scale-out run (1500)")
+    parser.add_argument("--stage-pages", type=int, default=None, help="pages timed per stage (2000)")
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of every section")
     parser.add_argument("--skip-peer", action="store_true", help="do not install or run news-please")
     parser.add_argument("--peer-timeout", type=float, default=None, help="seconds news-please may crawl")
@@ -48,7 +49,7 @@ def run_throughput(argv: list[str]) -> int:
     if args.quick:
         for name, value in QUICK.items():
             setattr(options, name, value)
-    for name in ("size", "backlog", "scale_pages", "peer_timeout"):
+    for name in ("size", "backlog", "scale_pages", "stage_pages", "peer_timeout"):
         if getattr(args, name) is not None:
             setattr(options, name, getattr(args, name))
     started = dt.datetime.now(dt.UTC)

@@ -18,9 +18,14 @@ from newsdesk.settings import Settings
 
 NEWS_PLEASE = "news-please==1.6.16"
 # news-please's Elasticsearch pipeline calls the client with arguments the 8.x and 9.x clients removed
-# (`port=`, `use_ssl=`, `doc_type=`); with the client pip picks by default it cannot store anything.
-PEER_CLIENT = "elasticsearch>=7.17,<8"
+# (`Elasticsearch(port=…, use_ssl=…)`: TypeError, so with the client pip picks by default it stores nothing).
+# Clients 7.14-7.17 first check the product with `GET /`, which the core-only node does not serve (405).
+# 7.13 does neither and speaks to Elasticsearch 9 through its current REST paths (`/{index}/_doc`).
+PEER_CLIENT = "elasticsearch>=7.10,<7.14"
 PEER_INDEX = "ndbench-newsplease"
+# news-please keeps the port in the domain it allows ("127.0.0.1:37379"), so Scrapy drops every link as
+# offsite unless the site is on the default port: the peer reads the same site from a second server there.
+PEER_SITE_HOST = "127.0.0.2"
 
 
 def peer_home() -> Path:
@@ -113,8 +118,7 @@ def write_config(executable: Path, directory: Path, settings: Settings, site_url
             {
                 "url": site_url + "/",
                 "crawler": "RecursiveCrawler",
-                "overwrite_heuristics": {"is_not_from_subdomain": True},
-                "pass_heuristics_condition": "is_not_from_subdomain",
+                "pass_heuristics_condition": "og_type or not og_type",
             }
         ]
     }
@@ -138,12 +142,30 @@ def run_peer(
     log: Callable[[str], None],
 ) -> dict[str, Any]:
     """Crawl the site with news-please until it stops or `timeout` passes; articles/s over what it stored."""
-    from index.client import build_client
-
     executable, error = ensure_peer(log)
     if error:
         return {"error": f"news-please could not be installed: {error}"}
-    directory = write_config(executable, stack.base / "news-please", settings, server.url)
+    try:
+        peer_server = DemoServer(site, host=PEER_SITE_HOST, port=80).start()
+    except OSError as exc:
+        return {"error": f"no port 80 on {PEER_SITE_HOST} for the peer's copy of the site: {exc}"}
+    try:
+        return _crawl_with_peer(executable, settings, stack, peer_server, site, timeout)
+    finally:
+        peer_server.stop()
+
+
+def _crawl_with_peer(
+    executable: Path,
+    settings: Settings,
+    stack: BenchStack,
+    server: DemoServer,
+    site: DemoSite,
+    timeout: float,
+) -> dict[str, Any]:
+    from index.client import build_client
+
+    directory = write_config(executable, stack.base / "news-please", settings, f"http://{PEER_SITE_HOST}")
     es = build_client(settings)
     es.options(ignore_status=404).indices.delete(index=f"{PEER_INDEX}*")
     expected = len(site.articles)

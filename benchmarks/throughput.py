@@ -36,9 +36,10 @@ KEY_PATTERNS = {
 class Options:
     size: int = 5000
     backlog: int = 10_000
-    scale_pages: int = 2000
+    scale_pages: int = 1500
+    stage_pages: int = 2000
     skip_peer: bool = False
-    peer_timeout: float = 240
+    peer_timeout: float = 180
     seed: int = 1
     concurrency: int = 2
 
@@ -194,6 +195,14 @@ def fetch_pages(base_url: str, paths: list[str], run_id: str | None = None) -> t
     cost.wall, cost.cpu, cost.items = time.perf_counter() - wall, time.process_time() - cpu, len(paths)
     connection.close()
     return pages, cost
+
+
+def spread(items: list, count: int) -> list:
+    """At most `count` items taken evenly across the list (so copies and originals both appear)."""
+    if len(items) <= count:
+        return list(items)
+    step = len(items) / count
+    return [items[int(i * step)] for i in range(count)]
 
 
 def render_pages(site: DemoSite, base_url: str, copies: int, run_id: str) -> list[dict]:
@@ -419,11 +428,12 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
 
         pages, fetch_cost = fetch_pages(server.url, page_paths(site))
         log(f"fetched {len(pages)} pages in {fetch_cost.wall:.1f}s")
-        costs, documents = measure_stages(settings, pages)
+        sample = spread(pages, options.stage_pages)
+        costs, documents = measure_stages(settings, sample)
         costs = {"fetch": fetch_cost, **costs}
         log("stages: " + ", ".join(f"{k} {v.ms_per_item or 0:.2f} ms" for k, v in costs.items()))
         bulk_cost = measure_raw_bulk(settings, documents)
-        extractor, extractor_note = measure_extractor(pages)
+        extractor, extractor_note = measure_extractor(sample)
         log(f"raw bulk {bulk_cost.ms_per_item or 0:.2f} ms/doc; extractor: {extractor_note}")
 
         reset_stores(settings)
