@@ -102,13 +102,16 @@ def format_table(rows: Sequence[Row]) -> str:
     return "\n".join(out)
 
 
-def rss_growth(samples: Sequence[float]) -> float | None:
-    """Relative growth of RSS over a run: median of the last fifth of samples over that of the first."""
-    if len(samples) < 5:
+def rss_growth(samples: Sequence[float], warmup: float = 0.2) -> float | None:
+    """Relative growth of RSS over a run, after warm-up (model loads, connections): the median of the last
+    fifth of the samples over the median of the fifth that follows the first `warmup` share."""
+    if len(samples) < 10:
         return None
     fifth = max(1, len(samples) // 5)
-    first = sorted(samples[:fifth])[fifth // 2]
-    last = sorted(samples[-fifth:])[fifth // 2]
+    start = int(len(samples) * warmup)
+    early = sorted(samples[start : start + fifth])
+    late = sorted(samples[-fifth:])
+    first, last = early[len(early) // 2], late[len(late) // 2]
     return (last - first) / first if first else None
 
 

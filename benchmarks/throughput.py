@@ -549,7 +549,10 @@ def report_end_to_end(run, full, costs, peer) -> None:
         note=f"{full['run'].get('sent')} pages handed on, {full['run'].get('duplicate')} duplicates, "
         f"{full['run'].get('rejected')} rejected, {full['run'].get('failed')} failed",
     )
-    run.add(section, "throughput", rate, "articles/s")
+    pages = int(full["run"].get("sent", 0))
+    page_rate = pages / full["seconds_to_searchable"] if full["seconds_to_searchable"] else None
+    run.add(section, "throughput", rate, "articles/s", note="new articles, searchable")
+    run.add(section, "article URLs handled", page_rate, "pages/s", note="each to its recorded fate")
     run.add(
         section,
         "time until the last is searchable",
@@ -572,7 +575,14 @@ def report_end_to_end(run, full, costs, peer) -> None:
         "articles/s",
         note=f"{peer['articles']} articles in {peer['seconds']:.1f}s; {peer.get('note', '')}",
     )
-    run.add(section, "newsdesk / news-please", _ratio(rate, peer["articles_per_second"]), "x", PEER_RATIO)
+    run.add(
+        section,
+        "newsdesk / news-please",
+        _ratio(page_rate, peer["articles_per_second"]),
+        "x",
+        PEER_RATIO,
+        note="article URLs per second on each side (news-please stores every URL it takes for an article)",
+    )
 
 
 def report_recrawl(run, full, recrawl) -> None:
