@@ -426,7 +426,8 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
         }
         log(f"demo site of {options.size} articles ({len(site.articles)} article pages) at {server.url}")
 
-        pages, fetch_cost = fetch_pages(server.url, page_paths(site))
+        wanted = max(options.stage_pages, options.scale_pages)
+        pages, fetch_cost = fetch_pages(server.url, spread(page_paths(site), wanted))
         log(f"fetched {len(pages)} pages in {fetch_cost.wall:.1f}s")
         sample = spread(pages, options.stage_pages)
         costs, documents = measure_stages(settings, sample)
