@@ -34,7 +34,8 @@ demo: $(STAMP)
 	$(BIN)/newsdesk demo
 
 bench: services-install
-	$(BIN)/python -m benchmarks
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 # Enrichment quality and cost on hand-labelled articles; needs no service.
 bench-enrich: $(STAMP)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from newsdesk.messages import ARTICLE_SCHEMA, Article
@@ -48,7 +47,7 @@ def article_document(article: Article, indexed_at: str) -> dict[str, Any]:
         "body": article.body,
         "published_at": article.published_at,
         "published_at_raw": article.published_at_raw,
-        "related": [dataclasses.asdict(item) for item in article.related],
+        "related": [item.to_dict() for item in article.related],
         "language": article.language,
         "word_count": article.word_count,
         "warnings": list(article.warnings),

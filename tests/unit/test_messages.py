@@ -241,3 +241,22 @@ def test_every_document_key_is_in_the_strict_mapping() -> None:
             continue
         for item in value if isinstance(value, list) else [value]:
             assert set(item) - set(nested) == set(), key
+
+
+def test_article_to_dict_is_what_dataclasses_asdict_gives_and_shares_nothing_mutable():
+    import dataclasses
+
+    article = ARTICLE.replace(
+        images=[{"url": "http://x/a.jpg", "alt": "a"}],
+        geo=[{"lat": 1.0, "lon": 2.0}],
+        entities=[{"text": "Pyongyang", "labels": ["GPE"]}],
+    )
+    data = article.to_dict()
+    assert data == dataclasses.asdict(article)
+    assert [type(item) for item in data["related"]] == [dict] * len(article.related)
+    data["images"][0]["alt"] = "changed"
+    data["entities"][0]["labels"].append("LOC")
+    data["warnings"].append("changed")
+    assert article.images[0]["alt"] == "a"
+    assert article.entities[0]["labels"] == ["GPE"]
+    assert "changed" not in article.warnings

@@ -1,0 +1,97 @@
+"""Resident memory and CPU time of a process and its descendants, read from /proc (Linux)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def parse_stat(text: str) -> tuple[int, float]:
+    """(parent pid, CPU seconds of the process itself) from a /proc/PID/stat line."""
+    # The command name is in parentheses and may hold spaces: split after its closing one.
+    fields = text[text.rindex(")") + 2 :].split()
+    parent = int(fields[1])
+    utime, stime = int(fields[11]), int(fields[12])
+    return parent, (utime + stime) / CLOCK_TICKS
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent, _ = parse_stat((entry / "stat").read_text())
+        except (OSError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    return children
+
+
+def process_tree(roots: Iterable[int]) -> list[int]:
+    """The roots and every descendant still alive."""
+    children = _children_map()
+    seen: list[int] = []
+    stack = list(roots)
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.append(pid)
+        stack.extend(children.get(pid, []))
+    return seen
+
+
+def rss_bytes(pids: Iterable[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_BYTES
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def cpu_seconds(pids: Iterable[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            total += parse_stat(Path(f"/proc/{pid}/stat").read_text())[1]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+class TreeSampler:
+    """Samples the RSS of process trees every `interval` seconds in a thread; keeps every sample."""
+
+    def __init__(self, roots: Iterable[int], interval: float = 0.5) -> None:
+        self.roots = list(roots)
+        self.interval = interval
+        self.samples: list[tuple[float, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+
+    def _run(self) -> None:
+        start = time.monotonic()
+        while not self._stop.is_set():
+            self.samples.append((time.monotonic() - start, rss_bytes(process_tree(self.roots))))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak(self) -> int:
+        return max((rss for _, rss in self.samples), default=0)

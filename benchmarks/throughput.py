@@ -1,0 +1,703 @@
+"""The throughput suite (issue 10): end to end, per stage, bounds, peer, re-crawl, memory and scale-out."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import http.client
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from benchmarks.procstat import TreeSampler, cpu_seconds, process_tree
+from benchmarks.report import Row, Target, rss_growth
+from benchmarks.stack import BenchStack
+from newsdesk.demosite import DemoServer, DemoSite, generate_site
+from newsdesk.messages import FetchedPage
+from newsdesk.settings import Settings
+
+PEER_RATIO = Target("ge", 5.0, ">= 5x news-please")
+OVERHEAD = Target("le", 0.30, "<= 30%")
+INDEX_VS_BULK = Target("ge", 0.80, ">= 80% of raw bulk")
+RECRAWL = Target("le", 0.05, "<= 5% of full")
+REDIS_PER_ARTICLE = Target("le", 300, "<= 300 B")
+FLAT_RSS = Target("le", 0.10, "flat (<= +10%)")
+KEY_PATTERNS = {
+    "dedupe": ["dedupe:*", "url-owner:*", "seen:*"],
+    "crawl": ["crawl:*"],
+    "run records": ["run:*", "runs"],
+}
+
+
+@dataclass
+class Options:
+    size: int = 5000
+    backlog: int = 10_000
+    scale_pages: int = 1500
+    stage_pages: int = 2000
+    skip_peer: bool = False
+    peer_timeout: float = 180
+    seed: int = 1
+    concurrency: int = 2
+
+
+@dataclass
+class StageCost:
+    """Wall and CPU seconds a stage spent on `items` items, in this one process."""
+
+    items: int = 0
+    wall: float = 0.0
+    cpu: float = 0.0
+
+    @property
+    def ms_per_item(self) -> float | None:
+        return 1000 * self.wall / self.items if self.items else None
+
+    @property
+    def cpu_ms_per_item(self) -> float | None:
+        return 1000 * self.cpu / self.items if self.items else None
+
+    @property
+    def per_second(self) -> float | None:
+        return self.items / self.wall if self.wall else None
+
+
+@dataclass
+class Run:
+    """Everything one benchmark run gathers: the table rows and the raw figures behind them."""
+
+    options: Options
+    rows: list[Row] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, *args: Any, **kwargs: Any) -> Row:
+        row = Row(*args, **kwargs)
+        self.rows.append(row)
+        return row
+
+
+def log(message: str) -> None:
+    print(f"[bench {dt.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+# --- stores -------------------------------------------------------------------------------------
+
+
+def reset_stores(settings: Settings) -> None:
+    """Empty the benchmark's indices and Redis (broker included), then set up as a user would."""
+    from index.client import build_client
+    from index.setup import ensure_setup
+    from newsdesk.redisstore import build_redis
+
+    es = build_client(settings)
+    try:
+        es.options(ignore_status=404).indices.delete(
+            index=f"{settings.index_prefix}-*", expand_wildcards="all"
+        )
+        ensure_setup(es, settings)
+    finally:
+        es.close()
+    build_redis(settings).flushdb()
+
+
+def redis_state_bytes(settings: Settings) -> dict[str, int]:
+    """MEMORY USAGE summed per kind of key (every key sampled in full)."""
+    from newsdesk.redisstore import build_redis
+
+    client = build_redis(settings)
+    totals: dict[str, int] = {}
+    for kind, patterns in KEY_PATTERNS.items():
+        keys = [
+            k for p in patterns for k in client.scan_iter(match=f"{settings.index_prefix}:{p}", count=5000)
+        ]
+        pipe = client.pipeline(transaction=False)
+        for key in keys:
+            pipe.memory_usage(key, samples=0)
+        totals[kind] = sum(v or 0 for v in pipe.execute()) if keys else 0
+        totals[f"{kind} keys"] = len(keys)
+    totals["used_memory"] = int(client.info("memory")["used_memory"])
+    client.close()
+    return totals
+
+
+def wait_searchable(settings: Settings, expected: int, timeout: float = 600) -> float:
+    """Seconds until a count (no forced refresh) finds `expected` articles."""
+    from index.client import build_client
+
+    es = build_client(settings)
+    start = time.monotonic()
+    try:
+        while time.monotonic() - start < timeout:
+            count = es.count(index=settings.articles_alias)["count"]
+            if count >= expected:
+                return time.monotonic() - start
+            time.sleep(0.1)
+    finally:
+        es.close()
+    raise RuntimeError(f"only {count} of {expected} articles searchable after {timeout:.0f}s")
+
+
+def es_store_bytes(settings: Settings) -> tuple[int, int]:
+    """(primary store bytes, documents) of the articles alias, after a flush."""
+    from index.client import build_client
+
+    es = build_client(settings)
+    try:
+        es.indices.refresh(index=settings.articles_alias)
+        es.indices.flush(index=settings.articles_alias)
+        stats = es.indices.stats(index=settings.articles_alias, metric=["store", "docs"])
+        primaries = stats["_all"]["primaries"]
+        return primaries["store"]["size_in_bytes"], primaries["docs"]["count"]
+    finally:
+        es.close()
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def page_paths(site: DemoSite) -> list[str]:
+    """Every article page of the site (copies included) and the pages that only look like one."""
+    return [article.path for article in site.articles] + list(site.rejected_paths)
+
+
+def fetch_pages(base_url: str, paths: list[str], run_id: str | None = None) -> tuple[list[dict], StageCost]:
+    """The fetch stage alone: one keep-alive connection, one GET per page, each kept as the spider would."""
+    parts = urlsplit(base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    pages, cost = [], StageCost()
+    wall, cpu = time.perf_counter(), time.process_time()
+    for path in paths:
+        connection.request("GET", path, headers={"User-Agent": "newsdesk-bench"})
+        response = connection.getresponse()
+        body = response.read()
+        headers = {k.lower(): v for k, v in response.getheaders()}
+        if headers.get("connection", "").lower() == "close":
+            connection.close()
+        pages.append(
+            FetchedPage(
+                url=base_url + path,
+                final_url=base_url + path,
+                crawl_source="demo",
+                fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                status=response.status,
+                headers={k: v for k, v in headers.items() if k in ("content-type", "last-modified", "etag")},
+                html=body.decode("utf-8", "replace"),
+                run_id=run_id,
+            ).to_dict()
+        )
+    cost.wall, cost.cpu, cost.items = time.perf_counter() - wall, time.process_time() - cpu, len(paths)
+    connection.close()
+    return pages, cost
+
+
+def spread(items: list, count: int) -> list:
+    """At most `count` items taken evenly across the list (so copies and originals both appear)."""
+    if len(items) <= count:
+        return list(items)
+    step = len(items) / count
+    return [items[int(i * step)] for i in range(count)]
+
+
+def render_pages(site: DemoSite, base_url: str, copies: int, run_id: str) -> list[dict]:
+    """`copies` article pages rendered straight from the site (no HTTP), for a backlog."""
+    paths = [a.path for a in site.articles][:copies]
+    pages = []
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for path in paths:
+        status, content_type, body = site.render(path)
+        pages.append(
+            FetchedPage(
+                url=base_url + path,
+                final_url=base_url + path,
+                crawl_source="demo",
+                fetched_at=now,
+                status=status,
+                headers={"content-type": content_type},
+                html=body.decode("utf-8"),
+                run_id=run_id,
+            ).to_dict()
+        )
+    return pages
+
+
+# --- stages in isolation ------------------------------------------------------------------------
+
+
+def _timed(cost: StageCost, work: Callable[[], Any]) -> Any:
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        return work()
+    finally:
+        cost.wall += time.perf_counter() - wall
+        cost.cpu += time.process_time() - cpu
+        cost.items += 1
+
+
+def measure_stages(settings: Settings, pages: list[dict]) -> tuple[dict[str, StageCost], list[dict]]:
+    """parse → dedupe (real Redis) → enrich → index (real Elasticsearch), each timed on its own."""
+    from index.client import build_client
+    from index.documents import article_document
+    from index.writer import write_articles
+    from newsdesk.errors import Rejected
+    from newsdesk.messages import Article
+    from newsdesk.redisstore import ContentClaims, UrlClaims, build_redis, utc_now
+    from tasks.dedupe import assign_identity, content_identity, duplicate_kind, judge_claim
+    from tasks.enrich import enrich_article
+    from tasks.parse import parse_page
+
+    costs = {name: StageCost() for name in ("parse", "dedupe", "enrich", "index")}
+    reset_stores(settings)
+    redis_client = build_redis(settings)
+    claims = UrlClaims(redis_client, settings.index_prefix)
+    content = ContentClaims(redis_client, settings.index_prefix, settings.dedupe_window_days * 24 * 3600)
+
+    articles: list[Article] = []
+    for page in pages:
+        with contextlib.suppress(Rejected):  # a rejected page ends here, as in the pipeline
+            articles.append(
+                _timed(
+                    costs["parse"],
+                    lambda p=page: parse_page(FetchedPage.from_dict(p), settings.max_page_bytes),
+                )
+            )
+
+    def dedupe(article: Article) -> Article | None:
+        article = assign_identity(article)
+        verdict = judge_claim(article, claims.claim(article.doc_id, article.final_url or article.url))
+        article, key = content_identity(article)
+        kind, canonical = content.claim(
+            article.doc_id,
+            key.fingerprint,
+            key.signature,
+            key.bands,
+            key.day,
+            settings.dedupe_threshold,
+            settings.dedupe_max_days_apart,
+        )
+        return None if duplicate_kind(verdict, kind) else article.replace(story_id=canonical)
+
+    unique = [a for a in (_timed(costs["dedupe"], lambda a=a: dedupe(a)) for a in articles) if a]
+    enriched = [_timed(costs["enrich"], lambda a=a: enrich_article(a)) for a in unique]
+
+    es = build_client(settings)
+    documents: list[dict] = []
+    size = settings.index_batch_size
+    indexed_at = utc_now()
+    wall, cpu = time.perf_counter(), time.process_time()
+    for start in range(0, len(enriched), size):
+        batch = [article_document(a, indexed_at=indexed_at) for a in enriched[start : start + size]]
+        results = write_articles(es, settings, batch)
+        failed = [r for r in results if r.outcome not in ("created", "updated", "noop")]
+        if failed:
+            raise RuntimeError(f"index stage: {len(failed)} writes failed, first {failed[0]}")
+        documents += batch
+    costs["index"] = StageCost(len(enriched), time.perf_counter() - wall, time.process_time() - cpu)
+    es.close()
+    redis_client.close()
+    return costs, documents
+
+
+def measure_raw_bulk(settings: Settings, documents: list[dict]) -> StageCost:
+    """The ceiling for the index stage: plain `index` operations of the same documents, same batch size."""
+    from elasticsearch.helpers import bulk
+
+    from index.client import build_client
+
+    bulk_settings = dataclasses.replace(settings, index_prefix=f"{settings.index_prefix}-bulk")
+    reset_stores(bulk_settings)
+    es = build_client(bulk_settings)
+    actions = [
+        {"_op_type": "index", "_index": bulk_settings.articles_alias, "_id": d["doc_id"], "_source": d}
+        for d in documents
+    ]
+    wall, cpu = time.perf_counter(), time.process_time()
+    ok, errors = bulk(es, actions, chunk_size=settings.index_batch_size, raise_on_error=False)
+    cost = StageCost(len(documents), time.perf_counter() - wall, time.process_time() - cpu)
+    es.options(ignore_status=404).indices.delete(index=f"{bulk_settings.index_prefix}-*")
+    es.close()
+    if errors:
+        raise RuntimeError(f"raw bulk: {len(errors)} errors, first {errors[0]}")
+    return cost
+
+
+def measure_extractor(pages: list[dict]) -> tuple[StageCost | None, str]:
+    """The ceiling for parsing: the main-content extractor alone (trafilatura) on the same pages."""
+    try:
+        import trafilatura
+    except ImportError:
+        return None, "trafilatura is not installed in this environment (pip install '.[bench]')"
+    cost = StageCost()
+    for page in pages:
+        _timed(cost, lambda p=page: trafilatura.extract(p["html"], include_comments=False))
+    return cost, f"trafilatura {trafilatura.__version__}, extract() of the main text"
+
+
+# --- the pipeline as a whole --------------------------------------------------------------------
+
+
+def worker_cpu(pids: list[int]) -> float:
+    return cpu_seconds(process_tree(pids))
+
+
+def crawl(settings: Settings, server: DemoServer, pids: list[int], **kwargs: Any) -> dict[str, Any]:
+    """One `run_crawl` of the demo source, timed to the last article searchable, with worker RSS and CPU."""
+    from newsdesk.cli import run_crawl
+
+    requests_before = server.request_count
+    cpu_before = worker_cpu(pids)
+    with TreeSampler(pids) as sampler:
+        start = time.monotonic()
+        run = run_crawl(settings, "demo", wait=True, timeout=3600, **kwargs)
+        done = time.monotonic() - start
+        wait_searchable(settings, int(run.get("new", 0)) + int(run.get("unchanged", 0)))
+    total = time.monotonic() - start
+    return {
+        "run": {k: v for k, v in run.items() if isinstance(v, int | float | str)},
+        "seconds_to_complete": done,
+        "seconds_to_searchable": total,
+        "requests": server.request_count - requests_before,
+        "worker_cpu_seconds": worker_cpu(pids) - cpu_before,
+        "peak_worker_rss": sampler.peak,
+    }
+
+
+def drain(settings: Settings, pages: list[dict], pids: list[int], run_id: str, interval: float = 0.5) -> dict:
+    """Enqueue `pages` straight as `newsdesk.parse` tasks and wait until each has a recorded fate."""
+    from celery import Celery
+
+    from newsdesk.redisstore import RunStore, build_redis
+    from tasks.app import QUEUE
+
+    runs = RunStore(build_redis(settings), settings.index_prefix)
+    sender = Celery("newsdesk-bench", broker=settings.redis_url)
+    cpu_before = worker_cpu(pids)
+    with TreeSampler(pids, interval=interval) as sampler:
+        start = time.monotonic()
+        for page in pages:
+            sender.send_task("newsdesk.parse", args=[page], queue=QUEUE)
+        runs.count_sent(run_id, len(pages))
+        runs.finish_crawl(run_id, {"finish_reason": "benchmark backlog"})
+        enqueued = time.monotonic() - start
+        run = runs.get(run_id)
+        while not run["complete"]:
+            if time.monotonic() - start > 3600:
+                raise RuntimeError(f"backlog: {run['done']} of {run['sent']} done after an hour")
+            time.sleep(0.25)
+            run = runs.get(run_id)
+        seconds = time.monotonic() - start
+    return {
+        "pages": len(pages),
+        "seconds": seconds,
+        "enqueue_seconds": enqueued,
+        "run": {k: v for k, v in run.items() if isinstance(v, int | float | str)},
+        "worker_cpu_seconds": worker_cpu(pids) - cpu_before,
+        "rss_samples": sampler.samples,
+        "peak_worker_rss": sampler.peak,
+    }
+
+
+def new_run(settings: Settings, name: str) -> str:
+    from newsdesk.redisstore import RunStore, build_redis
+
+    return RunStore(build_redis(settings), settings.index_prefix).create(name)
+
+
+# --- the suite ----------------------------------------------------------------------------------
+
+
+def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
+    settings = stack.start()
+    log(f"services up: Redis {stack.redis.url}, Elasticsearch {stack.es.url}")
+    site = generate_site(options.size, options.seed, republications=True)
+    with DemoServer(site) as server:
+        settings = dataclasses.replace(settings, demo_url=server.url)
+        run.details["site"] = {
+            "articles": options.size,
+            "article_pages": len(site.articles),
+            "not_article_pages": len(site.rejected_paths),
+            "sources": len(site.sources),
+        }
+        log(f"demo site of {options.size} articles ({len(site.articles)} article pages) at {server.url}")
+
+        wanted = max(options.stage_pages, options.scale_pages)
+        pages, fetch_cost = fetch_pages(server.url, spread(page_paths(site), wanted))
+        log(f"fetched {len(pages)} pages in {fetch_cost.wall:.1f}s")
+        sample = spread(pages, options.stage_pages)
+        costs, documents = measure_stages(settings, sample)
+        costs = {"fetch": fetch_cost, **costs}
+        log("stages: " + ", ".join(f"{k} {v.ms_per_item or 0:.2f} ms" for k, v in costs.items()))
+        bulk_cost = measure_raw_bulk(settings, documents)
+        extractor, extractor_note = measure_extractor(sample)
+        log(f"raw bulk {bulk_cost.ms_per_item or 0:.2f} ms/doc; extractor: {extractor_note}")
+
+        reset_stores(settings)
+        redis_before = redis_state_bytes(settings)
+        pids = stack.start_workers(1, options.concurrency, settings)
+        log(f"end to end: crawling with 1 worker process of concurrency {options.concurrency}")
+        full = crawl(settings, server, pids)
+        log(
+            f"end to end: {full['run'].get('new')} new in {full['seconds_to_searchable']:.1f}s, "
+            f"{full['requests']} requests"
+        )
+        redis_after = redis_state_bytes(settings)
+        store, stored_docs = es_store_bytes(settings)
+        recrawl = crawl(settings, server, pids)
+        log(f"re-crawl: {recrawl['seconds_to_searchable']:.1f}s, {recrawl['requests']} requests")
+        stack.stop_workers()
+
+        peer = None
+        if not options.skip_peer:
+            from benchmarks.peer import run_peer
+
+            peer = run_peer(settings, stack, server, site, options.peer_timeout, log)
+            log(f"peer: {peer}")
+
+    report_stages(run, costs, bulk_cost, extractor, extractor_note, full, options.concurrency)
+    report_end_to_end(run, full, costs, peer)
+    report_recrawl(run, full, recrawl)
+    report_state(run, full, redis_before, redis_after, store, stored_docs)
+    run.details.update(
+        stages={k: dataclasses.asdict(v) for k, v in costs.items()},
+        raw_bulk=dataclasses.asdict(bulk_cost),
+        extractor=dataclasses.asdict(extractor) if extractor else extractor_note,
+        full_crawl=full,
+        recrawl=recrawl,
+        redis_before=redis_before,
+        redis_after=redis_after,
+        es_store={"bytes": store, "documents": stored_docs},
+        peer=peer,
+    )
+
+    scale_out(run, stack, settings, pages, options)
+    backlog(run, stack, settings, options)
+
+
+def report_stages(run, costs, bulk_cost, extractor, extractor_note, full, concurrency) -> None:
+    section = "2. per stage, in isolation (one process, ms/article; articles/s on one core)"
+    for name, cost in costs.items():
+        run.add(
+            section,
+            f"{name}",
+            cost.ms_per_item,
+            "ms/article",
+            note=f"{format(cost.per_second or 0, '.0f')} articles/s, CPU {cost.cpu_ms_per_item or 0:.2f} ms, "
+            f"{cost.items} items",
+        )
+    section = "3. bounds"
+    run.add(
+        section,
+        "raw bulk (helpers.bulk, index ops)",
+        bulk_cost.per_second,
+        "docs/s",
+        note=f"{bulk_cost.ms_per_item or 0:.2f} ms/doc, same documents and batch size",
+    )
+    index = costs["index"]
+    run.add(
+        section, "index stage / raw bulk", _ratio(index.per_second, bulk_cost.per_second), "x", INDEX_VS_BULK
+    )
+    parse_vs_extractor = _ratio(costs["parse"].ms_per_item, extractor.ms_per_item) if extractor else None
+    if extractor is None:
+        run.add(section, "extractor alone (parse ceiling)", None, "ms/page", note=extractor_note)
+    else:
+        run.add(
+            section,
+            "extractor alone (parse ceiling)",
+            extractor.ms_per_item,
+            "ms/page",
+            note=f"{extractor_note}; parse stage is {parse_vs_extractor or 0:.2f}x its cost",
+        )
+    worker_stages = ("parse", "dedupe", "enrich", "index")
+    stage_cpu = sum(costs[s].cpu for s in worker_stages) / max(1, costs["parse"].items)
+    pages = int(full["run"].get("sent", 0)) or 1
+    worker_cpu_per_page = full["worker_cpu_seconds"] / pages
+    run.add(
+        section,
+        "orchestration overhead (worker CPU)",
+        _ratio(worker_cpu_per_page, stage_cpu) - 1 if stage_cpu else None,
+        "fraction",
+        OVERHEAD,
+        note=f"worker CPU {1000 * worker_cpu_per_page:.2f} ms/page in the crawl vs stage CPU "
+        f"{1000 * stage_cpu:.2f} ms/page alone",
+    )
+    stage_wall = sum(c.wall for c in costs.values()) / max(1, costs["fetch"].items)
+    e2e_wall = full["seconds_to_searchable"] / pages
+    run.add(
+        section,
+        "end to end / sum of stage costs (wall)",
+        _ratio(e2e_wall, stage_wall),
+        "x",
+        note=f"{1000 * e2e_wall:.2f} ms/page end to end (2 cores, concurrency {concurrency}) vs "
+        f"{1000 * stage_wall:.2f} ms/page for the stages in sequence on one",
+    )
+
+
+def report_end_to_end(run, full, costs, peer) -> None:
+    section = "1. end to end (crawl start to every article searchable)"
+    new = int(full["run"].get("new", 0))
+    rate = new / full["seconds_to_searchable"] if full["seconds_to_searchable"] else None
+    run.add(
+        section,
+        "articles indexed",
+        new,
+        "articles",
+        note=f"{full['run'].get('sent')} pages handed on, {full['run'].get('duplicate')} duplicates, "
+        f"{full['run'].get('rejected')} rejected, {full['run'].get('failed')} failed",
+    )
+    pages = int(full["run"].get("sent", 0))
+    page_rate = pages / full["seconds_to_searchable"] if full["seconds_to_searchable"] else None
+    run.add(section, "throughput", rate, "articles/s", note="new articles, searchable")
+    run.add(section, "article URLs handled", page_rate, "pages/s", note="each to its recorded fate")
+    run.add(
+        section,
+        "time until the last is searchable",
+        full["seconds_to_searchable"],
+        "s",
+        note=f"crawl + pipeline done at {full['seconds_to_complete']:.1f}s",
+    )
+    section = "4. peer: news-please on the same site and Elasticsearch"
+    if peer is None:
+        run.add(section, "news-please", None, "articles/s", note="skipped (--skip-peer)")
+        return
+    if peer.get("error"):
+        run.add(section, "news-please", None, "articles/s", note=peer["error"])
+        run.add(section, "newsdesk / news-please", None, "x", PEER_RATIO, note="peer did not run")
+        return
+    run.add(
+        section,
+        "news-please",
+        peer["articles_per_second"],
+        "articles/s",
+        note=f"{peer['articles']} articles in {peer['seconds']:.1f}s; {peer.get('note', '')}",
+    )
+    run.add(
+        section,
+        "newsdesk / news-please",
+        _ratio(page_rate, peer["articles_per_second"]),
+        "x",
+        PEER_RATIO,
+        note="article URLs per second on each side (news-please stores every URL it takes for an article)",
+    )
+
+
+def report_recrawl(run, full, recrawl) -> None:
+    section = "5. re-crawl of the unchanged site"
+    run.add(
+        section,
+        "time",
+        _ratio(recrawl["seconds_to_searchable"], full["seconds_to_searchable"]),
+        "of full",
+        RECRAWL,
+        note=f"{recrawl['seconds_to_searchable']:.1f}s vs {full['seconds_to_searchable']:.1f}s",
+    )
+    run.add(
+        section,
+        "requests",
+        _ratio(recrawl["requests"], full["requests"]),
+        "of full",
+        RECRAWL,
+        note=f"{recrawl['requests']} vs {full['requests']} (server-side count)",
+    )
+
+
+def report_state(run, full, before, after, store, stored_docs) -> None:
+    section = "6. memory"
+    pages = int(full["run"].get("sent", 0)) or 1
+    run.add(
+        section,
+        "peak worker RSS (crawl)",
+        full["peak_worker_rss"] / 2**20,
+        "MiB",
+        note="worker process tree, sampled every 0.5 s",
+    )
+    state = sum(after[k] - before[k] for k in ("dedupe", "crawl"))
+    run.add(
+        section,
+        "Redis: dedupe + crawl state",
+        state / pages,
+        "B/article",
+        REDIS_PER_ARTICLE,
+        note=f"MEMORY USAGE, per page handed on ({pages}); dedupe "
+        f"{(after['dedupe'] - before['dedupe']) / pages:.0f} B, crawl "
+        f"{(after['crawl'] - before['crawl']) / pages:.0f} B",
+    )
+    runs = after["run records"] - before["run records"]
+    run.add(
+        section,
+        "Redis: run records (30-day TTL)",
+        runs / pages,
+        "B/article",
+        note="per-URL outcome of each run",
+    )
+    run.add(
+        section,
+        "Redis: used_memory growth",
+        (after["used_memory"] - before["used_memory"]) / pages,
+        "B/article",
+        note="INFO memory, everything included",
+    )
+    run.add(
+        section,
+        "Elasticsearch store",
+        store / stored_docs if stored_docs else None,
+        "B/article",
+        note=f"primaries after flush, {stored_docs} documents",
+    )
+
+
+def scale_out(run: Run, stack: BenchStack, settings: Settings, pages: list[dict], options: Options) -> None:
+    section = "7. scale-out (the same pages enqueued straight as parse tasks)"
+    workload = (pages * (options.scale_pages // max(1, len(pages)) + 1))[: options.scale_pages]
+    rates = {}
+    for processes in (1, 2):
+        reset_stores(settings)
+        run_id = new_run(settings, "bench-scale")
+        pids = stack.start_workers(processes, 1, settings)
+        log(f"scale-out: {len(workload)} pages, {processes} worker process(es) of concurrency 1")
+        result = drain(settings, [{**p, "run_id": run_id} for p in workload], pids, run_id)
+        stack.stop_workers()
+        rates[processes] = len(workload) / result["seconds"]
+        run.add(
+            section,
+            f"{processes} worker process(es)",
+            rates[processes],
+            "pages/s",
+            note=f"{result['seconds']:.1f}s for {len(workload)} pages",
+        )
+        run.details[f"scale_out_{processes}"] = {k: v for k, v in result.items() if k != "rss_samples"}
+    run.add(section, "speed-up 2 vs 1", _ratio(rates[2], rates[1]), "x", note="ideal 2x on 2 free cores")
+
+
+def backlog(run: Run, stack: BenchStack, settings: Settings, options: Options) -> None:
+    reset_stores(settings)
+    site = generate_site(options.backlog, options.seed + 1)
+    run_id = new_run(settings, "bench-backlog")
+    pages = render_pages(site, settings.demo_url, options.backlog, run_id)
+    pids = stack.start_workers(1, options.concurrency, settings)
+    log(f"backlog: {len(pages)} pages enqueued at once, worker RSS sampled")
+    result = drain(settings, pages, pids, run_id, interval=1.0)
+    stack.stop_workers()
+    samples = [rss for _, rss in result["rss_samples"]]
+    growth = rss_growth(samples)
+    section = "6. memory"
+    start, end = (samples[0], samples[-1]) if samples else (0, 0)
+    run.add(
+        section,
+        f"worker RSS across a {len(pages)}-page backlog",
+        growth,
+        "growth",
+        FLAT_RSS,
+        note=f"{start / 2**20:.0f} MiB at start, {end / 2**20:.0f} MiB at end, peak "
+        f"{result['peak_worker_rss'] / 2**20:.0f} MiB, {len(samples)} samples over "
+        f"{result['seconds']:.0f}s",
+    )
+    run.details["backlog"] = {
+        **{k: v for k, v in result.items() if k != "rss_samples"},
+        "rss_samples": [(round(t, 1), rss) for t, rss in result["rss_samples"]],
+    }
