@@ -43,6 +43,12 @@ class Settings:
     max_retries: int = 6
     retry_backoff_max: int = 300
     max_page_bytes: int = 5_000_000
+    # Operations (issue 8): redelivery, crawl locking and scheduling, backpressure, logs.
+    broker_visibility_timeout: int = 3600
+    crawl_time_limit: int = 3600
+    crawl_lock_ttl: int = 60
+    max_queue_depth: int = 5000
+    log_format: str = "text"
 
     @property
     def articles_alias(self) -> str:
@@ -116,5 +122,10 @@ _ENV_FIELDS = [
     ("max_retries", "NEWSDESK_MAX_RETRIES", int),
     ("retry_backoff_max", "NEWSDESK_RETRY_BACKOFF_MAX", int),
     ("max_page_bytes", "NEWSDESK_MAX_PAGE_BYTES", int),
+    ("broker_visibility_timeout", "NEWSDESK_BROKER_VISIBILITY_TIMEOUT", int),
+    ("crawl_time_limit", "NEWSDESK_CRAWL_TIME_LIMIT", int),
+    ("crawl_lock_ttl", "NEWSDESK_CRAWL_LOCK_TTL", int),
+    ("max_queue_depth", "NEWSDESK_MAX_QUEUE_DEPTH", int),
+    ("log_format", "NEWSDESK_LOG_FORMAT", str),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]
