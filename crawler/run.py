@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 
 from scrapy.crawler import CrawlerProcess
@@ -12,6 +13,7 @@ from scrapy.settings import Settings as ScrapySettings
 from crawler import settings as crawler_defaults
 from crawler.spiders.news import NewsSpider
 from newsdesk.errors import ConfigError
+from newsdesk.logs import use_json_logs
 from newsdesk.settings import Settings
 from newsdesk.sources import get_source
 
@@ -25,6 +27,7 @@ def scrapy_settings(settings: Settings, max_pages: int) -> ScrapySettings:
             "DOWNLOAD_MAXSIZE": settings.max_page_bytes,
             "DOWNLOAD_WARNSIZE": 0,
             "CLOSESPIDER_PAGECOUNT": max_pages,
+            "CLOSESPIDER_TIMEOUT": settings.crawl_time_limit,
             "NEWSDESK_SETTINGS": settings,
         },
         priority="cmdline",
@@ -44,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     process = CrawlerProcess(scrapy_settings(settings, source.max_pages), install_root_handler=True)
+    if settings.log_format == "json":
+        use_json_logs(logging.getLogger(), default_stage="crawl")
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, source=source, run_id=args.run_id)
     process.start()

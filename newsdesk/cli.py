@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from typing import Annotated, Any
 
@@ -13,7 +11,6 @@ import typer
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.redisstore import OUTCOMES, RunStore, build_redis
-from newsdesk.services import REPO_ROOT
 from newsdesk.settings import Settings
 from newsdesk.stack import LocalStack
 
@@ -98,6 +95,9 @@ def setup() -> None:
         es = _es(settings)
         wait_for_health(es, timeout="60s")
         changes = ensure_setup(es, settings)
+        from index.security import ensure_worker_user
+
+        changes += ensure_worker_user(es, settings)
     except NewsdeskError as exc:
         _fail(str(exc))
     typer.echo("\n".join(changes) if changes else "templates up to date; indices and aliases already exist")
@@ -105,25 +105,13 @@ def setup() -> None:
 
 def run_crawl(settings: Settings, source: str, wait: bool, timeout: float) -> dict[str, Any]:
     """Crawl `source` in a child process; with `wait`, return once every page has a recorded fate."""
+    from newsdesk.crawls import crawl_source
+
     runs = RunStore(build_redis(settings), settings.index_prefix)
-    run_id = runs.create(source)
-    log_dir = settings.home / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log_file = log_dir / f"crawl-{run_id}.log"
-    with open(log_file, "wb") as out:
-        result = subprocess.run(
-            [sys.executable, "-m", "crawler.run", source, "--run-id", run_id],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=REPO_ROOT,
-            env={**os.environ, **settings.to_env(), "PYTHONPATH": str(REPO_ROOT)},
-        )
-    run = runs.get(run_id)
-    if not run.get("crawl_finished"):
-        # The spider died before closing: the run still ends, with what it had handed off.
-        runs.finish_crawl(run_id, {"finish_reason": f"crawler exit {result.returncode}"})
-    if result.returncode != 0:
-        raise NewsdeskError(f"crawler exited with {result.returncode}; see {log_file}")
+    run = crawl_source(settings, source, trigger="cli")
+    run_id, log_file = run["run_id"], run["log_file"]
+    if run["crawler_exit"] != 0:
+        raise NewsdeskError(f"crawler exited with {run['crawler_exit']}; see {log_file}")
     deadline = time.monotonic() + timeout
     run = runs.get(run_id)
     while wait and not run["complete"]:
@@ -155,9 +143,20 @@ def crawl(
     ] = False,
     timeout: Annotated[float, typer.Option(help="seconds to wait with --wait")] = 1800,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    now: Annotated[
+        bool, typer.Option("--now", help="queue it on the workers now, under the scheduler's lock and limit")
+    ] = False,
 ) -> None:
     """Crawl one source now; with --wait print the run's summary when the pipeline has finished with it."""
     settings = _settings()
+    if now:
+        from newsdesk.ops import queue_crawl
+
+        try:
+            typer.echo(f"crawl of {source} queued (task {queue_crawl(settings, source)})")
+        except NewsdeskError as exc:
+            _fail(str(exc))
+        return
     try:
         run = run_crawl(settings, source, wait, timeout)
     except NewsdeskError as exc:
@@ -254,3 +253,13 @@ def main() -> None:  # pragma: no cover - console entry point
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+# --- operations (issue 8): dead letters, schedules --------------------------------------------------
+from newsdesk.dlq import dlq_app  # noqa: E402 - registered here, at the end, to keep merges clean
+
+app.add_typer(dlq_app, name="dlq")
+from newsdesk.ops import metrics, schedule_app  # noqa: E402
+
+app.add_typer(schedule_app, name="schedule")
+app.command("metrics")(metrics)

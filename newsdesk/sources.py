@@ -25,6 +25,7 @@ class Source(BaseModel):
     language: str | None = None
     max_pages: int = Field(default=10_000, gt=0)
     example: bool = False
+    schedule: str | None = None
 
     @field_validator("article_pattern")
     @classmethod

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import kombu.exceptions
 from celery import Task
+from celery.exceptions import Reject
 
 from index.documents import article_document
 from index.writer import write_articles
@@ -38,7 +40,12 @@ class StageTask(Task):
                 raise
             delay = backoff_delay(self.request.retries, settings.retry_backoff_max)
             log.warning("stage %s will retry in %.1fs: %s", self.stage, delay, exc)
-            raise self.retry(exc=exc, countdown=delay) from exc
+            try:
+                raise self.retry(exc=exc, countdown=delay) from exc
+            except Reject as refused:
+                # The broker refused the retry (it is what is down): Celery would drop the message;
+                # requeue it instead, or leave it unacknowledged for redelivery if even that fails.
+                raise Reject(refused.reason, requeue=True) from exc
 
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
         reason = "retries_exhausted" if isinstance(exc, TransientError) else "internal_error"
@@ -50,6 +57,14 @@ class StageTask(Task):
             f"{type(exc).__name__}: {exc}",
             self.request.retries + 1,
         )
+
+
+def _hand_on(task: Task, article: Article) -> None:
+    """Queue the next stage; a broker that is away is a TransientError like any other dependency."""
+    try:
+        task.delay(article.to_dict())
+    except kombu.exceptions.OperationalError as exc:
+        raise TransientError(f"hand on to {task.name}: broker unavailable ({exc})") from exc
 
 
 def _rejecting(stage: str, payload: dict[str, Any], work) -> Any:
@@ -68,7 +83,7 @@ def parse(payload: dict[str, Any]) -> None:
         "parse", payload, lambda: parse_page(FetchedPage.from_dict(payload), settings.max_page_bytes)
     )
     if article is not None:
-        dedupe.delay(article.to_dict())
+        _hand_on(dedupe, article)
 
 
 @app.task(name="newsdesk.dedupe", base=StageTask, stage="dedupe")
@@ -81,14 +96,14 @@ def dedupe(payload: dict[str, Any]) -> None:
     if verdict.duplicate_of:
         resources.record_duplicate(payload, article.canonical_url, article.doc_id, verdict.duplicate_of)
         return
-    enrich.delay(article.to_dict())
+    _hand_on(enrich, article)
 
 
 @app.task(name="newsdesk.enrich", base=StageTask, stage="enrich")
 def enrich(payload: dict[str, Any]) -> None:
     article = _rejecting("enrich", payload, lambda: enrich_article(Article.from_dict(payload)))
     if article is not None:
-        index.delay(article.to_dict())
+        _hand_on(index, article)
 
 
 @app.task(name="newsdesk.index", base=StageTask, stage="index")
@@ -100,6 +115,9 @@ def index(payload: dict[str, Any]) -> None:
             raise TransientError(f"index {result.doc_id}: {result.error}")
         if result.outcome == "rejected":
             raise Rejected("index_rejected", result.error or "")
+        run_id = payload.get("run_id")
+        if result.outcome == "noop" and run_id and result.created_by_run == run_id:
+            return "new"  # an earlier attempt of this task created it, then died before counting
         return INDEX_OUTCOMES.get(result.outcome, "updated")
 
     outcome = _rejecting("index", payload, write)
