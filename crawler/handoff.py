@@ -16,6 +16,7 @@ from twisted.internet.threads import deferToThread
 from newsdesk.crawlstate import CrawlState
 from newsdesk.errors import NewsdeskError
 from newsdesk.redisstore import RunStore, build_redis
+from newsdesk.revisionstate import RecheckSchedule
 from newsdesk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ def crawl_summary(stats: dict[str, Any], spider) -> dict[str, Any]:
         "article_pages": stats.get("newsdesk/article_pages", 0),
         "discovered": stats.get("newsdesk/discovered", 0),
         "skipped_known": stats.get("newsdesk/skipped_known", 0),
+        "rechecks": stats.get("newsdesk/rechecks", 0),
+        "not_modified_articles": stats.get("newsdesk/not_modified_articles", 0),
         "handed_off": stats.get("newsdesk/handed_off", 0),
         "handoff_failed": stats.get("newsdesk/handoff_failed", 0),
         "robots_refused": errors.get("robots_disallowed", 0),
@@ -64,6 +67,7 @@ class HandOffPipeline:
         client = build_redis(settings)
         self.runs = RunStore(client, settings.index_prefix)
         self.state = CrawlState(client, settings.index_prefix, settings.crawl_state_max_urls)
+        self.rechecks = RecheckSchedule(client, settings.index_prefix)
         self._progress: LoopingCall | None = None
         self._spider = None
 
@@ -114,6 +118,8 @@ class HandOffPipeline:
         if self._progress is not None and self._progress.running:
             self._progress.stop()
         self.state.save_page_validators(spider.source.name, getattr(spider, "new_validators", {}))
+        checks = getattr(spider, "article_checks", [])
+        self.rechecks.record_checks(spider.source.name, checks, spider.source.recheck)
         run_id = getattr(spider, "run_id", None)
         if not run_id:
             return

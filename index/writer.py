@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -9,11 +10,12 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from index.client import is_transient_status, is_write_block, translated_errors
-from newsdesk.errors import TransientError
+from newsdesk.errors import Rejected, TransientError
 from newsdesk.settings import Settings
+from tasks.revisions import plan_revision, removal_record
 
 # Set once, when a document is first created; a re-crawl must not touch them (or it would never be a no-op).
-CREATE_ONLY_FIELDS = frozenset({"first_fetched_at", "indexed_at", "run_id"})
+CREATE_ONLY_FIELDS = frozenset({"first_fetched_at", "indexed_at", "run_id", "revision_count"})
 ALSO_SEEN_FIELDS = ("url", "source", "seen_at", "kind")
 
 
@@ -38,7 +40,9 @@ def _item_result(item: dict[str, Any]) -> WriteResult:
     error = body["error"]
     reason = f"{error.get('type')}: {error.get('reason')}" if isinstance(error, dict) else str(error)
     error_type = error.get("type") if isinstance(error, dict) else None
-    retry = is_transient_status(status) or is_write_block(error_type)
+    # A conflict on a conditional write means another writer got there first: read again and redo.
+    conflict = error_type == "version_conflict_engine_exception"
+    retry = is_transient_status(status) or is_write_block(error_type) or conflict
     return WriteResult(body["_id"], "retry" if retry else "rejected", reason)
 
 
@@ -81,15 +85,131 @@ def locate(es: Elasticsearch, alias: str, doc_ids: list[str]) -> dict[str, str]:
     return {doc["_id"]: doc["_index"] for doc in found["docs"] if doc.get("found")}
 
 
+# What a write compares with the stored article to decide whether it is a new revision.
+REVISION_READ_FIELDS = [
+    "doc_id",
+    "url",
+    "crawl_source",
+    "source",
+    "title",
+    "body",
+    "published_at",
+    "content_fingerprint",
+    "first_fetched_at",
+    "revision_count",
+    "last_changed_at",
+    "removed_at",
+    "restored_at",
+]
+
+
+def read_current(es: Elasticsearch, alias: str, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored version of each id that exists: `_index`, `_seq_no`, `_primary_term`, `_source`.
+
+    A realtime multi-get over every generation behind the alias (not a search), so what was written a
+    moment ago is seen, and the sequence number guards the write that follows.
+    """
+    if not doc_ids:
+        return {}
+    with translated_errors(f"read alias {alias}"):
+        response = es.options(ignore_status=404).indices.get_alias(name=alias)
+    indices = list(response.body) if response.meta.status != 404 else []
+    if not indices:
+        return {}
+    requests = [{"_index": index, "_id": doc_id} for index in indices for doc_id in dict.fromkeys(doc_ids)]
+    with translated_errors("read stored articles"):
+        found = es.mget(docs=requests, source_includes=REVISION_READ_FIELDS)
+    return {doc["_id"]: doc for doc in found["docs"] if doc.get("found")}
+
+
+def conditional_update(index: str, stored: dict[str, Any], content: dict[str, Any]) -> list[dict[str, Any]]:
+    """An update that applies only if the article is still the version read (optimistic concurrency)."""
+    return [
+        {
+            "update": {
+                "_index": index,
+                "_id": stored["_id"],
+                "if_seq_no": stored["_seq_no"],
+                "if_primary_term": stored["_primary_term"],
+            }
+        },
+        {"doc": content, "detect_noop": True},
+    ]
+
+
 def write_articles(
     es: Elasticsearch, settings: Settings, documents: list[dict[str, Any]]
 ) -> list[WriteResult]:
-    homes = locate(es, settings.articles_alias, [d["doc_id"] for d in documents])
-    operations: list[dict[str, Any]] = []
+    """Write a batch; an article whose title or body changed keeps its old version in the revisions index.
+
+    The stored versions are read first; an existing article is updated only if it is still the version
+    read (a 409 means retry), and only after its revision records are safely written, so a revision is
+    never lost and, its id being derived from the version, never doubled by a retry.
+    """
+    current = read_current(es, settings.articles_alias, [d["doc_id"] for d in documents])
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+    plans = []
+    record_operations: list[dict[str, Any]] = []
     for document in documents:
-        index = homes.get(document["doc_id"], settings.articles_alias)
-        operations += upsert_operations(index, document["doc_id"], document)
-    return _bulk(es, operations, "bulk write articles")
+        stored = current.get(document["doc_id"])
+        # A change is dated by the fetch that saw it.
+        changed_at = document.get("first_fetched_at") or now
+        plan = plan_revision(stored["_source"] if stored else None, document, changed_at)
+        plans.append(plan)
+        for record_id, record in plan.records:
+            record_operations += [{"index": {"_index": settings.revisions_index, "_id": record_id}}, record]
+    record_results = iter(_bulk(es, record_operations, "write revisions"))
+    blocked: dict[int, WriteResult] = {}
+    operations: list[dict[str, Any]] = []
+    for position, (document, plan) in enumerate(zip(documents, plans, strict=True)):
+        outcomes = [next(record_results) for _ in plan.records]
+        failed = [r for r in outcomes if r.outcome in ("retry", "rejected")]
+        if failed:
+            blocked[position] = WriteResult(document["doc_id"], failed[0].outcome, failed[0].error)
+            continue
+        stored = current.get(document["doc_id"])
+        if stored is None:
+            operations += upsert_operations(
+                settings.articles_alias, document["doc_id"], {**document, **plan.article_changes}
+            )
+        else:
+            content = {k: v for k, v in document.items() if k not in CREATE_ONLY_FIELDS}
+            operations += conditional_update(stored["_index"], stored, {**content, **plan.article_changes})
+    written = iter(_bulk(es, operations, "bulk write articles"))
+    return [blocked[i] if i in blocked else next(written) for i in range(len(documents))]
+
+
+def mark_removed(
+    es: Elasticsearch, settings: Settings, doc_id: str, evidence: dict[str, Any], at: str, attempts: int = 20
+) -> str:
+    """Mark an archived article removed, with the evidence; the document itself is never deleted.
+
+    Returns "unknown" (never archived), "already" (marked removed and not restored since) or "removed".
+    The removal record is written first, under an id derived from when the page was first seen gone,
+    then the article is updated only if it is still the version read.
+    """
+    for _ in range(attempts):
+        stored = read_current(es, settings.articles_alias, [doc_id]).get(doc_id)
+        if stored is None:
+            return "unknown"
+        source = stored["_source"]
+        if source.get("removed_at") and not source.get("restored_at"):
+            return "already"
+        record_id, record = removal_record(source, evidence, at)
+        (result,) = _bulk(
+            es, [{"index": {"_index": settings.revisions_index, "_id": record_id}}, record], "record removal"
+        )
+        if result.outcome == "retry":
+            raise TransientError(f"removal record of {doc_id}: {result.error}")
+        if result.outcome == "rejected":
+            raise Rejected("removal_rejected", f"removal record of {doc_id}: {result.error}")
+        changes = {"removed_at": at, "restored_at": None, "removal_evidence": evidence}
+        (result,) = _bulk(es, conditional_update(stored["_index"], stored, changes), "mark removed")
+        if result.outcome in ("updated", "noop"):
+            return "removed"
+        if result.outcome == "rejected":
+            raise Rejected("removal_rejected", f"marking {doc_id} removed: {result.error}")
+    raise TransientError(f"marking {doc_id} removed: still conflicting after {attempts} attempts")
 
 
 def write_duplicate(es: Elasticsearch, settings: Settings, record: dict[str, Any]) -> WriteResult:

@@ -298,6 +298,8 @@ class DemoServer:
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # Revisions (issue 9): taken-down articles by path, and whether the path now redirects home.
+        self.taken_down: dict[str, tuple[DemoArticle, bool]] = {}
 
     @property
     def url(self) -> str:
@@ -353,6 +355,42 @@ class DemoServer:
         grown = generate_site(len(site.articles) + count, site.seed, crawl_features=site.crawl_features)
         self.site = grown
         return list(grown.articles[len(site.articles) :])
+
+
+    # --- Revisions (issue 9): edits between two crawls; nothing changes unless a test calls them.
+
+    def edit_paragraph(self, article_id: int, index: int, text: str) -> None:
+        from newsdesk.demosite_revisions import with_paragraph
+
+        self.site = with_paragraph(self.site, article_id, index, text)
+
+    def retitle(self, article_id: int, title: str) -> None:
+        from newsdesk.demosite_revisions import with_title
+
+        self.site = with_title(self.site, article_id, title)
+
+    def take_down(self, article_id: int, redirect_home: bool = False) -> DemoArticle:
+        """Delete an article: its page answers 404 (or redirects to the front page) and no listing has it."""
+        from newsdesk.demosite_revisions import without_article
+
+        self.site, article = without_article(self.site, article_id)
+        self.taken_down[article.path] = (article, redirect_home)
+        return article
+
+    def restore(self, article_id: int) -> None:
+        from newsdesk.demosite_revisions import with_article
+
+        for path, (article, _) in list(self.taken_down.items()):
+            if article.article_id == article_id:
+                del self.taken_down[path]
+                self.site = with_article(self.site, article)
+                return
+        raise KeyError(f"article {article_id} was not taken down")
+
+    def conditional_requests(self) -> list[RequestLogEntry]:
+        """Requests that carried If-None-Match or If-Modified-Since (answered 304 when unchanged)."""
+        with self._lock:
+            return [entry for entry in self.log if entry.conditional]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -414,14 +452,19 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             site = server.site
             extra_headers: dict[str, str] = {}
-            if site.crawl_features is not None:
+            taken_down = server.taken_down.get(parts.path or "/")
+            if taken_down is not None and taken_down[1]:
+                status, content_type, body = 301, HTML_CONTENT_TYPE, b""
+                extra_headers = {"Location": "/"}
+            elif site.crawl_features is not None:
                 status, content_type, body, extra_headers = respond_with_crawl_features(
                     server, site, parts.path or "/", self.headers
                 )
             else:
                 status, content_type, body = site.render(parts.path or "/", parts.query)
             user_agent = self.headers.get("User-Agent", "")
-            server._log(RequestLogEntry(time.monotonic(), self.path, status, user_agent))
+            conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
+            server._log(RequestLogEntry(time.monotonic(), self.path, status, user_agent, conditional))
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))

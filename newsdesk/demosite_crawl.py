@@ -64,6 +64,7 @@ class RequestLogEntry:
     path: str
     status: int
     user_agent: str
+    conditional: bool = False
 
 
 def respond_with_crawl_features(

@@ -38,6 +38,8 @@ class FetchedPage:
     html: str
     run_id: str | None = None
     error: str | None = None
+    # Revisions (issue 9): a scheduled re-check of a known article, not a discovery.
+    recheck: bool = False
     schema: int = PAGE_SCHEMA
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,6 +105,8 @@ class Article:
     keywords: list[str] = field(default_factory=list)
     reading_time_minutes: float | None = None
     enrich_errors: list[str] = field(default_factory=list)
+    # Revisions (issue 9): fetched by a re-check, so it updates its document whichever URL variant owns it.
+    recheck: bool = False
     schema: int = ARTICLE_SCHEMA
 
     def to_dict(self) -> dict[str, Any]:

@@ -54,6 +54,8 @@ class Settings:
     dedupe_max_days_apart: int = 3
     max_page_bytes: int = 10_000_000
     crawl_state_max_urls: int = 2_000_000
+    # Revisions (issue 9): how long a known article must keep answering "gone" before it is marked removed.
+    removal_grace_seconds: int = 2 * 24 * 3600
 
     @property
     def articles_alias(self) -> str:
@@ -70,6 +72,10 @@ class Settings:
     @property
     def crawl_runs_index(self) -> str:
         return f"{self.index_prefix}-crawl-runs"
+
+    @property
+    def revisions_index(self) -> str:
+        return f"{self.index_prefix}-revisions"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -139,5 +145,6 @@ _ENV_FIELDS = [
     ("dedupe_window_days", "NEWSDESK_DEDUPE_WINDOW_DAYS", int),
     ("dedupe_max_days_apart", "NEWSDESK_DEDUPE_MAX_DAYS_APART", int),
     ("crawl_state_max_urls", "NEWSDESK_CRAWL_STATE_MAX_URLS", int),
+    ("removal_grace_seconds", "NEWSDESK_REMOVAL_GRACE_SECONDS", int),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import logging
 from typing import Any
 
@@ -16,6 +18,7 @@ from tasks.app import app
 from tasks.dedupe import assign_identity, content_identity, duplicate_kind, judge_claim
 from tasks.enrich import enrich_article
 from tasks.parse import parse_page
+from tasks.removals import watch_removal
 
 log = logging.getLogger(__name__)
 settings = app.newsdesk_settings
@@ -57,11 +60,13 @@ def _rejecting(stage: str, payload: dict[str, Any], work) -> Any:
 
 @app.task(name="newsdesk.parse", base=StageTask, stage="parse")
 def parse(payload: dict[str, Any]) -> None:
+    now = dt.datetime.now(dt.UTC)
+    _rejecting("parse", payload, lambda: watch_removal(resources.es, resources.gone, settings, payload, now))
     article = _rejecting(
         "parse", payload, lambda: parse_page(FetchedPage.from_dict(payload), settings.max_page_bytes)
     )
     if article is not None:
-        dedupe.delay(article.to_dict())
+        dedupe.delay(article.replace(recheck=bool(payload.get("recheck"))).to_dict())
 
 
 @app.task(name="newsdesk.dedupe", base=StageTask, stage="dedupe")
@@ -71,6 +76,9 @@ def dedupe(payload: dict[str, Any]) -> None:
         return
     owner = resources.claims.claim(article.doc_id, article.final_url or article.url)
     url_verdict = judge_claim(article, owner)
+    if article.recheck:
+        # A re-check fetches the article's clean URL; the variant that first claimed it may be another.
+        url_verdict = dataclasses.replace(url_verdict, duplicate_of=None)
     article, key = content_identity(article)
     content_kind, canonical = resources.content.claim(
         article.doc_id,
@@ -147,6 +155,7 @@ def flush_index() -> None:
             resources.runs.record_outcome(
                 payload.get("run_id"), payload.get("url", ""), INDEX_OUTCOMES.get(result.outcome, "updated")
             )
+    resources.gone.clear([r.doc_id for r in results if r.outcome in INDEX_OUTCOMES])
     buffer.complete(batch_key, requeue=again)
     if again:
         raise TransientError(f"{len(again)} articles refused for now: {'; '.join(map(str, reasons))}")

@@ -22,6 +22,7 @@ from newsdesk.redisstore import (
     translated_errors,
     utc_now,
 )
+from newsdesk.revisionstate import GoneWatch
 from newsdesk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class Resources:
         self._index_buffer: IndexBuffer | None = None
         self._content: ContentClaims | None = None
         self._seen: SeenElsewhere | None = None
+        self._gone: GoneWatch | None = None
 
     def open(self) -> None:
         self._es = build_client(self.settings)
@@ -49,6 +51,7 @@ class Resources:
         window = self.settings.dedupe_window_days * 24 * 3600
         self._content = ContentClaims(client, self.settings.index_prefix, window)
         self._seen = SeenElsewhere(client, self.settings.index_prefix, 2 * window)
+        self._gone = GoneWatch(client, self.settings.index_prefix)
 
     @property
     def es(self) -> Elasticsearch:
@@ -85,6 +88,12 @@ class Resources:
         if self._seen is None:
             self.open()
         return self._seen
+
+    @property
+    def gone(self) -> GoneWatch:
+        if self._gone is None:
+            self.open()
+        return self._gone
 
     def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
         """Store the payload with its reason, then count it for the run: never a silent drop."""

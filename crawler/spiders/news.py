@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -79,6 +80,7 @@ class NewsSpider(scrapy.Spider):
         run_id: str | None = None,
         known: set[str] | frozenset[str] = frozenset(),
         validators: dict[str, dict[str, Any]] | None = None,
+        due: dict[str, dict[str, Any]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -93,6 +95,11 @@ class NewsSpider(scrapy.Spider):
         self.new_validators: dict[str, dict[str, Any]] = {}
         self.problems: list[dict[str, str]] = []
         self._discovered: set[str] = set()
+        # Re-checks (issue 9): known articles due again, fetched conditionally; every article answer is
+        # noted so the schedule can be moved on when the crawl closes.
+        self.due = due or {}
+        self._rechecking = {url_digest(url) for url in self.due}
+        self.article_checks: list[dict[str, Any]] = []
 
     # --- requests
 
@@ -110,6 +117,25 @@ class NewsSpider(scrapy.Spider):
                 )
         for url in self.source.start_urls:
             yield self.discovery_request(url)
+        for url, known in self.due.items():
+            yield self.recheck_request(url, known)
+
+    def recheck_request(self, url: str, known: dict[str, Any]) -> scrapy.Request:
+        """A known article fetched again, conditionally where its last answer carried validators."""
+        headers = {}
+        if known.get("etag"):
+            headers["If-None-Match"] = known["etag"]
+        if known.get("last_modified"):
+            headers["If-Modified-Since"] = known["last_modified"]
+        self.crawler.stats.inc_value("newsdesk/rechecks")
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            headers=headers,
+            dont_filter=True,
+            meta={"handle_httpstatus_list": HANDLED_STATUSES, "article_depth": 0, "recheck": True},
+        )
 
     def discovery_request(self, url: str) -> scrapy.Request:
         headers = {}
@@ -137,6 +163,8 @@ class NewsSpider(scrapy.Spider):
         if digest not in self._discovered:
             self._discovered.add(digest)
             self.crawler.stats.inc_value("newsdesk/discovered")
+        if digest in self._rechecking:
+            return  # requested at the start, conditionally
         if digest in self.known:
             self.crawler.stats.inc_value("newsdesk/skipped_known")
             return
@@ -265,6 +293,10 @@ class NewsSpider(scrapy.Spider):
     # --- article pages
 
     def parse_article(self, response: Response):
+        self._note_check(response)
+        if response.status == 304:
+            self.crawler.stats.inc_value("newsdesk/not_modified_articles")
+            return
         if (
             self.article_pattern is None
             and response.status == 200
@@ -290,10 +322,31 @@ class NewsSpider(scrapy.Spider):
         original = response.request.meta.get("redirect_urls", [response.request.url])[0]
         if response.status >= 400:
             self.record_problem(original, f"http_{response.status}", "article page")
-        yield self._page(original, response.url, response.status, headers, html).to_dict()
+        page = self._page(original, response.url, response.status, headers, html)
+        yield dataclasses.replace(page, recheck=bool(response.request.meta.get("recheck"))).to_dict()
+
+    def _note_check(self, response: Response) -> None:
+        redirects = response.request.meta.get("redirect_urls")
+        original = redirects[0] if redirects else response.request.url
+        etag = response.headers.get("ETag") if not redirects else None
+        last_modified = response.headers.get("Last-Modified") if not redirects else None
+        self.article_checks.append(
+            {
+                "url": original,
+                # A redirect is not the article's own answer: no validators kept for the next check.
+                "status": 301 if redirects else response.status,
+                "at": dt.datetime.now(dt.UTC).timestamp(),
+                "etag": etag.decode("latin-1") if etag else None,
+                "last_modified": last_modified.decode("latin-1") if last_modified else None,
+            }
+        )
 
     def article_failed(self, failure):
         request = failure.request
+        if request.meta.get("recheck"):
+            # Checked and unanswered: still scheduled, at the cadence its age calls for.
+            at = dt.datetime.now(dt.UTC).timestamp()
+            self.article_checks.append({"url": request.url, "status": 0, "at": at})
         kind, detail = classify_failure(failure)
         self.record_problem(request.url, kind, detail)
         if kind in REFUSALS:
