@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -169,3 +170,32 @@ def test_the_recheck_schedule_is_rebuilt_from_the_archive(clean_stores, es_clien
     schedule = RecheckSchedule(redis_client, settings.index_prefix)
     assert schedule.count("demo") == 1
     assert rebuild_recheck_schedule(es_client, redis_client, settings, only_source="other") == {}
+
+
+def test_history_command_prints_revisions_and_removal(clean_stores, es_client, monkeypatch):
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+
+    settings = clean_stores
+    doc_id = _document_id_for(settings)
+    first = {**_document(doc_id), "url": URL, "final_url": URL}
+    edited = {**first, "body": BODY.replace("two hours", "three hours"), "first_fetched_at": "2026-02-01"}
+    write_articles(es_client, settings, [first])
+    write_articles(es_client, settings, [edited])
+    mark_removed(
+        es_client, settings, doc_id, {"kind": "http_410", "status": 410}, "2026-03-01T00:00:00+00:00"
+    )
+    for name, value in settings.to_env().items():
+        monkeypatch.setenv(name, value)
+
+    result = CliRunner().invoke(app, ["history", URL + "?utm_source=mail"])
+    assert result.exit_code == 0, result.output
+    assert "revisions  2 (last changed 2026-02-01)" in result.output
+    assert "- The talks lasted two hours." in result.output
+    assert "+ The talks lasted three hours." in result.output
+    assert "removed    2026-03-01T00:00:00+00:00 (http_410)" in result.output
+    as_json = CliRunner().invoke(app, ["history", URL, "--json"])
+    assert [event["event"] for event in json.loads(as_json.output)["events"]] == ["edited", "removed"]
+    missing = CliRunner().invoke(app, ["history", "http://example.test/nowhere"])
+    assert missing.exit_code == 1 and "not in the archive" in missing.output
