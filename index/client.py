@@ -64,3 +64,15 @@ def wait_for_health(es: Elasticsearch, timeout: str = "30s") -> str:
     with translated_errors("cluster health"):
         health = es.cluster.health(wait_for_status="yellow", timeout=timeout)
     return health["status"]
+
+
+def indices_behind(es: Elasticsearch, alias: str) -> dict[str, bool]:
+    """Concrete index → is it the write index, for every index the alias covers."""
+    with translated_errors(f"read alias {alias}"):
+        response = es.options(ignore_status=404).indices.get_alias(name=alias)
+    if response.meta.status == 404:
+        return {}
+    return {
+        index: bool(body["aliases"][alias].get("is_write_index", len(response.body) == 1))
+        for index, body in response.body.items()
+    }

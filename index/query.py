@@ -187,10 +187,13 @@ def collect_stats(es: Elasticsearch, settings: Settings) -> dict[str, Any]:
     }
 
 
-def scan_articles(
+def scan_article_pages(
     es: Elasticsearch, settings: Settings, fields: list[str], page_size: int = 500
-) -> Iterator[dict[str, Any]]:
-    """Every article's `fields`, in doc_id order, a page at a time (search_after: no scroll context)."""
+) -> Iterator[list[dict[str, Any]]]:
+    """Every article's hits (`_id`, `_index`, `fields`), in doc_id order, a page at a time.
+
+    search_after rather than scroll: no scroll context to expire while a caller works on a page.
+    """
     after: list[Any] | None = None
     while True:
         with translated_errors("scan articles"):
@@ -203,8 +206,17 @@ def scan_articles(
                 search_after=after,
             )
         hits = response["hits"]["hits"]
-        for hit in hits:
-            yield hit["_source"]
+        if hits:
+            yield hits
         if len(hits) < page_size:
             return
         after = hits[-1]["sort"]
+
+
+def scan_articles(
+    es: Elasticsearch, settings: Settings, fields: list[str], page_size: int = 500
+) -> Iterator[dict[str, Any]]:
+    """Every article's `fields`, in doc_id order."""
+    for page in scan_article_pages(es, settings, fields, page_size):
+        for hit in page:
+            yield hit["_source"]

@@ -9,6 +9,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from index.client import translated_errors
+from index.query import scan_article_pages
 from index.writer import update_documents
 from newsdesk.settings import Settings
 
@@ -32,26 +33,13 @@ def reenrich_documents(
         es.indices.refresh(index=settings.articles_alias)
     outcomes: Counter[str] = Counter()
     errors: list[str] = []
-    search_after: list[Any] | None = None
-    while True:
-        with translated_errors("read articles to re-enrich"):
-            response = es.search(
-                index=settings.articles_alias,
-                query={"match_all": {}},
-                sort=[{"doc_id": "asc"}],
-                source_includes=SOURCE_FIELDS,
-                size=batch_size,
-                search_after=search_after,
-            )
-        hits = response["hits"]["hits"]
-        if not hits:
-            break
-        updates = [(hit["_id"], enrich(hit["_source"])) for hit in hits]
-        for result in update_documents(es, settings.articles_alias, updates):
+    for page in scan_article_pages(es, settings, SOURCE_FIELDS, batch_size):
+        # Each document is updated in the index that holds it: after a rollover that is not the write index.
+        updates = [(hit["_index"], hit["_id"], enrich(hit["_source"])) for hit in page]
+        for result in update_documents(es, updates):
             outcomes[{"updated": "updated", "noop": "unchanged"}.get(result.outcome, "failed")] += 1
             if result.error and len(errors) < 20:
                 errors.append(f"{result.doc_id}: {result.error}")
-        search_after = hits[-1]["sort"]
     return {
         "scanned": sum(outcomes.values()),
         "updated": outcomes["updated"],

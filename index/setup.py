@@ -11,7 +11,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, helpers
 
-from index.client import translated_errors
+from index.client import indices_behind, translated_errors
 from index.templates import MAPPING_VERSION, Capabilities, ilm_policy, index_templates
 from newsdesk.errors import NewsdeskError
 from newsdesk.settings import Settings
@@ -38,18 +38,6 @@ def detect_capabilities(es: Elasticsearch) -> Capabilities:
     except ApiError:
         ilm = False
     return Capabilities(language_analyzers=analyzers, ilm=ilm)
-
-
-def indices_behind(es: Elasticsearch, alias: str) -> dict[str, bool]:
-    """Concrete index → is it the write index, for every index the alias covers."""
-    with translated_errors(f"read alias {alias}"):
-        response = es.options(ignore_status=404).indices.get_alias(name=alias)
-    if response.meta.status == 404:
-        return {}
-    return {
-        index: bool(body["aliases"][alias].get("is_write_index", len(response.body) == 1))
-        for index, body in response.body.items()
-    }
 
 
 def _generation(index: str) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from index.client import is_transient_status, is_write_block, translated_errors
+from index.client import indices_behind, is_transient_status, is_write_block, translated_errors
 from newsdesk.errors import TransientError
 from newsdesk.settings import Settings
 
@@ -71,11 +71,10 @@ def locate(es: Elasticsearch, alias: str, doc_ids: list[str]) -> dict[str, str]:
     """
     if not doc_ids:
         return {}
-    with translated_errors(f"read alias {alias}"):
-        response = es.options(ignore_status=404).indices.get_alias(name=alias)
-    if response.meta.status == 404 or len(response.body) <= 1:
+    generations = indices_behind(es, alias)
+    if len(generations) <= 1:
         return {}
-    requests = [{"_index": index, "_id": doc_id} for index in response.body for doc_id in doc_ids]
+    requests = [{"_index": index, "_id": doc_id} for index in generations for doc_id in doc_ids]
     with translated_errors("locate documents"):
         found = es.mget(docs=requests, source=False)
     return {doc["_id"]: doc["_index"] for doc in found["docs"] if doc.get("found")}
@@ -148,12 +147,11 @@ def merge_also_seen(
     raise TransientError(f"also_seen_at of {doc_id}: still conflicting after {attempts} attempts")
 
 
-def update_documents(
-    es: Elasticsearch, index: str, updates: list[tuple[str, dict[str, Any]]]
-) -> list[WriteResult]:
-    """Merge `changes` into existing documents only: a document deleted meanwhile is not brought back."""
+def update_documents(es: Elasticsearch, updates: list[tuple[str, str, dict[str, Any]]]) -> list[WriteResult]:
+    """Merge `changes` into existing documents only, each `(index, doc_id, changes)` in the index that
+    holds it: a document deleted meanwhile is not brought back."""
     operations: list[dict[str, Any]] = []
-    for doc_id, changes in updates:
+    for index, doc_id, changes in updates:
         operations += [
             {"update": {"_index": index, "_id": doc_id, "retry_on_conflict": 5}},
             {"doc": changes, "detect_noop": True},

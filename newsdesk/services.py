@@ -62,17 +62,20 @@ def is_root() -> bool:
 # --- installation -------------------------------------------------------------------------------
 
 
+def _apt_install(package: str) -> None:
+    """Install one Debian package (as root, or through password-less sudo), without recommended extras."""
+    prefix = [] if is_root() else ["sudo", "-n"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    _run([*prefix, "apt-get", "update", "-q"], env=env)
+    _run([*prefix, "apt-get", "install", "-y", "-q", "--no-install-recommends", package], env=env)
+
+
 def ensure_redis_installed() -> str:
     """Return the path of redis-server, installing Debian's package when it is missing."""
     found = shutil.which("redis-server")
     if found:
         return found
-    prefix = [] if is_root() else ["sudo", "-n"]
-    _run([*prefix, "apt-get", "update", "-q"])
-    _run(
-        [*prefix, "apt-get", "install", "-y", "-q", "redis-server"],
-        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-    )
+    _apt_install("redis-server")
     found = shutil.which("redis-server")
     if not found:
         raise ServiceError("redis-server still missing after apt-get install redis-server")
@@ -423,10 +426,7 @@ def ensure_compose_validator() -> str:
     found = shutil.which("docker-compose")
     if found:
         return found
-    prefix = [] if is_root() else ["sudo", "-n"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    _run([*prefix, "apt-get", "update", "-q"], env=env)
-    _run([*prefix, "apt-get", "install", "-y", "-q", "--no-install-recommends", "docker-compose"], env=env)
+    _apt_install("docker-compose")
     return shutil.which("docker-compose") or "docker-compose"
 
 
