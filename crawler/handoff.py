@@ -40,6 +40,8 @@ def crawl_summary(stats: dict[str, Any], spider) -> dict[str, Any]:
         "article_pages": stats.get("newsdesk/article_pages", 0),
         "discovered": stats.get("newsdesk/discovered", 0),
         "skipped_known": stats.get("newsdesk/skipped_known", 0),
+        "rechecks": stats.get("newsdesk/rechecks", 0),
+        "not_modified_articles": stats.get("newsdesk/not_modified_articles", 0),
         "handed_off": stats.get("newsdesk/handed_off", 0),
         "handoff_failed": stats.get("newsdesk/handoff_failed", 0),
         "robots_refused": errors.get("robots_disallowed", 0),

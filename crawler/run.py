@@ -14,6 +14,7 @@ from crawler.spiders.news import NewsSpider
 from newsdesk.crawlstate import CrawlState
 from newsdesk.errors import NewsdeskError
 from newsdesk.redisstore import build_redis
+from newsdesk.revisionstate import RecheckSchedule
 from newsdesk.settings import Settings
 from newsdesk.sources import Source, resolve_source
 
@@ -55,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", default=None, help="the site for an ad-hoc crawl or a generic source")
     parser.add_argument("--allow-private", action="store_true", help="permit loopback and private addresses")
     parser.add_argument("--refetch-known", action="store_true", help="fetch article URLs already handed on")
+    parser.add_argument(
+        "--recheck-all", action="store_true", help="re-check every scheduled known article now, conditionally"
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     try:
@@ -65,12 +69,16 @@ def main(argv: list[str] | None = None) -> int:
         # Read once, before the reactor starts: the spider then never blocks on Redis to skip a URL.
         known = set() if args.refetch_known else state.known_digests(source.name)
         validators = {} if args.refetch_known else state.page_validators(source.name)
+        schedule = RecheckSchedule(state.client, settings.index_prefix)
+        if args.recheck_all:
+            schedule.make_due(source.name)
+        due = {} if args.refetch_known else schedule.due(source.name, limit=source.recheck.max_per_crawl)
     except NewsdeskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     process = CrawlerProcess(scrapy_settings(settings, source.max_pages, source), install_root_handler=True)
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, source=source, run_id=args.run_id, known=known, validators=validators)
+    process.crawl(crawler, source=source, run_id=args.run_id, known=known, validators=validators, due=due)
     process.start()
     stats = crawler.stats.get_stats()
     print(json.dumps({k: v for k, v in stats.items() if isinstance(v, int | float | str)}, default=str))

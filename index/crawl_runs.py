@@ -40,6 +40,8 @@ CRAWL_RUN_PROPERTIES: dict[str, Any] = {
         }
     },
     "complete": {"type": "boolean"},
+    "rechecks": {"type": "integer"},
+    "not_modified_articles": {"type": "integer"},
 }
 _INTEGERS = (
     "pages_fetched",
@@ -52,6 +54,8 @@ _INTEGERS = (
     "robots_refused",
     "retries",
     "errors",
+    "rechecks",
+    "not_modified_articles",
 )
 
 

@@ -13,6 +13,22 @@ MAPPING_VERSION = 1
 
 _text_with_keyword = {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 512}}}
 
+# Why an article was marked removed (or restored): what the re-check saw (404/410, a redirect to the front
+# page, an answer again), or when a complete crawl last found it in a listing or sitemap.
+REMOVAL_EVIDENCE: dict[str, Any] = {
+    "properties": {
+        "kind": {"type": "keyword"},
+        "status": {"type": "integer"},
+        "url": {"type": "keyword"},
+        "final_url": {"type": "keyword"},
+        "first_gone_at": {"type": "date"},
+        "last_listed_at": {"type": "date"},
+        "pages_checked": {"type": "integer"},
+        "run_id": {"type": "keyword"},
+        "checked_at": {"type": "date"},
+    }
+}
+
 ARTICLE_PROPERTIES: dict[str, Any] = {
     "doc_id": {"type": "keyword"},
     "url": {"type": "keyword"},
@@ -69,6 +85,7 @@ ARTICLE_PROPERTIES: dict[str, Any] = {
     "last_changed_at": {"type": "date"},
     "removed_at": {"type": "date"},
     "restored_at": {"type": "date"},
+    "removal_evidence": REMOVAL_EVIDENCE,
     "warnings": {"type": "keyword"},
     "first_fetched_at": {"type": "date"},
     # Read-only name for dashboards and queries; written as first_fetched_at.
@@ -99,6 +116,34 @@ DEADLETTER_PROPERTIES: dict[str, Any] = {
     "recorded_at": {"type": "date"},
     # Kept whole so a later `dlq replay` can re-enter the chain; never searched.
     "payload": {"type": "object", "enabled": False},
+}
+
+# One record per earlier version (event "edited": its text and the diff to the next) or per removal and
+# restoration, under an id derived from the article and the version, so a retry never doubles it.
+REVISION_PROPERTIES: dict[str, Any] = {
+    "doc_id": {"type": "keyword"},
+    "url": {"type": "keyword"},
+    "crawl_source": {"type": "keyword"},
+    "source": _text_with_keyword,
+    "event": {"type": "keyword"},
+    "revision": {"type": "integer"},
+    "title": _text_with_keyword,
+    "body": {"type": "text"},
+    "published_at": {"type": "date", "format": "strict_date_optional_time"},
+    "content_fingerprint": {"type": "keyword"},
+    "version_fingerprint": {"type": "keyword"},
+    "valid_from": {"type": "date"},
+    "recorded_at": {"type": "date"},
+    "changes": {
+        "properties": {
+            "kind": {"type": "keyword"},
+            "before": {"type": "text"},
+            "after": {"type": "text"},
+            "position": {"type": "integer"},
+        }
+    },
+    "diff": {"type": "text", "index": False},
+    "evidence": REMOVAL_EVIDENCE,
 }
 
 
@@ -182,6 +227,9 @@ def index_templates(
         runs: _template(f"{runs}-*", CRAWL_RUN_PROPERTIES, 200, policy(runs)),
         settings.raw_index: _template(
             f"{settings.raw_index}-*", RAW_PROPERTIES, 200, policy(settings.raw_index)
+        ),
+        settings.revisions_index: _template(
+            f"{settings.revisions_index}-*", REVISION_PROPERTIES, 200, policy(settings.revisions_index)
         ),
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -11,9 +12,10 @@ from elasticsearch import Elasticsearch
 from index.client import indices_behind, is_transient_status, is_write_block, translated_errors
 from newsdesk.errors import TransientError
 from newsdesk.settings import Settings
+from tasks.revisions import RevisionPlan, plan_revision
 
 # Set once, when a document is first created; a re-crawl must not touch them (or it would never be a no-op).
-CREATE_ONLY_FIELDS = frozenset({"first_fetched_at", "indexed_at", "run_id"})
+CREATE_ONLY_FIELDS = frozenset({"first_fetched_at", "indexed_at", "run_id", "revision_count"})
 ALSO_SEEN_FIELDS = ("url", "source", "seen_at", "kind")
 
 
@@ -38,7 +40,9 @@ def _item_result(item: dict[str, Any]) -> WriteResult:
     error = body["error"]
     reason = f"{error.get('type')}: {error.get('reason')}" if isinstance(error, dict) else str(error)
     error_type = error.get("type") if isinstance(error, dict) else None
-    retry = is_transient_status(status) or is_write_block(error_type)
+    # A conflict on a conditional write means another writer got there first: read again and redo.
+    conflict = error_type == "version_conflict_engine_exception"
+    retry = is_transient_status(status) or is_write_block(error_type) or conflict
     return WriteResult(body["_id"], "retry" if retry else "rejected", reason)
 
 
@@ -80,15 +84,108 @@ def locate(es: Elasticsearch, alias: str, doc_ids: list[str]) -> dict[str, str]:
     return {doc["_id"]: doc["_index"] for doc in found["docs"] if doc.get("found")}
 
 
+# What a write compares with the stored article to decide whether it is a new revision.
+REVISION_READ_FIELDS = [
+    "doc_id",
+    "url",
+    "crawl_source",
+    "source",
+    "title",
+    "body",
+    "published_at",
+    "content_fingerprint",
+    "first_fetched_at",
+    "revision_count",
+    "last_changed_at",
+    "removed_at",
+    "restored_at",
+    "removal_evidence",
+]
+
+
+def read_current(es: Elasticsearch, alias: str, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored version of each id that exists: `_index`, `_seq_no`, `_primary_term`, `_source`.
+
+    A realtime multi-get over every generation behind the alias (not a search), so what was written a
+    moment ago is seen, and the sequence number guards the write that follows.
+    """
+    if not doc_ids:
+        return {}
+    indices = list(indices_behind(es, alias))
+    if not indices:
+        return {}
+    requests = [{"_index": index, "_id": doc_id} for index in indices for doc_id in dict.fromkeys(doc_ids)]
+    with translated_errors("read stored articles"):
+        found = es.mget(docs=requests, source_includes=REVISION_READ_FIELDS)
+    return {doc["_id"]: doc for doc in found["docs"] if doc.get("found")}
+
+
+def conditional_update(index: str, stored: dict[str, Any], content: dict[str, Any]) -> list[dict[str, Any]]:
+    """An update that applies only if the article is still the version read (optimistic concurrency)."""
+    return [
+        {
+            "update": {
+                "_index": index,
+                "_id": stored["_id"],
+                "if_seq_no": stored["_seq_no"],
+                "if_primary_term": stored["_primary_term"],
+            }
+        },
+        {"doc": content, "detect_noop": True},
+    ]
+
+
 def write_articles(
     es: Elasticsearch, settings: Settings, documents: list[dict[str, Any]]
 ) -> list[WriteResult]:
-    homes = locate(es, settings.articles_alias, [d["doc_id"] for d in documents])
+    """Write a batch; an article whose title or body changed keeps its old version in the revisions index.
+
+    The stored versions are read first; an existing article is updated only if it is still the version
+    read (a 409 means retry), and only after its revision records are safely written, so a revision is
+    never lost and, its id being derived from the version, never doubled by a retry.
+    """
+    current = read_current(es, settings.articles_alias, [d["doc_id"] for d in documents])
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+    plans = []
+    record_operations: list[dict[str, Any]] = []
+    blocked: dict[int, WriteResult] = {}
+    seen: set[str] = set()
+    for position, document in enumerate(documents):
+        if document["doc_id"] in seen:
+            # Planned against the version read for the first copy: it must read again, in a later batch.
+            blocked[position] = WriteResult(document["doc_id"], "retry", "the same article twice in a batch")
+            plans.append(RevisionPlan())
+            continue
+        seen.add(document["doc_id"])
+        stored = current.get(document["doc_id"])
+        # A change is dated by the fetch that saw it.
+        changed_at = document.get("first_fetched_at") or now
+        plan = plan_revision(stored["_source"] if stored else None, document, changed_at)
+        plans.append(plan)
+        for record_id, record in plan.records:
+            record_operations += [{"index": {"_index": settings.revisions_index, "_id": record_id}}, record]
+    record_results = iter(_bulk(es, record_operations, "write revisions"))
     operations: list[dict[str, Any]] = []
-    for document in documents:
-        index = homes.get(document["doc_id"], settings.articles_alias)
-        operations += upsert_operations(index, document["doc_id"], document)
-    return _bulk(es, operations, "bulk write articles")
+    for position, (document, plan) in enumerate(zip(documents, plans, strict=True)):
+        if position in blocked:
+            continue
+        outcomes = [next(record_results) for _ in plan.records]
+        failed = [r for r in outcomes if r.outcome in ("retry", "rejected")]
+        if failed:
+            blocked[position] = WriteResult(document["doc_id"], failed[0].outcome, failed[0].error)
+            continue
+        stored = current.get(document["doc_id"])
+        if stored is None:
+            # Create, not upsert: a writer that lost the race gets a 409, reads the winner and compares.
+            operations += [
+                {"create": {"_index": settings.articles_alias, "_id": document["doc_id"]}},
+                {**document, **plan.article_changes},
+            ]
+        else:
+            content = {k: v for k, v in document.items() if k not in CREATE_ONLY_FIELDS}
+            operations += conditional_update(stored["_index"], stored, {**content, **plan.article_changes})
+    written = iter(_bulk(es, operations, "bulk write articles"))
+    return [blocked[i] if i in blocked else next(written) for i in range(len(documents))]
 
 
 def write_duplicate(es: Elasticsearch, settings: Settings, record: dict[str, Any]) -> WriteResult:

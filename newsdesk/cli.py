@@ -187,6 +187,7 @@ def run_crawl(
     url: str | None = None,
     allow_private: bool = False,
     refetch_known: bool = False,
+    recheck_all: bool = False,
     on_progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Crawl `source` (or the ad-hoc `url`) in a child process; with `wait`, return once every page has a
@@ -203,6 +204,7 @@ def run_crawl(
     command = [sys.executable, "-m", "crawler.run", *([source] if source else []), "--run-id", run_id]
     command += [*(["--url", url] if url else []), *(["--allow-private"] if allow_private else [])]
     command += ["--refetch-known"] if refetch_known else []
+    command += ["--recheck-all"] if recheck_all else []
     with open(log_file, "wb") as out:
         child = subprocess.Popen(
             command,
@@ -273,6 +275,9 @@ def crawl(
     refetch_known: Annotated[
         bool, typer.Option("--refetch-known", help="fetch article URLs already handed on")
     ] = False,
+    recheck_all: Annotated[
+        bool, typer.Option("--recheck-all", help="re-check every scheduled known article now, conditionally")
+    ] = False,
 ) -> None:
     """Crawl one source now; with --wait print the run's summary when the pipeline has finished with it."""
     from newsdesk.crawl_runs import live_progress
@@ -288,6 +293,7 @@ def crawl(
                 url=url,
                 allow_private=allow_private,
                 refetch_known=refetch_known,
+                recheck_all=recheck_all,
                 on_progress=on_progress,
             )
     except NewsdeskError as exc:
@@ -528,6 +534,12 @@ def reenrich(
             typer.echo(f"  {error}")
     if result["failed"]:
         raise typer.Exit(1)
+
+
+# --- Revisions (issue 9): `newsdesk history URL`.
+from newsdesk.cli_history import register_history_command  # noqa: E402
+
+register_history_command(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

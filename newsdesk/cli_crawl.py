@@ -79,6 +79,7 @@ def crawl_state_rebuild(
         _fail(str(exc))
     for name, added in sorted(counts.items()):
         typer.echo(f"{name:22} {added} URLs restored")
+    _rebuild_rechecks(settings, source)
     if not counts:
         typer.echo("nothing in the archive to restore")
 
@@ -98,6 +99,23 @@ def crawl_state_stats() -> None:
             typer.echo(f"{name:22} {state.count_known(name):>9} known URLs  {shown}")
     except NewsdeskError as exc:
         _fail(str(exc))
+
+
+def _rebuild_rechecks(settings: Settings, source: str | None) -> None:
+    """Revisions (issue 9): the re-check schedule comes back from the archive too."""
+    from index.client import build_client
+    from newsdesk.redisstore import build_redis
+    from newsdesk.revisionstate import rebuild_recheck_schedule
+
+    es = build_client(settings)
+    try:
+        counts = rebuild_recheck_schedule(es, build_redis(settings), settings, source)
+    except NewsdeskError as exc:
+        _fail(str(exc))
+    finally:
+        es.close()
+    for name, scheduled in sorted(counts.items()):
+        typer.echo(f"{name:22} {scheduled} articles scheduled for re-checks")
 
 
 def rebuild_crawl_state(settings: Settings, source: str | None = None) -> dict[str, int]:

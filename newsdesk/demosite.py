@@ -95,6 +95,9 @@ class DemoSite:
     # Crawling (issue 3): feeds, sitemaps, robots.txt, archive, traps, conditional GET; None keeps them off.
     crawl_features: CrawlFeatures | None = None
     hostile: bool = False
+    # Revisions (issue 9): ids of articles still served at their address but left out of every listing,
+    # feed, sitemap, archive and "More From" block (an unpublished page). Empty: everything is listed.
+    unlisted: frozenset[int] = frozenset()
 
     def render(self, path: str, query: str = "") -> tuple[int, str, bytes]:
         """Return (status, content_type, body) for a request path; the query never changes the content."""
@@ -138,13 +141,19 @@ class DemoSite:
     @cached_property
     def _newest_first(self) -> dict[str, tuple[DemoArticle, ...]]:
         by_source: dict[str, list[DemoArticle]] = {source.slug: [] for source in self.sources}
-        for article in self.articles:
+        for article in self.listed_articles:
             by_source[article.source.slug].append(article)
         # The id breaks ties between same-day articles so the order never depends on anything else.
         return {
             slug: tuple(sorted(articles, key=lambda a: (a.published, a.article_id), reverse=True))
             for slug, articles in by_source.items()
         }
+
+    @property
+    def listed_articles(self) -> tuple[DemoArticle, ...]:
+        if not self.unlisted:
+            return self.articles
+        return tuple(article for article in self.articles if article.article_id not in self.unlisted)
 
     @property
     def _page_size(self) -> int:
@@ -321,6 +330,8 @@ class DemoServer:
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # Revisions (issue 9): taken-down articles by path, and whether the path now redirects home.
+        self.taken_down: dict[str, tuple[DemoArticle, bool]] = {}
 
     @property
     def url(self) -> str:
@@ -376,6 +387,47 @@ class DemoServer:
         grown = generate_site(len(site.articles) + count, site.seed, crawl_features=site.crawl_features)
         self.site = grown
         return list(grown.articles[len(site.articles) :])
+
+    # --- Revisions (issue 9): edits between two crawls; nothing changes unless a test calls them.
+
+    def edit_paragraph(self, article_id: int, index: int, text: str) -> None:
+        from newsdesk.demosite_revisions import with_paragraph
+
+        self.site = with_paragraph(self.site, article_id, index, text)
+
+    def retitle(self, article_id: int, title: str) -> None:
+        from newsdesk.demosite_revisions import with_title
+
+        self.site = with_title(self.site, article_id, title)
+
+    def take_down(self, article_id: int, redirect_home: bool = False) -> DemoArticle:
+        """Delete an article: its page answers 404 (or redirects to the front page) and no listing has it."""
+        from newsdesk.demosite_revisions import without_article
+
+        self.site, article = without_article(self.site, article_id)
+        self.taken_down[article.path] = (article, redirect_home)
+        return article
+
+    def restore(self, article_id: int) -> None:
+        from newsdesk.demosite_revisions import with_article
+
+        for path, (article, _) in list(self.taken_down.items()):
+            if article.article_id == article_id:
+                del self.taken_down[path]
+                self.site = with_article(self.site, article)
+                return
+        raise KeyError(f"article {article_id} was not taken down")
+
+    def unlist(self, article_id: int, listed: bool = False) -> None:
+        """Leave an article out of every listing, feed and sitemap while its page still answers."""
+        from newsdesk.demosite_revisions import with_listing
+
+        self.site = with_listing(self.site, article_id, listed)
+
+    def conditional_requests(self) -> list[RequestLogEntry]:
+        """Requests that carried If-None-Match or If-Modified-Since (answered 304 when unchanged)."""
+        with self._lock:
+            return [entry for entry in self.log if entry.conditional]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -438,14 +490,19 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             site = server.site
             extra_headers: dict[str, str] = {}
-            if site.crawl_features is not None:
+            taken_down = server.taken_down.get(parts.path or "/")
+            if taken_down is not None and taken_down[1]:
+                status, content_type, body = 301, HTML_CONTENT_TYPE, b""
+                extra_headers = {"Location": "/"}
+            elif site.crawl_features is not None:
                 status, content_type, body, extra_headers = respond_with_crawl_features(
                     server, site, parts.path or "/", self.headers
                 )
             else:
                 status, content_type, body = site.render(parts.path or "/", parts.query)
             user_agent = self.headers.get("User-Agent", "")
-            server._log(RequestLogEntry(time.monotonic(), self.path, status, user_agent))
+            conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
+            server._log(RequestLogEntry(time.monotonic(), self.path, status, user_agent, conditional))
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))

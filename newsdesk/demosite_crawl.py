@@ -66,6 +66,7 @@ class RequestLogEntry:
     path: str
     status: int
     user_agent: str
+    conditional: bool = False
 
 
 def respond_with_crawl_features(
@@ -245,7 +246,7 @@ def _sections_sitemap(site: DemoSite, base: str) -> str:
 
 
 def _months(site: DemoSite) -> list[tuple[int, int]]:
-    return sorted({(a.published.year, a.published.month) for a in site.articles}, reverse=True)
+    return sorted({(a.published.year, a.published.month) for a in site.listed_articles}, reverse=True)
 
 
 def _archive_index(site: DemoSite) -> str:
@@ -262,7 +263,7 @@ def _archive_index(site: DemoSite) -> str:
 def _archive_month(site: DemoSite, year: int, month: int) -> str | None:
     from newsdesk.demosite import MONTHS, _page
 
-    articles = [a for a in site.articles if (a.published.year, a.published.month) == (year, month)]
+    articles = [a for a in site.listed_articles if (a.published.year, a.published.month) == (year, month)]
     if not articles:
         return None
     links = "\n".join(

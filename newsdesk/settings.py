@@ -55,6 +55,8 @@ class Settings:
     crawl_state_max_urls: int = 2_000_000
     enrichers: str = "language,entities,keywords,stats"
     gazetteer_file: Path | None = None
+    # Revisions (issue 9): how long a known article must keep answering "gone" before it is marked removed.
+    removal_grace_seconds: int = 2 * 24 * 3600
 
     @property
     def articles_alias(self) -> str:
@@ -75,6 +77,10 @@ class Settings:
     @property
     def raw_index(self) -> str:
         return f"{self.index_prefix}-raw"
+
+    @property
+    def revisions_index(self) -> str:
+        return f"{self.index_prefix}-revisions"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -146,5 +152,6 @@ _ENV_FIELDS = [
     ("crawl_state_max_urls", "NEWSDESK_CRAWL_STATE_MAX_URLS", int),
     ("enrichers", "NEWSDESK_ENRICHERS", str),
     ("gazetteer_file", "NEWSDESK_GAZETTEER_FILE", Path),
+    ("removal_grace_seconds", "NEWSDESK_REMOVAL_GRACE_SECONDS", int),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]

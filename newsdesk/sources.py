@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from newsdesk.errors import ConfigError
+from newsdesk.recheck import Recheck
 
 DiscoveryMode = Literal["listing", "feed", "sitemap", "robots", "auto"]
 _INTERVAL = re.compile(r"^every (\d+)(s|m|h|d)$")
@@ -114,6 +115,8 @@ class Source(BaseModel):
     politeness: Politeness = Field(default_factory=lambda: Politeness())
     # --- end of crawling fields
     extraction: ExtractionHints = Field(default_factory=ExtractionHints)
+    # --- Revisions (issue 9): when known articles are fetched again to see whether they changed or vanished.
+    recheck: Recheck = Field(default_factory=lambda: Recheck())
 
     @field_validator("article_pattern")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -17,6 +18,7 @@ from tasks.app import app
 from tasks.dedupe import assign_identity, content_identity, duplicate_kind, judge_claim
 from tasks.enrich import enrich_article
 from tasks.parse import parse_page
+from tasks.removals import apply_listing_changes, watch_removal
 
 log = logging.getLogger(__name__)
 settings = app.newsdesk_settings
@@ -58,13 +60,15 @@ def _rejecting(stage: str, payload: dict[str, Any], work) -> Any:
 
 @app.task(name="newsdesk.parse", base=StageTask, stage="parse")
 def parse(payload: dict[str, Any]) -> None:
+    _rejecting("parse", payload, lambda: watch_removal(resources, settings, payload))
+
     def work():
         page = FetchedPage.from_dict(payload)
         return parse_page(page, settings.max_page_bytes, resources.extraction_hints(page.crawl_source))
 
     article = _rejecting("parse", payload, work)
     if article is not None:
-        dedupe.delay(article.to_dict())
+        dedupe.delay(article.replace(recheck=bool(payload.get("recheck"))).to_dict())
 
 
 @app.task(name="newsdesk.dedupe", base=StageTask, stage="dedupe")
@@ -74,6 +78,9 @@ def dedupe(payload: dict[str, Any]) -> None:
         return
     owner = resources.claims.claim(article.doc_id, article.final_url or article.url)
     url_verdict = judge_claim(article, owner)
+    if article.recheck:
+        # A re-check fetches the article's clean URL; the variant that first claimed it may be another.
+        url_verdict = dataclasses.replace(url_verdict, duplicate_of=None)
     article, key = content_identity(article)
     content_kind, canonical = resources.claim_content(article.doc_id, key)
     kind = duplicate_kind(url_verdict, content_kind)
@@ -145,6 +152,7 @@ def flush_index() -> None:
             resources.runs.record_outcome(
                 payload.get("run_id"), payload.get("url", ""), INDEX_OUTCOMES.get(result.outcome, "updated")
             )
+    resources.gone.clear([r.doc_id for r in results if r.outcome in INDEX_OUTCOMES])
     buffer.complete(batch_key, requeue=again)
     if again:
         raise TransientError(f"{len(again)} articles refused for now: {'; '.join(map(str, reasons))}")
@@ -183,3 +191,9 @@ def _document(payload: dict[str, Any], indexed_at: str) -> dict[str, Any]:
         return article_document(Article.from_dict(payload), indexed_at=indexed_at)
     except ValueError as exc:
         raise Rejected("index_rejected", str(exc)) from exc
+
+
+@app.task(name="newsdesk.listing_changes", base=StageTask, stage="removal")
+def listing_changes(payload: dict[str, Any]) -> None:
+    """Revisions (issue 9): what a complete crawl found missing from (or back in) every listing."""
+    _rejecting("removal", payload, lambda: apply_listing_changes(resources.es, settings, payload))

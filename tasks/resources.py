@@ -22,6 +22,7 @@ from newsdesk.redisstore import (
     translated_errors,
     utc_now,
 )
+from newsdesk.revisionstate import GoneWatch
 from newsdesk.settings import Settings
 from newsdesk.sources import ExtractionHints, Source, load_sources
 from tasks.enrich import Enricher
@@ -44,6 +45,7 @@ class Resources:
         self._seen: SeenElsewhere | None = None
         self._enricher: Enricher | None = None
         self._sources: dict[str, Source] | None = None
+        self._gone: GoneWatch | None = None
 
     def open(self) -> None:
         self._es = build_client(self.settings)
@@ -54,6 +56,7 @@ class Resources:
         window = self.settings.dedupe_window_days * 24 * 3600
         self._content = ContentClaims(client, self.settings.index_prefix, window)
         self._seen = SeenElsewhere(client, self.settings.index_prefix, 2 * window)
+        self._gone = GoneWatch(client, self.settings.index_prefix)
 
     @property
     def es(self) -> Elasticsearch:
@@ -116,6 +119,12 @@ class Resources:
             self.settings.dedupe_threshold,
             self.settings.dedupe_max_days_apart,
         )
+
+    @property
+    def gone(self) -> GoneWatch:
+        if self._gone is None:
+            self.open()
+        return self._gone
 
     def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
         """Store the payload with its reason, then count it for the run: never a silent drop."""

@@ -17,6 +17,8 @@ from newsdesk.settings import Settings, default_home
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED_PAGE = REPO_ROOT.parent / "shared" / "reference" / "seed-article-page.txt"
 TEST_PREFIX = "ndtest"
+# Short, so the removal tests see a grace period pass; the worker reads it at start.
+REMOVAL_GRACE_SECONDS = 2
 
 
 def _announce(config: pytest.Config, message: str) -> None:
@@ -74,6 +76,7 @@ def base_settings(redis_server: RedisServer, es_node: ElasticsearchNode, service
         sources_file=REPO_ROOT / "sources.yaml",
         max_retries=3,
         retry_backoff_max=4,
+        removal_grace_seconds=REMOVAL_GRACE_SECONDS,
     )
 
 

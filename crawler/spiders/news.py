@@ -81,6 +81,7 @@ class NewsSpider(scrapy.Spider):
         run_id: str | None = None,
         known: set[str] | frozenset[str] = frozenset(),
         validators: dict[str, dict[str, Any]] | None = None,
+        due: dict[str, dict[str, Any]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -96,6 +97,16 @@ class NewsSpider(scrapy.Spider):
         self.problems: list[dict[str, str]] = []
         self._discovered: set[str] = set()
         self._sitemap_lastmod: dict[str, str] = {}
+        # Re-checks (issue 9): known articles due again, fetched conditionally; every article answer is
+        # noted so the schedule can be moved on when the crawl closes.
+        self.due = due or {}
+        self._rechecking = {url_digest(url) for url in self.due}
+        self.article_checks: list[dict[str, Any]] = []
+        # Listing presence (issue 9): the article links of each discovery page fetched in full, the pages
+        # that answered "not modified", and whether any discovery page failed (then nothing is judged).
+        self.listed_on: dict[str, set[str]] = {}
+        self.unchanged_pages: list[str] = []
+        self.discovery_failures = 0
 
     # --- requests
 
@@ -113,6 +124,25 @@ class NewsSpider(scrapy.Spider):
                 )
         for url in self.source.start_urls:
             yield self.discovery_request(url)
+        for url, known in self.due.items():
+            yield self.recheck_request(url, known)
+
+    def recheck_request(self, url: str, known: dict[str, Any]) -> scrapy.Request:
+        """A known article fetched again, conditionally where its last answer carried validators."""
+        headers = {}
+        if known.get("etag"):
+            headers["If-None-Match"] = known["etag"]
+        if known.get("last_modified"):
+            headers["If-Modified-Since"] = known["last_modified"]
+        self.crawler.stats.inc_value("newsdesk/rechecks")
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            headers=headers,
+            dont_filter=True,
+            meta={"handle_httpstatus_list": HANDLED_STATUSES, "article_depth": 0, "recheck": True},
+        )
 
     def discovery_request(self, url: str) -> scrapy.Request:
         headers = {}
@@ -129,17 +159,21 @@ class NewsSpider(scrapy.Spider):
             meta={"handle_httpstatus_list": HANDLED_STATUSES},
         )
 
-    def candidate(self, url: str, depth: int = 0, from_feed: bool = False):
+    def candidate(self, url: str, depth: int = 0, from_feed: bool = False, listed_on: str | None = None):
         """A request for an article URL, unless it is off-site, not an article, or already known."""
         if not self.on_site(url):
             self.crawler.stats.inc_value("newsdesk/offsite_links")
             return
         if not self.is_article_url(url, from_feed=from_feed):
             return
+        if listed_on is not None:
+            self.listed_on.setdefault(listed_on, set()).add(url)
         digest = url_digest(url)
         if digest not in self._discovered:
             self._discovered.add(digest)
             self.crawler.stats.inc_value("newsdesk/discovered")
+        if digest in self._rechecking:
+            return  # requested at the start, conditionally
         if digest in self.known:
             self.crawler.stats.inc_value("newsdesk/skipped_known")
             return
@@ -175,12 +209,14 @@ class NewsSpider(scrapy.Spider):
         url = response.request.url
         if response.status == 304:
             stats.inc_value("newsdesk/not_modified")
+            self.unchanged_pages.append(url)
             previous = self.validators.get(url, {})
             self.new_validators[url] = previous
             for child in previous.get("children", []):
                 yield self.discovery_request(child)
             return
         if response.status >= 400:
+            self.discovery_failures += 1
             self.record_problem(url, f"http_{response.status}", f"discovery page answered {response.status}")
             return
         stats.inc_value("newsdesk/discovery_pages")
@@ -189,8 +225,9 @@ class NewsSpider(scrapy.Spider):
         children: list[str] = []
         unchanged: list[str] = []
         if kind == "feed":
+            self.listed_on.setdefault(url, set())
             for link in feed_links(response.body, response.url):
-                yield from self.candidate(link, from_feed=True)
+                yield from self.candidate(link, from_feed=True, listed_on=url)
         elif kind in ("sitemap", "sitemapindex"):
             yield from self._sitemap(response, children, unchanged)
         elif kind == "html" and isinstance(response, TextResponse):
@@ -216,8 +253,10 @@ class NewsSpider(scrapy.Spider):
         try:
             kind, entries = sitemap_entries(response.body, response.url)
         except ValueError as exc:
+            self.discovery_failures += 1
             self.record_problem(response.url, "bad_sitemap", str(exc))
             return
+        self.listed_on.setdefault(response.request.url, set())
         for entry in entries:
             if not self.on_site(entry.url):
                 continue
@@ -228,16 +267,19 @@ class NewsSpider(scrapy.Spider):
                     self.crawler.stats.inc_value("newsdesk/sitemaps_unchanged")
                     self.new_validators[entry.url] = previous
                     unchanged.append(entry.url)
+                    self.unchanged_pages.append(entry.url)
                     continue
                 if entry.lastmod:
                     self._sitemap_lastmod[entry.url] = entry.lastmod
                 children.append(entry.url)
             elif self.is_article_url(entry.url, from_feed=self.article_pattern is None):
-                yield from self.candidate(entry.url)
+                yield from self.candidate(entry.url, listed_on=response.request.url)
             elif "listing" in self.modes:
                 children.append(entry.url)
 
     def _listing(self, response: TextResponse, children: list[str]):
+        listed_on = response.request.url
+        self.listed_on.setdefault(listed_on, set())
         if "feed" in self.modes:
             for href in alternate_feeds(response.text):
                 url = response.urljoin(href)
@@ -245,7 +287,7 @@ class NewsSpider(scrapy.Spider):
                     children.append(url)
         for url in self._links(response):
             if self.is_article_url(url):
-                yield from self.candidate(url)
+                yield from self.candidate(url, listed_on=listed_on)
             elif "listing" in self.modes and len(children) < MAX_CHILDREN:
                 children.append(url)
 
@@ -274,12 +316,17 @@ class NewsSpider(scrapy.Spider):
         }
 
     def discovery_failed(self, failure):
+        self.discovery_failures += 1
         kind, detail = classify_failure(failure)
         self.record_problem(failure.request.url, kind, detail)
 
     # --- article pages
 
     def parse_article(self, response: Response):
+        self._note_check(response)
+        if response.status == 304:
+            self.crawler.stats.inc_value("newsdesk/not_modified_articles")
+            return
         if (
             self.article_pattern is None
             and response.status == 200
@@ -308,10 +355,31 @@ class NewsSpider(scrapy.Spider):
         page = self._page(original, response.url, response.status, headers, html)
         # The bytes travel too: a wrong charset label is corrected by the parse stage, not trusted here.
         body = base64.b64encode(response.body).decode("ascii") if response.body else None
-        yield dataclasses.replace(page, body_base64=body).to_dict()
+        recheck = bool(response.request.meta.get("recheck"))
+        yield dataclasses.replace(page, body_base64=body, recheck=recheck).to_dict()
+
+    def _note_check(self, response: Response) -> None:
+        redirects = response.request.meta.get("redirect_urls")
+        original = redirects[0] if redirects else response.request.url
+        etag = response.headers.get("ETag") if not redirects else None
+        last_modified = response.headers.get("Last-Modified") if not redirects else None
+        self.article_checks.append(
+            {
+                "url": original,
+                # A redirect is not the article's own answer: no validators kept for the next check.
+                "status": 301 if redirects else response.status,
+                "at": dt.datetime.now(dt.UTC).timestamp(),
+                "etag": etag.decode("latin-1") if etag else None,
+                "last_modified": last_modified.decode("latin-1") if last_modified else None,
+            }
+        )
 
     def article_failed(self, failure):
         request = failure.request
+        if request.meta.get("recheck"):
+            # Checked and unanswered: still scheduled, at the cadence its age calls for.
+            at = dt.datetime.now(dt.UTC).timestamp()
+            self.article_checks.append({"url": request.url, "status": 0, "at": at})
         kind, detail = classify_failure(failure)
         self.record_problem(request.url, kind, detail)
         if kind in REFUSALS:

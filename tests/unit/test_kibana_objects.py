@@ -435,6 +435,8 @@ def test_the_saved_searches_the_analysts_asked_for(objects):
         "Articles by source",
         "Duplicates across outlets",
         "Edited or removed articles",
+        "Edited articles",
+        "Removed articles",
     } <= set(searches)
 
     def query(title: str) -> str:
@@ -448,6 +450,14 @@ def test_the_saved_searches_the_analysts_asked_for(objects):
         ("revision_count", "range"),
         ("removed_at", "exists"),
     }
+    # Revisions (issue 9): each kind on its own, most recent first, with the fields that say what happened.
+    assert kql_fields(query("Edited articles")) == [("revision_count", "range")]
+    assert searches["Edited articles"]["attributes"]["sort"] == [["last_changed_at", "desc"]]
+    assert kql_fields(query("Removed articles")) == [("removed_at", "exists")]
+    assert searches["Removed articles"]["attributes"]["sort"] == [["removed_at", "desc"]]
+    assert {"removed_at", "removal_evidence.kind", "restored_at"} <= set(
+        searches["Removed articles"]["attributes"]["columns"]
+    )
 
 
 def test_the_news_dashboard_shows_what_the_issue_lists(objects):
@@ -463,7 +473,12 @@ def test_the_news_dashboard_shows_what_the_issue_lists(objects):
         (articles, "language", "terms"),
         (articles, "story_id", "terms"),  # stories run by several outlets
         (articles, "source.keyword", "unique_count"),
+        (articles, "revision_count", "range"),  # edited articles (issue 9) …
+        (articles, "removed_at", "exists"),  # … and removed ones
+        (articles, "removal_evidence.kind", "column"),
     } <= shown
+    titles = {panel["attributes"]["title"] for panel in dashboard_panels(objects, "News")}
+    assert {"Edited articles", "Removed articles"} <= titles
 
 
 def test_the_crawl_health_dashboard_shows_what_the_issue_lists(objects):

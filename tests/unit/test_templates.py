@@ -10,7 +10,14 @@ SETTINGS = Settings(index_prefix="nd")
 
 def test_core_templates_use_only_core_features():
     templates = index_templates(SETTINGS, Capabilities())
-    assert set(templates) == {"nd-articles", "nd-duplicates", "nd-deadletter", "nd-crawl-runs", "nd-raw"}
+    assert set(templates) == {
+        "nd-articles",
+        "nd-duplicates",
+        "nd-deadletter",
+        "nd-crawl-runs",
+        "nd-raw",
+        "nd-revisions",
+    }
     for alias, template in templates.items():
         assert template["index_patterns"] == [f"{alias}-*"]
         assert template["template"]["mappings"]["dynamic"] == "strict"
