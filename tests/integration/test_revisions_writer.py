@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -248,3 +249,34 @@ def test_listing_changes_remove_and_restore_only_by_listing(clean_stores, es_cli
     ]
     with pytest.raises(Exception, match="schema"):
         apply_listing_changes(es_client, settings, {**relisted, "schema": 99})
+
+
+def test_history_command_prints_revisions_and_removal(clean_stores, es_client, monkeypatch):
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+
+    settings = clean_stores
+    doc_id = _document_id_for(settings)
+    first = {**_document(doc_id), "url": URL, "final_url": URL}
+    edited = {**first, "body": BODY.replace("two hours", "three hours"), "first_fetched_at": "2026-02-01"}
+    write_articles(es_client, settings, [first])
+    write_articles(es_client, settings, [edited])
+    mark_removed(
+        es_client, settings, doc_id, {"kind": "http_410", "status": 410}, "2026-03-01T00:00:00+00:00"
+    )
+    es_client.indices.refresh(index=settings.revisions_index)  # the history is read by search
+    for name, value in settings.to_env().items():
+        monkeypatch.setenv(name, value)
+
+    result = CliRunner().invoke(app, ["history", URL + "?utm_source=mail"])
+    assert result.exit_code == 0, result.output
+    assert "revisions  2 (last changed 2026-02-01)" in result.output
+    assert "- The talks lasted two hours." in result.output
+    assert "+ The talks lasted three hours." in result.output
+    assert "removed    2026-03-01T00:00:00+00:00 (http_410)" in result.output
+    assert "removed at 2026-03-01T00:00:00+00:00: kind=http_410, status=410" in result.output
+    as_json = CliRunner().invoke(app, ["history", URL, "--json"])
+    assert [event["event"] for event in json.loads(as_json.output)["events"]] == ["edited", "removed"]
+    missing = CliRunner().invoke(app, ["history", "http://example.test/nowhere"])
+    assert missing.exit_code == 1 and "not in the archive" in missing.output
