@@ -330,8 +330,10 @@ class DemoServer:
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        # Revisions (issue 9): taken-down articles by path, and whether the path now redirects home.
+        # Revisions (issue 9): taken-down articles by path, and whether the path now redirects home; paths
+        # that answer an error status for now (a listing the server fails to serve).
         self.taken_down: dict[str, tuple[DemoArticle, bool]] = {}
+        self.failing: dict[str, int] = {}
 
     @property
     def url(self) -> str:
@@ -491,7 +493,9 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             site = server.site
             extra_headers: dict[str, str] = {}
             taken_down = server.taken_down.get(parts.path or "/")
-            if taken_down is not None and taken_down[1]:
+            if parts.path in server.failing:
+                status, content_type, body = server.failing[parts.path], HTML_CONTENT_TYPE, b"failing"
+            elif taken_down is not None and taken_down[1]:
                 status, content_type, body = 301, HTML_CONTENT_TYPE, b""
                 extra_headers = {"Location": "/"}
             elif site.crawl_features is not None:

@@ -176,3 +176,47 @@ def test_rechecks_find_edits_removals_and_restorations(clean_stores, worker, es_
             ("removed", "unlisted"),
             ("restored", "listed_again"),
         ]
+
+
+def test_only_a_complete_crawl_marks_an_unlisted_article_removed(clean_stores, worker, es_client, tmp_path):
+    from newsdesk.redisstore import build_redis
+
+    site = generate_site(size=6, seed=3)
+    with DemoServer(site) as server:
+        settings = dataclasses.replace(clean_stores, demo_url=server.url)
+        unlisted = site.articles[0]
+        doc_id = document_id(canonical_url(server.url + unlisted.path))
+        gone_key = f"{settings.index_prefix}:listed:gone:demo"
+        redis = build_redis(settings)
+        assert run_crawl(settings, "demo", wait=True, timeout=300)["new"] == 6
+        server.unlist(unlisted.article_id)
+        time.sleep(settings.removal_grace_seconds + 0.5)
+
+        # A listing page the server fails to serve (after the spider's retries): the crawl cannot say what
+        # is listed nowhere, so nothing is judged, however long the article has been missing.
+        server.failing["/agency/"] = 500
+        failed_listing = run_crawl(settings, "demo", wait=True, timeout=300)
+        assert int(failed_listing["crawl_errors"]) >= 1
+        assert redis.smembers(gone_key) == set()
+        del server.failing["/agency/"]
+
+        # A crawl cut short by its page limit is partial too.
+        limited = tmp_path / "sources.yaml"
+        limited.write_text(
+            "sources:\n  - name: demo\n    start_urls: ['{demo_url}/']\n    article_pattern: /article/\n"
+            "    max_pages: 2\n    allow_private: true\n    recheck: {unlisted_removal: true}\n"
+        )
+        cut_short = run_crawl(
+            dataclasses.replace(settings, sources_file=limited), "demo", wait=True, timeout=300
+        )
+        # (The run record says "finished" either way: it is written before Scrapy gives the reason.)
+        assert int(cut_short["crawl_pages_fetched"]) < int(failed_listing["crawl_pages_fetched"])
+        assert redis.smembers(gone_key) == set()
+        assert _articles(es_client, settings)[doc_id].get("removed_at") is None
+
+        # The next complete crawl does: once, with the evidence.
+        run_crawl(settings, "demo", wait=True, timeout=300)
+        assert redis.smembers(gone_key) == {canonical_url(server.url + unlisted.path)}
+        documents = _eventually(lambda: _articles(es_client, settings), lambda d: d[doc_id].get("removed_at"))
+        assert documents[doc_id]["removal_evidence"]["kind"] == "unlisted"
+        assert len(documents) == 6
