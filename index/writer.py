@@ -12,7 +12,7 @@ from elasticsearch import Elasticsearch
 from index.client import indices_behind, is_transient_status, is_write_block, translated_errors
 from newsdesk.errors import TransientError
 from newsdesk.settings import Settings
-from tasks.revisions import RevisionPlan, plan_revision
+from tasks.revisions import RevisionPlan, plan_revision, version_fingerprint
 
 # Set once, when a document is first created; a re-crawl must not touch them (or it would never be a no-op).
 CREATE_ONLY_FIELDS = frozenset({"first_fetched_at", "indexed_at", "run_id", "revision_count"})
@@ -142,22 +142,31 @@ def write_articles(
 
     The stored versions are read first; an existing article is updated only if it is still the version
     read (a 409 means retry), and only after its revision records are safely written, so a revision is
-    never lost and, its id being derived from the version, never doubled by a retry.
+    never lost and, its id being derived from the version, never doubled by a retry. A new article is
+    created (a 409 means another writer won: retry and compare). A second copy of the same version in
+    the batch shares the first one's fate; a second, different version is sent round again.
     """
     current = read_current(es, settings.articles_alias, [d["doc_id"] for d in documents])
     now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
     plans = []
     record_operations: list[dict[str, Any]] = []
     blocked: dict[int, WriteResult] = {}
-    seen: set[str] = set()
+    copies: dict[int, int] = {}  # position → position of the same version earlier in the batch
+    first_seen: dict[str, tuple[int, str]] = {}
     for position, document in enumerate(documents):
-        if document["doc_id"] in seen:
-            # Planned against the version read for the first copy: it must read again, in a later batch.
-            blocked[position] = WriteResult(document["doc_id"], "retry", "the same article twice in a batch")
+        doc_id = document["doc_id"]
+        version = version_fingerprint(document.get("title"), document.get("body"))
+        if doc_id in first_seen:
+            earlier, earlier_version = first_seen[doc_id]
+            if version == earlier_version:
+                copies[position] = earlier  # a redelivery: its fate is the earlier copy's
+            else:
+                # Planned against the version read for the first one: it must read again, in a later batch.
+                blocked[position] = WriteResult(doc_id, "retry", "two versions of an article in one batch")
             plans.append(RevisionPlan())
             continue
-        seen.add(document["doc_id"])
-        stored = current.get(document["doc_id"])
+        first_seen[doc_id] = (position, version)
+        stored = current.get(doc_id)
         # A change is dated by the fetch that saw it.
         changed_at = document.get("first_fetched_at") or now
         plan = plan_revision(stored["_source"] if stored else None, document, changed_at)
@@ -167,7 +176,7 @@ def write_articles(
     record_results = iter(_bulk(es, record_operations, "write revisions"))
     operations: list[dict[str, Any]] = []
     for position, (document, plan) in enumerate(zip(documents, plans, strict=True)):
-        if position in blocked:
+        if position in blocked or position in copies:
             continue
         outcomes = [next(record_results) for _ in plan.records]
         failed = [r for r in outcomes if r.outcome in ("retry", "rejected")]
@@ -185,7 +194,16 @@ def write_articles(
             content = {k: v for k, v in document.items() if k not in CREATE_ONLY_FIELDS}
             operations += conditional_update(stored["_index"], stored, {**content, **plan.article_changes})
     written = iter(_bulk(es, operations, "bulk write articles"))
-    return [blocked[i] if i in blocked else next(written) for i in range(len(documents))]
+    results: list[WriteResult] = []
+    for position in range(len(documents)):
+        if position in copies:
+            earlier = results[copies[position]]
+            # A copy changed nothing itself; if the write it rode on must go round again, so must it.
+            done = earlier.outcome in ("created", "updated", "noop")
+            results.append(WriteResult(earlier.doc_id, "noop") if done else earlier)
+        else:
+            results.append(blocked[position] if position in blocked else next(written))
+    return results
 
 
 def write_duplicate(es: Elasticsearch, settings: Settings, record: dict[str, Any]) -> WriteResult:

@@ -280,3 +280,20 @@ def test_history_command_prints_revisions_and_removal(clean_stores, es_client, m
     assert [event["event"] for event in json.loads(as_json.output)["events"]] == ["edited", "removed"]
     missing = CliRunner().invoke(app, ["history", "http://example.test/nowhere"])
     assert missing.exit_code == 1 and "not in the archive" in missing.output
+
+
+def test_copies_of_one_version_in_a_batch_share_its_write(clean_stores, es_client):
+    settings = clean_stores
+    fresh = [_document("d1"), _document("d1")]
+    assert [r.outcome for r in write_articles(es_client, settings, fresh)] == ["created", "noop"]
+    edited = _document("d1", body=BODY + "\n\nA new closing line.", fetched="2026-02-01")
+    assert [r.outcome for r in write_articles(es_client, settings, [edited] * 3)] == [
+        "updated",
+        "noop",
+        "noop",
+    ]
+    assert len(_revisions(es_client, settings, "d1")) == 1
+    assert _stored(es_client, settings, "d1")["revision_count"] == 2
+    # The first copy refused: the others are not counted as written.
+    broken = {**_document("d1", body=BODY + "\n\nYet another line.", fetched="2026-03-01"), "bad_field": 1}
+    assert [r.outcome for r in write_articles(es_client, settings, [broken, broken])] == ["rejected"] * 2
