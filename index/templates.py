@@ -86,6 +86,8 @@ ARTICLE_PROPERTIES: dict[str, Any] = {
     "removed_at": {"type": "date"},
     "restored_at": {"type": "date"},
     "removal_evidence": REMOVAL_EVIDENCE,
+    # Fingerprint of title and paragraphs (tasks/revisions.py): an unchanged re-crawl is told without the body
+    "version_fingerprint": {"type": "keyword", "index": False},
     "warnings": {"type": "keyword"},
     "first_fetched_at": {"type": "date"},
     # Read-only name for dashboards and queries; written as first_fetched_at.

@@ -100,10 +100,24 @@ REVISION_READ_FIELDS = [
     "removed_at",
     "restored_at",
     "removal_evidence",
+    "version_fingerprint",
+]
+# Enough to tell an unchanged article (most of a re-crawl) without reading its body.
+REVISION_STATE_FIELDS = [
+    "doc_id",
+    "url",
+    "crawl_source",
+    "version_fingerprint",
+    "revision_count",
+    "removed_at",
+    "restored_at",
+    "removal_evidence.kind",
 ]
 
 
-def read_current(es: Elasticsearch, alias: str, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
+def read_current(
+    es: Elasticsearch, alias: str, doc_ids: list[str], fields: list[str] = REVISION_READ_FIELDS
+) -> dict[str, dict[str, Any]]:
     """The stored version of each id that exists: `_index`, `_seq_no`, `_primary_term`, `_source`.
 
     A realtime multi-get over every generation behind the alias (not a search), so what was written a
@@ -116,7 +130,7 @@ def read_current(es: Elasticsearch, alias: str, doc_ids: list[str]) -> dict[str,
         return {}
     requests = [{"_index": index, "_id": doc_id} for index in indices for doc_id in dict.fromkeys(doc_ids)]
     with translated_errors("read stored articles"):
-        found = es.mget(docs=requests, source_includes=REVISION_READ_FIELDS)
+        found = es.mget(docs=requests, source_includes=fields)
     return {doc["_id"]: doc for doc in found["docs"] if doc.get("found")}
 
 
@@ -146,16 +160,26 @@ def write_articles(
     created (a 409 means another writer won: retry and compare). A second copy of the same version in
     the batch shares the first one's fate; a second, different version is sent round again.
     """
-    current = read_current(es, settings.articles_alias, [d["doc_id"] for d in documents])
+    versions = [version_fingerprint(d.get("title"), d.get("body")) for d in documents]
+    current = read_current(
+        es, settings.articles_alias, [d["doc_id"] for d in documents], REVISION_STATE_FIELDS
+    )
+    # Only an article whose text changed (or that predates stored fingerprints) needs its old text read.
+    changed = [
+        document["doc_id"]
+        for document, version in zip(documents, versions, strict=True)
+        if document["doc_id"] in current
+        and current[document["doc_id"]]["_source"].get("version_fingerprint") != version
+    ]
+    current.update(read_current(es, settings.articles_alias, changed))
     now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
     plans = []
     record_operations: list[dict[str, Any]] = []
     blocked: dict[int, WriteResult] = {}
     copies: dict[int, int] = {}  # position → position of the same version earlier in the batch
     first_seen: dict[str, tuple[int, str]] = {}
-    for position, document in enumerate(documents):
+    for position, (document, version) in enumerate(zip(documents, versions, strict=True)):
         doc_id = document["doc_id"]
-        version = version_fingerprint(document.get("title"), document.get("body"))
         if doc_id in first_seen:
             earlier, earlier_version = first_seen[doc_id]
             if version == earlier_version:
@@ -169,7 +193,7 @@ def write_articles(
         stored = current.get(doc_id)
         # A change is dated by the fetch that saw it.
         changed_at = document.get("first_fetched_at") or now
-        plan = plan_revision(stored["_source"] if stored else None, document, changed_at)
+        plan = plan_revision(stored["_source"] if stored else None, document, changed_at, version)
         plans.append(plan)
         for record_id, record in plan.records:
             record_operations += [{"index": {"_index": settings.revisions_index, "_id": record_id}}, record]

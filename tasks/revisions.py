@@ -98,21 +98,33 @@ class RevisionPlan:
     records: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
-def plan_revision(current: dict[str, Any] | None, document: dict[str, Any], at: str) -> RevisionPlan:
+def stored_fingerprint(current: dict[str, Any]) -> str:
+    """The stored version's fingerprint: kept on the article, computed for one written before it was."""
+    return current.get("version_fingerprint") or version_fingerprint(
+        current.get("title"), current.get("body")
+    )
+
+
+def plan_revision(
+    current: dict[str, Any] | None, document: dict[str, Any], at: str, new_print: str | None = None
+) -> RevisionPlan:
     """Compare the stored article (`current`, None if new) with the freshly built `document`.
 
     A new article starts at revision 1. A changed title or body keeps the stored version as a record,
-    with the diff to the new one, and counts a revision. A removed article that answers again is
-    restored. An unchanged re-fetch plans nothing, so the write stays a no-op.
+    with the diff to the new one, and counts a revision (`current` must then hold the stored title and
+    body; when the fingerprints agree, its revision fields are enough). A removed article that answers
+    again is restored. An unchanged re-fetch plans nothing, so the write stays a no-op.
     """
+    new_print = new_print or version_fingerprint(document.get("title"), document.get("body"))
     if current is None:
-        return RevisionPlan(article_changes={"revision_count": 1})
+        return RevisionPlan(article_changes={"revision_count": 1, "version_fingerprint": new_print})
     doc_id = document["doc_id"]
     changes: dict[str, Any] = {}
     records: list[tuple[str, dict[str, Any]]] = []
     number = int(current.get("revision_count") or 1)
-    old_print = version_fingerprint(current.get("title"), current.get("body"))
-    new_print = version_fingerprint(document.get("title"), document.get("body"))
+    old_print = stored_fingerprint(current)
+    if current.get("version_fingerprint") != new_print:
+        changes["version_fingerprint"] = new_print
     if old_print != new_print:
         diff = paragraph_diff(current.get("title"), current.get("body"), document["title"], document["body"])
         record = {name: current.get(name) for name in KEPT_FIELDS}

@@ -25,6 +25,7 @@ def stored(**overrides):
         "body": BODY,
         "first_fetched_at": "2026-11-01T00:00:00+00:00",
         "revision_count": 1,
+        "version_fingerprint": version_fingerprint("Talks held", BODY),
         **overrides,
     }
 
@@ -100,17 +101,33 @@ def test_render_diff_is_readable():
 
 
 def test_new_article_starts_at_revision_one():
-    assert plan_revision(None, fresh(), AT).article_changes == {"revision_count": 1}
+    assert plan_revision(None, fresh(), AT).article_changes == {
+        "revision_count": 1,
+        "version_fingerprint": version_fingerprint("Talks held", BODY),
+    }
 
 
 def test_unchanged_refetch_plans_nothing():
     plan = plan_revision(stored(), fresh(body=BODY.replace("\n\n", "\n \n")), AT)
     assert plan.article_changes == {} and plan.records == []
+    # Enough to know it: the stored fingerprint, without the stored text.
+    state_only = {k: v for k, v in stored().items() if k not in ("title", "body")}
+    assert plan_revision(state_only, fresh(), AT) == plan
+
+
+def test_an_article_stored_before_fingerprints_gets_one_without_a_revision():
+    plan = plan_revision(stored(version_fingerprint=None), fresh(), AT)
+    assert plan.article_changes == {"version_fingerprint": version_fingerprint("Talks held", BODY)}
+    assert plan.records == []
 
 
 def test_edit_keeps_old_version_with_diff_and_counts():
     plan = plan_revision(stored(revision_count=2), fresh(title="Talks postponed"), AT)
-    assert plan.article_changes == {"revision_count": 3, "last_changed_at": AT}
+    assert plan.article_changes == {
+        "revision_count": 3,
+        "last_changed_at": AT,
+        "version_fingerprint": version_fingerprint("Talks postponed", BODY),
+    }
     ((record_id, record),) = plan.records
     assert record["event"] == "edited" and record["revision"] == 2 and record["title"] == "Talks held"
     assert record["changes"][0]["kind"] == "title" and "Talks postponed" in record["diff"]
@@ -126,6 +143,9 @@ def test_removed_article_that_answers_again_is_restored():
     assert [r["event"] for _, r in plan.records] == ["restored"]
     again = plan_revision(stored(removed_at="2026-11-20T00:00:00+00:00", restored_at=AT), fresh(), AT)
     assert again.article_changes == {}
+    # Removed because no listing had it: its page answering is no news.
+    unlisted = stored(removed_at="2026-11-20T00:00:00+00:00", removal_evidence={"kind": "unlisted"})
+    assert plan_revision(unlisted, fresh(), AT).article_changes == {}
 
 
 def test_removal_evidence():
