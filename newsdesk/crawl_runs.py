@@ -44,6 +44,15 @@ def format_crawl_side(run: dict[str, Any]) -> list[str]:
     """Summary lines for what the crawler did (the pipeline's outcomes are printed above them)."""
     errors = json.loads(run.get("crawl_errors_by_kind") or "{}")
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(errors.items())) or "none"
+    # Revisions (issue 9): known articles fetched again, and how many answered "not modified".
+    rechecks = (
+        [
+            f"    re-checks {_number(run, 'crawl_rechecks')} "
+            f"(not modified {_number(run, 'crawl_not_modified_articles')})"
+        ]
+        if _number(run, "crawl_rechecks")
+        else []
+    )
     return [
         f"  crawl: {_number(run, 'crawl_pages_fetched')} pages fetched, "
         f"{_number(run, 'crawl_bytes') / 1024:.0f} KiB, finish reason {run.get('crawl_finish_reason', '?')}",
@@ -55,6 +64,7 @@ def format_crawl_side(run: dict[str, Any]) -> list[str]:
         f"    robots refusals {_number(run, 'crawl_robots_refused')}, "
         f"retries {_number(run, 'crawl_retries')}, "
         f"errors {_number(run, 'crawl_errors')}: {kinds}",
+        *rechecks,
     ]
 
 

@@ -116,3 +116,11 @@ def test_the_news_dashboard_lists_edited_and_removed_articles_by_fields_the_inde
         assert {name.split(".")[0] for name in columns} <= set(ARTICLE_PROPERTIES)
     removed = objects["newsdesk-search-removed-articles"]["attributes"]["columns"]
     assert {"removed_at", "removal_evidence.kind", "restored_at"} <= set(removed)
+
+
+def test_the_run_summary_counts_rechecks_only_when_there_were_some():
+    from newsdesk.crawl_runs import format_crawl_side
+
+    run = {"crawl_pages_fetched": "20", "crawl_rechecks": "15", "crawl_not_modified_articles": "13"}
+    assert "    re-checks 15 (not modified 13)" in format_crawl_side(run)
+    assert not any("re-checks" in line for line in format_crawl_side({"crawl_pages_fetched": "20"}))
