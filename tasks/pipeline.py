@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from typing import Any
 
@@ -19,6 +18,7 @@ from tasks.dedupe import assign_identity, content_identity, duplicate_kind, judg
 from tasks.enrich import enrich_article
 from tasks.parse import parse_page
 from tasks.removals import apply_listing_changes, watch_removal
+from tasks.revisions import judge_recheck
 
 log = logging.getLogger(__name__)
 settings = app.newsdesk_settings
@@ -78,9 +78,7 @@ def dedupe(payload: dict[str, Any]) -> None:
         return
     owner = resources.claims.claim(article.doc_id, article.final_url or article.url)
     url_verdict = judge_claim(article, owner)
-    if article.recheck:
-        # A re-check fetches the article's clean URL; the variant that first claimed it may be another.
-        url_verdict = dataclasses.replace(url_verdict, duplicate_of=None)
+    url_verdict = judge_recheck(article, url_verdict)
     article, key = content_identity(article)
     content_kind, canonical = resources.claim_content(article.doc_id, key)
     kind = duplicate_kind(url_verdict, content_kind)

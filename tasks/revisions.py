@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsdesk.messages import Article
+from tasks.dedupe import UrlVerdict, canonical_url
 from tasks.similarity import strip_boilerplate
 
 # A changed paragraph is one whose words still mostly match; below this it is a removal plus an addition.
@@ -207,3 +210,15 @@ def removal_evidence(url: str, final_url: str, status: int, at: str) -> dict[str
                 "checked_at": at,
             }
     return None
+
+
+def judge_recheck(article: Article, verdict: UrlVerdict) -> UrlVerdict:
+    """A re-check fetches the address the crawl state keeps (tracking parameters dropped), which may not
+    be the variant that first claimed the article: that is the same page, not a copy. An address that
+    only shares the document through its canonical link (a print view) stays a copy, or the two
+    versions would take turns as revisions."""
+    if not article.recheck or verdict.duplicate_of is None:
+        return verdict
+    if canonical_url(verdict.duplicate_of) != canonical_url(article.final_url or article.url):
+        return verdict
+    return dataclasses.replace(verdict, duplicate_of=None)

@@ -162,3 +162,21 @@ def test_removal_record_id_is_stable_across_retries():
     first = removal_record(stored(), evidence, AT)
     assert first[0] == removal_record(stored(), evidence, "2026-11-28T00:00:00+00:00")[0]
     assert first[1]["event"] == "removed" and first[1]["evidence"] == evidence
+
+
+def test_a_recheck_of_the_clean_address_is_the_article_and_a_print_view_stays_a_copy():
+    from newsdesk.messages import Article
+    from tasks.dedupe import UrlVerdict
+    from tasks.revisions import judge_recheck
+
+    def article(url: str, recheck: bool = True) -> Article:
+        return Article(
+            url=url, final_url=url, crawl_source="s", fetched_at=AT, title="T", body="B", recheck=recheck
+        )
+
+    claimed_with_tracking = UrlVerdict(article("http://x/a/1.html"), "http://x/a/1.html?utm_source=rss")
+    assert judge_recheck(claimed_with_tracking.article, claimed_with_tracking).duplicate_of is None
+    print_view = UrlVerdict(article("http://x/print/1.html"), "http://x/a/1.html")
+    assert judge_recheck(print_view.article, print_view) == print_view
+    discovered = UrlVerdict(article("http://x/a/1.html", recheck=False), "http://x/a/1.html?utm_source=rss")
+    assert judge_recheck(discovered.article, discovered) == discovered
