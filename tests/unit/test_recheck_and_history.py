@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from pydantic import ValidationError
 
@@ -124,3 +126,26 @@ def test_the_run_summary_counts_rechecks_only_when_there_were_some():
     run = {"crawl_pages_fetched": "20", "crawl_rechecks": "15", "crawl_not_modified_articles": "13"}
     assert "    re-checks 15 (not modified 13)" in format_crawl_side(run)
     assert not any("re-checks" in line for line in format_crawl_side({"crawl_pages_fetched": "20"}))
+
+
+def test_an_unlisted_demo_article_still_answers_but_no_listing_or_sitemap_has_it():
+    from newsdesk.demosite_crawl import CrawlFeatures, respond_with_crawl_features
+    from newsdesk.demosite_revisions import with_listing
+
+    site = generate_site(size=6, seed=2, crawl_features=CrawlFeatures())
+    article = site.articles[3]
+    hidden = with_listing(site, article.article_id, listed=False)
+    assert hidden.render(article.path)[0] == 200
+    listing = hidden.render(f"/{article.source.slug}/")[2]
+    assert (
+        article.path.encode() not in listing
+        and article.path.encode() in site.render(f"/{article.source.slug}/")[2]
+    )
+
+    class Server:
+        host, port = "127.0.0.1", 80
+
+    sitemap = respond_with_crawl_features(Server(), hidden, f"/sitemaps/{article.source.slug}.xml.gz", {})
+
+    assert article.path.encode() not in gzip.decompress(sitemap[2])
+    assert with_listing(hidden, article.article_id, listed=True).listed_articles == site.articles
