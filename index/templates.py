@@ -9,7 +9,8 @@ from typing import Any
 from index.crawl_runs import CRAWL_RUN_PROPERTIES
 from newsdesk.settings import Settings
 
-MAPPING_VERSION = 1
+# 2: removal_evidence and version_fingerprint on articles (issue 9); `newsdesk migrate` moves older indices.
+MAPPING_VERSION = 2
 
 _text_with_keyword = {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 512}}}
 
