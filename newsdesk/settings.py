@@ -55,6 +55,12 @@ class Settings:
     crawl_state_max_urls: int = 2_000_000
     enrichers: str = "language,entities,keywords,stats"
     gazetteer_file: Path | None = None
+    # Operations (issue 8): redelivery, crawl locking and scheduling, backpressure, logs.
+    broker_visibility_timeout: int = 3600
+    crawl_time_limit: int = 3600
+    crawl_lock_ttl: int = 60
+    max_queue_depth: int = 5000
+    log_format: str = "text"
 
     @property
     def articles_alias(self) -> str:
@@ -146,5 +152,10 @@ _ENV_FIELDS = [
     ("crawl_state_max_urls", "NEWSDESK_CRAWL_STATE_MAX_URLS", int),
     ("enrichers", "NEWSDESK_ENRICHERS", str),
     ("gazetteer_file", "NEWSDESK_GAZETTEER_FILE", Path),
+    ("broker_visibility_timeout", "NEWSDESK_BROKER_VISIBILITY_TIMEOUT", int),
+    ("crawl_time_limit", "NEWSDESK_CRAWL_TIME_LIMIT", int),
+    ("crawl_lock_ttl", "NEWSDESK_CRAWL_LOCK_TTL", int),
+    ("max_queue_depth", "NEWSDESK_MAX_QUEUE_DEPTH", int),
+    ("log_format", "NEWSDESK_LOG_FORMAT", str),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]

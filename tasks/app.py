@@ -11,6 +11,20 @@ from tasks.resources import Resources
 QUEUE = "newsdesk"
 
 
+def broker_transport_options(settings: Settings) -> dict:
+    """Redelivery on Redis: a task unacknowledged longer than the visibility timeout goes back to the queue.
+
+    Kombu sweeps for such tasks every interval x throttle seconds (100 s by default); the sweep follows
+    the visibility timeout so a short one (tests, small deployments) also redelivers promptly.
+    """
+    visibility = settings.broker_visibility_timeout
+    return {
+        "visibility_timeout": visibility,
+        "unacked_restore_interval": max(1, min(10, visibility // 4)),
+        "unacked_restore_throttle": 1,
+    }
+
+
 def create_app(settings: Settings) -> Celery:
     app = Celery("newsdesk", broker=settings.redis_url, include=["tasks.pipeline"])
     app.conf.update(
@@ -23,7 +37,7 @@ def create_app(settings: Settings) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": 3600},
+        broker_transport_options=broker_transport_options(settings),
         worker_hijack_root_logger=False,
     )
     app.newsdesk_settings = settings

@@ -14,6 +14,7 @@ from newsdesk.errors import Rejected, TransientError
 from newsdesk.messages import Article, FetchedPage
 from newsdesk.redisstore import utc_now
 from tasks.app import app
+from tasks.backoff import backoff_delay
 from tasks.dedupe import assign_identity, content_identity, duplicate_kind, judge_claim
 from tasks.enrich import enrich_article
 from tasks.parse import parse_page
@@ -27,12 +28,18 @@ INDEX_OUTCOMES = {"created": "new", "updated": "updated", "noop": "unchanged"}
 class StageTask(Task):
     """Retries TransientError with exponential backoff and jitter; whatever still fails is dead-lettered."""
 
-    autoretry_for = (TransientError,)
-    retry_backoff = 2
-    retry_backoff_max = settings.retry_backoff_max
-    retry_jitter = True
     max_retries = settings.max_retries
     stage = "unknown"
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except TransientError as exc:
+            if self.request.called_directly or self.request.retries >= self.max_retries:
+                raise
+            delay = backoff_delay(self.request.retries, settings.retry_backoff_max)
+            log.warning("stage %s will retry in %.1fs: %s", self.stage, delay, exc)
+            raise self.retry(exc=exc, countdown=delay) from exc
 
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
         reason = "retries_exhausted" if isinstance(exc, TransientError) else "internal_error"
