@@ -24,6 +24,8 @@ class WriteResult:
     doc_id: str
     outcome: str
     error: str | None = None
+    # The run that created the document (articles only): a redone write can tell it made the document.
+    created_by_run: str | None = None
 
 
 def stable_id(*parts: str) -> str:
@@ -34,7 +36,8 @@ def _item_result(item: dict[str, Any]) -> WriteResult:
     (body,) = item.values()
     status = body.get("status", 500)
     if "error" not in body:
-        return WriteResult(body["_id"], body.get("result", "updated"))
+        created_by = ((body.get("get") or {}).get("_source") or {}).get("run_id")
+        return WriteResult(body["_id"], body.get("result", "updated"), created_by_run=created_by)
     error = body["error"]
     reason = f"{error.get('type')}: {error.get('reason')}" if isinstance(error, dict) else str(error)
     error_type = error.get("type") if isinstance(error, dict) else None
@@ -59,7 +62,7 @@ def upsert_operations(index: str, doc_id: str, document: dict[str, Any]) -> list
     content = {k: v for k, v in document.items() if k not in CREATE_ONLY_FIELDS}
     return [
         {"update": {"_index": index, "_id": doc_id, "retry_on_conflict": 5}},
-        {"doc": content, "upsert": document, "detect_noop": True},
+        {"doc": content, "upsert": document, "detect_noop": True, "_source": ["run_id"]},
     ]
 
 

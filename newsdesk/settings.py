@@ -61,6 +61,8 @@ class Settings:
     crawl_lock_ttl: int = 60
     max_queue_depth: int = 5000
     log_format: str = "text"
+    worker_es_username: str = "newsdesk_worker"
+    worker_es_password: str = ""
 
     @property
     def articles_alias(self) -> str:
@@ -126,6 +128,8 @@ class Settings:
         shown = {k: str(v) for k, v in self.__dict__.items()}
         if self.es_password:
             shown["es_password"] = "***"
+        if self.worker_es_password:
+            shown["worker_es_password"] = "***"
         return shown
 
 
@@ -157,5 +161,7 @@ _ENV_FIELDS = [
     ("crawl_lock_ttl", "NEWSDESK_CRAWL_LOCK_TTL", int),
     ("max_queue_depth", "NEWSDESK_MAX_QUEUE_DEPTH", int),
     ("log_format", "NEWSDESK_LOG_FORMAT", str),
+    ("worker_es_username", "NEWSDESK_WORKER_ES_USERNAME", str),
+    ("worker_es_password", "NEWSDESK_WORKER_ES_PASSWORD", str),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import kombu.exceptions
 from celery import Task
+from celery.exceptions import Reject
 
 from index.documents import article_document, raw_page_record
 from index.raw import write_raw_pages
@@ -39,7 +41,12 @@ class StageTask(Task):
                 raise
             delay = backoff_delay(self.request.retries, settings.retry_backoff_max)
             log.warning("stage %s will retry in %.1fs: %s", self.stage, delay, exc)
-            raise self.retry(exc=exc, countdown=delay) from exc
+            try:
+                raise self.retry(exc=exc, countdown=delay) from exc
+            except Reject as refused:
+                # The broker refused the retry (it is what is down): Celery would drop the message;
+                # requeue it instead, or leave it unacknowledged for redelivery if even that fails.
+                raise Reject(refused.reason, requeue=True) from exc
 
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
         reason = "retries_exhausted" if isinstance(exc, TransientError) else "internal_error"
@@ -51,6 +58,14 @@ class StageTask(Task):
             f"{type(exc).__name__}: {exc}",
             self.request.retries + 1,
         )
+
+
+def _hand_on(task: Task, article: Article) -> None:
+    """Queue the next stage; a broker that is away is a TransientError like any other dependency."""
+    try:
+        task.delay(article.to_dict())
+    except kombu.exceptions.OperationalError as exc:
+        raise TransientError(f"hand on to {task.name}: broker unavailable ({exc})") from exc
 
 
 def _rejecting(stage: str, payload: dict[str, Any], work) -> Any:
@@ -71,7 +86,7 @@ def parse(payload: dict[str, Any]) -> None:
 
     article = _rejecting("parse", payload, work)
     if article is not None:
-        dedupe.delay(article.to_dict())
+        _hand_on(dedupe, article)
 
 
 @app.task(name="newsdesk.dedupe", base=StageTask, stage="dedupe")
@@ -87,7 +102,7 @@ def dedupe(payload: dict[str, Any]) -> None:
     if kind:
         resources.record_duplicate(article, kind, canonical)
         return
-    enrich.delay(article.replace(story_id=canonical).to_dict())
+    _hand_on(enrich, article.replace(story_id=canonical))
 
 
 @app.task(name="newsdesk.enrich", base=StageTask, stage="enrich")
@@ -96,7 +111,7 @@ def enrich(payload: dict[str, Any]) -> None:
         "enrich", payload, lambda: enrich_article(Article.from_dict(payload), resources.enricher)
     )
     if article is not None:
-        index.delay(article.to_dict())
+        _hand_on(index, article)
 
 
 @app.task(name="newsdesk.index", base=StageTask, stage="index")

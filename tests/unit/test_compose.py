@@ -25,10 +25,11 @@ PROJECT_IMAGE = "newsdesk:local"
 COMPOSE_CLI_VARIABLES = {"COMPOSE_PROJECT_NAME"}
 PROJECT_ENVIRONMENT = {
     "NEWSDESK_ES_URL": "http://elasticsearch:9200",
-    "NEWSDESK_ES_USERNAME": "elastic",
-    "NEWSDESK_REDIS_URL": "redis://redis:6379/0",
+    "NEWSDESK_REDIS_URL": "redis://:${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}@redis:6379/0",
     "NEWSDESK_SOURCES_FILE": "/app/sources.yaml",
 }
+# Only the one-shot setup job is the superuser; long-running services use the least-privileged user.
+SUPERUSER_SERVICES = {"setup"}
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|KEY")
 PLACEHOLDER = "change-me"
 ENV_LINE = re.compile(r"^(?P<commented>#\s*)?(?P<name>[A-Z][A-Z0-9_]*)=(?P<value>.*)$")
@@ -160,7 +161,12 @@ def test_project_services_share_the_newsdesk_environment() -> None:
     for name, svc in services.items():
         env = svc["environment"]
         assert PROJECT_ENVIRONMENT.items() <= env.items(), name
-        assert env["NEWSDESK_ES_PASSWORD"].startswith("${ELASTIC_PASSWORD"), name
+        if name in SUPERUSER_SERVICES:
+            assert env["NEWSDESK_ES_USERNAME"] == "elastic", name
+            assert env["NEWSDESK_ES_PASSWORD"].startswith("${ELASTIC_PASSWORD"), name
+        else:
+            assert env["NEWSDESK_ES_USERNAME"] == "newsdesk_worker", name
+            assert env["NEWSDESK_ES_PASSWORD"].startswith("${WORKER_ES_PASSWORD"), name
         unknown = {var for var in env if var.startswith("NEWSDESK_")} - set(ENV_VARIABLES)
         assert unknown == set(), f"{name} sets variables the app never reads"
 
@@ -234,3 +240,25 @@ def test_dashboards_are_imported_once_kibana_is_healthy() -> None:
     assert importer["command"][3] == "http://kibana:5601"
     # Kibana itself waits for `setup` (it sets kibana_system's password), so the import needs its own job.
     assert services["kibana"]["depends_on"]["setup"] == {"condition": "service_completed_successfully"}
+
+
+def test_redis_requires_a_password_and_every_client_sends_it() -> None:
+    services = load_compose()["services"]
+
+    assert "--requirepass" in " ".join(services["redis"]["command"])
+    assert services["redis"]["environment"]["REDISCLI_AUTH"].startswith("${REDIS_PASSWORD")
+    assert services["flower"]["environment"]["CELERY_BROKER_URL"].startswith("redis://:${REDIS_PASSWORD")
+
+
+def test_only_the_user_facing_services_publish_ports() -> None:
+    services = load_compose()["services"]
+
+    assert {name for name, svc in services.items() if svc.get("ports")} == {"kibana", "flower"}
+
+
+def test_flower_asks_for_a_login() -> None:
+    flower = load_compose()["services"]["flower"]
+
+    assert flower["environment"]["FLOWER_BASIC_AUTH"].endswith(
+        ":${FLOWER_PASSWORD:?set FLOWER_PASSWORD in .env}"
+    )
