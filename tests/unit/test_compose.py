@@ -29,7 +29,7 @@ PROJECT_ENVIRONMENT = {
     "NEWSDESK_SOURCES_FILE": "/app/sources.yaml",
 }
 # Only the one-shot setup job is the superuser; long-running services use the least-privileged user.
-SUPERUSER_SERVICES = {"setup"}
+SUPERUSER_SERVICES = {"setup", "kibana-setup"}
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|KEY")
 PLACEHOLDER = "change-me"
 ENV_LINE = re.compile(r"^(?P<commented>#\s*)?(?P<name>[A-Z][A-Z0-9_]*)=(?P<value>.*)$")

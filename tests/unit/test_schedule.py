@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from celery.schedules import crontab, schedule
@@ -61,8 +62,16 @@ def test_beat_schedule_has_one_entry_per_scheduled_source_and_the_drain() -> Non
 
 
 def test_a_bad_schedule_names_its_source() -> None:
+    # A registry entry never gets this far (Source validates its schedule); anything else beat is given can.
+    unchecked = SimpleNamespace(name="b", schedule="whenever")
+
     with pytest.raises(ConfigError, match="source 'b'"):
-        beat_schedule([_source("a", "every 10s"), _source("b", "whenever")])
+        beat_schedule([_source("a", "every 10s"), unchecked])
+
+
+def test_a_source_with_a_bad_schedule_does_not_load() -> None:
+    with pytest.raises(ValueError, match="'whenever'"):
+        _source("b", "whenever")
 
 
 def test_next_run() -> None:
