@@ -200,6 +200,15 @@ class IndexBuffer:
         with translated_errors("buffer length"):
             return int(self.client.llen(self.pending_key))
 
+    def needs_flush(self) -> bool:
+        """Articles wait, or a batch outlived its worker: a flush has work to do."""
+        with translated_errors("buffer state"):
+            pipe = self.client.pipeline(transaction=False)
+            pipe.llen(self.pending_key)
+            pipe.zcount(self.inflight_key, "-inf", time.time() - self.stale_after)
+            waiting, stale = pipe.execute()
+        return bool(waiting or stale)
+
     def take(self, size: int) -> tuple[str, list[dict[str, Any]]] | None:
         batch_key = f"{self.inflight_key}:{uuid.uuid4().hex}"
         with translated_errors("take batch"):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import kombu.exceptions
-from celery import Task
+from celery import Task, bootsteps
 from celery.exceptions import Reject
 
 from index.documents import article_document, raw_page_record
@@ -16,7 +17,7 @@ from newsdesk.errors import Rejected, TransientError
 from newsdesk.messages import Article, FetchedPage
 from newsdesk.redisstore import utc_now
 from tasks.app import app
-from tasks.backoff import backoff_delay
+from tasks.backoff import backoff_delay, retry_window
 from tasks.dedupe import assign_identity, content_identity, duplicate_kind, judge_claim
 from tasks.enrich import enrich_article
 from tasks.parse import parse_page
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 settings = app.newsdesk_settings
 resources = app.newsdesk_resources
 INDEX_OUTCOMES = {"created": "new", "updated": "updated", "noop": "unchanged"}
+INDEX_SWEEP_SECONDS = 5.0
 
 
 class StageTask(Task):
@@ -125,7 +127,8 @@ def index(payload: dict[str, Any]) -> None:
 
 
 class FlushTask(Task):
-    """Retries until Elasticsearch takes the batch: the articles wait safely in Redis meanwhile."""
+    """Retries while Elasticsearch refuses the batch. The articles wait in Redis meanwhile, each with its own
+    bound (`_requeue_or_give_up`), so the flush may retry for as long as any article still waits."""
 
     autoretry_for = (TransientError,)
     retry_backoff = 2
@@ -152,8 +155,8 @@ def flush_index() -> None:
     try:
         ready = _write_raw_pages(ready)
         results = write_articles(resources.es, settings, [document for _, document in ready])
-    except TransientError:
-        buffer.complete(batch_key, requeue=[payload for payload, _ in ready])
+    except TransientError as exc:
+        _requeue_or_give_up(batch_key, [payload for payload, _ in ready], str(exc))
         raise
     again, reasons = [], set()
     for (payload, _), result in zip(ready, results, strict=True):
@@ -164,17 +167,74 @@ def flush_index() -> None:
             resources.record_rejection("index", payload, Rejected("index_rejected", result.error or ""))
         else:
             resources.list_copies(result.doc_id)
-            resources.runs.record_outcome(
-                payload.get("run_id"), payload.get("url", ""), INDEX_OUTCOMES.get(result.outcome, "updated")
-            )
-    buffer.complete(batch_key, requeue=again)
+            outcome = _outcome(payload, result)
+            resources.runs.record_outcome(payload.get("run_id"), payload.get("url", ""), outcome)
     if again:
-        raise TransientError(f"{len(again)} articles refused for now: {'; '.join(map(str, reasons))}")
+        error = f"{len(again)} articles refused for now: {'; '.join(map(str, reasons))}"
+        _requeue_or_give_up(batch_key, again, error)
+        raise TransientError(error)
+    buffer.complete(batch_key)
     left = buffer.pending()
     if left:
         flush_index.apply_async(
             countdown=0 if left >= settings.index_batch_size else settings.index_batch_seconds
         )
+
+
+def _outcome(payload: dict[str, Any], result) -> str:
+    run_id = payload.get("run_id")
+    if result.outcome == "noop" and run_id and result.created_by_run == run_id:
+        return "new"  # an earlier flush of this batch created it, then died before counting
+    return INDEX_OUTCOMES.get(result.outcome, "updated")
+
+
+def _requeue_or_give_up(batch_key: str, payloads: list[dict[str, Any]], error: str) -> None:
+    """Put refused articles back in the buffer, except those refused for longer than the stages' own retry
+    window: those go to the dead-letter store, as a stage task's would after its last retry."""
+    now = time.time()
+    longest_wait = retry_window(settings.max_retries, settings.retry_backoff_max)[1]
+    again = []
+    for payload in payloads:
+        payload = {**payload, "index_attempts": payload.get("index_attempts", 0) + 1}
+        payload.setdefault("index_failing_since", now)
+        if now - payload["index_failing_since"] >= longest_wait:
+            # Recorded before the batch is forgotten: a crash in between replays it, never loses it.
+            resources.record_failure("index", payload, "retries_exhausted", error, payload["index_attempts"])
+        else:
+            again.append(payload)
+    resources.index_buffer.complete(batch_key, requeue=again)
+
+
+class IndexBufferSweep(bootsteps.StartStopStep):
+    """Every few seconds, a worker queues a flush if articles wait in the index buffer.
+
+    Flushes are queued by the index task and by the flush itself, but such a message can be lost with the
+    broker (a Redis restart before it was saved) or refused while it is away; the buffer would then wait
+    for the next article, which may never come.
+    """
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker, **kwargs) -> None:
+        super().__init__(worker, **kwargs)
+        self.timer_ref = None
+
+    def start(self, worker) -> None:
+        self.timer_ref = worker.timer.call_repeatedly(INDEX_SWEEP_SECONDS, self.sweep, priority=10)
+
+    def stop(self, worker) -> None:
+        if self.timer_ref is not None:
+            self.timer_ref.cancel()
+
+    def sweep(self) -> None:
+        try:
+            if resources.index_buffer.needs_flush():
+                flush_index.delay()
+        except (TransientError, kombu.exceptions.OperationalError) as exc:
+            log.warning("index buffer sweep skipped: %s", exc, extra={"stage": "index"})
+
+
+app.steps["worker"].add(IndexBufferSweep)
 
 
 def _write_raw_pages(ready: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[tuple[dict, dict]]:

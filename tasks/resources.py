@@ -29,6 +29,9 @@ from tasks.similarity import ContentKey
 
 log = logging.getLogger(__name__)
 DEADLETTER_FALLBACK_KEY = "newsdesk:deadletter:pending"
+# A bulk write of one batch takes seconds; an in-flight batch this old belonged to a worker that died.
+# Replaying a batch that is merely slow is harmless: every write is idempotent by document id.
+INDEX_BATCH_STALE_SECONDS = 60
 DEADLETTER_UNSTORABLE_KEY = "newsdesk:deadletter:unstorable"
 
 
@@ -51,7 +54,9 @@ class Resources:
         client = build_redis(self.settings)
         self._runs = RunStore(client, self.settings.index_prefix)
         self._claims = UrlClaims(client, self.settings.index_prefix)
-        self._index_buffer = IndexBuffer(client, self.settings.index_prefix)
+        self._index_buffer = IndexBuffer(
+            client, self.settings.index_prefix, stale_after=INDEX_BATCH_STALE_SECONDS
+        )
         window = self.settings.dedupe_window_days * 24 * 3600
         self._content = ContentClaims(client, self.settings.index_prefix, window)
         self._seen = SeenElsewhere(client, self.settings.index_prefix, 2 * window)
