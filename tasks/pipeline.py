@@ -189,17 +189,25 @@ def _outcome(payload: dict[str, Any], result) -> str:
 
 
 def _requeue_or_give_up(batch_key: str, payloads: list[dict[str, Any]], error: str) -> None:
-    """Put refused articles back in the buffer, except those refused for longer than the stages' own retry
-    window: those go to the dead-letter store, as a stage task's would after its last retry."""
+    """Put refused articles back in the buffer, except those a stage task would have given up on by now:
+    tried more than `max_retries` times over at least the retry window's floor. Those are dead-lettered.
+
+    Both conditions, because flushes run concurrently: counting tries alone would let a burst of
+    flushes exhaust an article within seconds of an outage that a stage task rides out.
+    """
     now = time.time()
-    longest_wait = retry_window(settings.max_retries, settings.retry_backoff_max)[1]
+    shortest_wait, _ = retry_window(settings.max_retries, settings.retry_backoff_max)
     again = []
     for payload in payloads:
         payload = {**payload, "index_attempts": payload.get("index_attempts", 0) + 1}
         payload.setdefault("index_failing_since", now)
-        if now - payload["index_failing_since"] >= longest_wait:
+        tried_enough = payload["index_attempts"] > settings.max_retries
+        if tried_enough and now - payload["index_failing_since"] >= shortest_wait:
             # Recorded before the batch is forgotten: a crash in between replays it, never loses it.
-            resources.record_failure("index", payload, "retries_exhausted", error, payload["index_attempts"])
+            # The record keeps the article as it arrived, so a replay starts with a fresh bound.
+            attempts = payload.pop("index_attempts")
+            del payload["index_failing_since"]
+            resources.record_failure("index", payload, "retries_exhausted", error, attempts)
         else:
             again.append(payload)
     resources.index_buffer.complete(batch_key, requeue=again)
