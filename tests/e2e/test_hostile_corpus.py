@@ -20,11 +20,44 @@ CRAWL_MAX_BYTES = 1_000_000
 PER_KIND = 20
 
 
+WORDS = [
+    "harvest",
+    "railway",
+    "ministry",
+    "cabinet",
+    "factory",
+    "rainfall",
+    "export",
+    "treaty",
+    "festival",
+    "museum",
+    "shipyard",
+    "orchard",
+    "reservoir",
+    "bridge",
+    "vaccine",
+    "satellite",
+    "tractor",
+    "library",
+    "delegation",
+    "parliament",
+    "steel",
+    "coal",
+    "fishery",
+    "textile",
+]
+
+
 def _article(n: int, extra: str = "") -> str:
+    # Each page its own story: pages that differ only in a number would be near-duplicates of one another.
+    words = random.Random(n).sample(WORDS, 12)
+    story = " ".join(
+        f"The {a} and the {b} were discussed." for a, b in zip(words[::2], words[1::2], strict=True)
+    )
     return (
         f"<html><head><title>Hostile {n}</title></head><body><h1>Delegation number {n} arrives</h1>"
         f"<div>Date: 14/08/2024 | Source: Central News Agency {n}</div>"
-        f"<p>Delegation {n} arrived in the capital on Tuesday for talks.</p>"
+        f"<p>Delegation {n} arrived in the capital on Tuesday for talks. {story}</p>"
         f"<p>It was met by officials at the airport, reports said.</p>{extra}</body></html>"
     )
 
@@ -129,6 +162,7 @@ def test_hostile_corpus_every_page_indexed_or_dead_lettered_and_no_worker_crash(
         "sources:\n  - name: hostile\n"
         f'    start_urls: ["{hostile_site.url}/"]\n'
         '    article_pattern: "^/page/"\n'
+        "    allow_private: true\n"
     )
     settings = dataclasses.replace(clean_stores, sources_file=sources, max_page_bytes=CRAWL_MAX_BYTES)
     worker_log = services_dir / "worker.log"
@@ -149,7 +183,8 @@ def test_hostile_corpus_every_page_indexed_or_dead_lettered_and_no_worker_crash(
         hit["_id"] for hit in es_client.search(index=settings.articles_alias, size=1000)["hits"]["hits"]
     }
     copies = {
-        hit["_source"]["url"] for hit in es_client.search(index=settings.duplicates_index)["hits"]["hits"]
+        hit["_source"]["url"]
+        for hit in es_client.search(index=settings.duplicates_index, size=1000)["hits"]["hits"]
     }
     fates = {}
     for path in page_paths:
@@ -161,9 +196,11 @@ def test_hostile_corpus_every_page_indexed_or_dead_lettered_and_no_worker_crash(
         )
     assert [path for path, fate in fates.items() if not fate] == []
     assert all(reason for reason in reasons.values())
-    assert all(fates[f"/page/valid-{n}"] == "indexed" for n in range(20))
-    assert {fates[f"/page/empty-{n}"] for n in range(20)} == {"empty_page"}
-    assert {fates[f"/page/binary-{n}"] for n in range(20)} == {"not_html"}
+    assert {path: fates[path] for path in fates if path.startswith("/page/valid-")} == {
+        f"/page/valid-{n}": "indexed" for n in range(PER_KIND)
+    }
+    assert {fates[f"/page/empty-{n}"] for n in range(PER_KIND)} == {"empty_page"}
+    assert {fates[f"/page/binary-{n}"] for n in range(PER_KIND)} == {"not_html"}
     assert {fates[f"/page/huge-{n}"] for n in range(5)} == {"fetch_failed"}
     assert worker.proc.poll() is None
     worker_output = worker_log.read_bytes()[log_offset:].decode(errors="replace")
