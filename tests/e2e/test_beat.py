@@ -21,7 +21,7 @@ from tasks.beat import redbeat_prefix
 
 pytestmark = pytest.mark.services
 TICK_SECONDS = 10
-BEATS_RUN_FOR = 65
+BEATS_RUN_FOR = 120
 SOURCES = ("alpha", "beta")
 
 
