@@ -23,6 +23,7 @@ PARSE_TASK = "newsdesk.parse"
 QUEUE = "newsdesk"
 SEND_ATTEMPTS = 5
 PROGRESS_SECONDS = 1.0
+BACKPRESSURE_POLL_SECONDS = 0.5
 
 
 def crawl_summary(stats: dict[str, Any], spider) -> dict[str, Any]:
@@ -52,6 +53,7 @@ def crawl_summary(stats: dict[str, Any], spider) -> dict[str, Any]:
         "problems": json.dumps(getattr(spider, "problems", [])),
         "fetch_errors": stats.get("log_count/ERROR", 0),
         "finish_reason": stats.get("finish_reason", "running"),
+        "backpressure_pauses": stats.get("newsdesk/backpressure_pauses", 0),
     }
 
 
@@ -64,6 +66,7 @@ class HandOffPipeline:
         self.celery = Celery("newsdesk-crawler", broker=settings.redis_url)
         self.celery.conf.update(task_serializer="json", broker_connection_retry_on_startup=True)
         client = build_redis(settings)
+        self.broker = client
         self.runs = RunStore(client, settings.index_prefix)
         self.state = CrawlState(client, settings.index_prefix, settings.crawl_state_max_urls)
         self._progress: LoopingCall | None = None
@@ -93,7 +96,31 @@ class HandOffPipeline:
     def process_item(self, item: dict[str, Any], spider):
         return deferToThread(self._send, item)
 
+    def _wait_for_room(self, url: str) -> None:
+        """Backpressure: while the pipeline's queue is past its bound, hold this page (off the reactor).
+
+        Every hand-off thread that waits holds back Scrapy's item processing, which stops new
+        downloads, so the broker's memory stays bounded however large the crawl.
+        """
+        bound = self.settings.max_queue_depth
+        waited = 0.0
+        while True:
+            try:
+                depth = self.broker.llen(QUEUE)
+            except redis.RedisError:
+                return  # the send below has its own retries for a broker that is away
+            if depth < bound:
+                break
+            if waited == 0:
+                self.stats.inc_value("newsdesk/backpressure_pauses")
+                log.info("queue holds %d tasks (bound %d): pausing hand-off of %s", depth, bound, url)
+            time.sleep(BACKPRESSURE_POLL_SECONDS)
+            waited += BACKPRESSURE_POLL_SECONDS
+        if waited:
+            self.stats.inc_value("newsdesk/backpressure_seconds", waited)
+
     def _send(self, item: dict[str, Any]) -> dict[str, Any]:
+        self._wait_for_room(item["url"])
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
                 self.celery.send_task(PARSE_TASK, args=[item], queue=QUEUE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 
 from scrapy.crawler import CrawlerProcess
@@ -13,6 +14,7 @@ from crawler import settings as crawler_defaults
 from crawler.spiders.news import NewsSpider
 from newsdesk.crawlstate import CrawlState
 from newsdesk.errors import NewsdeskError
+from newsdesk.logs import use_json_logs
 from newsdesk.redisstore import build_redis
 from newsdesk.revisionstate import RecheckSchedule
 from newsdesk.settings import Settings
@@ -27,6 +29,7 @@ def scrapy_settings(settings: Settings, max_pages: int, source: Source | None = 
         "DOWNLOAD_MAXSIZE": settings.max_page_bytes,
         "DOWNLOAD_WARNSIZE": 0,
         "CLOSESPIDER_PAGECOUNT": max_pages,
+        "CLOSESPIDER_TIMEOUT": settings.crawl_time_limit,
         "NEWSDESK_SETTINGS": settings,
     }
     if source is not None:
@@ -77,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     process = CrawlerProcess(scrapy_settings(settings, source.max_pages, source), install_root_handler=True)
+    if settings.log_format == "json":
+        use_json_logs(logging.getLogger(), default_stage="crawl")
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, source=source, run_id=args.run_id, known=known, validators=validators, due=due)
     process.start()

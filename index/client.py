@@ -49,6 +49,13 @@ def translated_errors(action: str) -> Iterator[None]:
     """Re-raise Elasticsearch failures as TransientError (retry) or Rejected (record)."""
     try:
         yield
+    except elastic_transport.TlsError as exc:
+        # The transport says only "TLS error"; the reason (an untrusted certificate, mostly) is underneath.
+        cause = "; ".join(str(error) for error in exc.errors) or str(exc.__cause__ or exc)
+        raise TransientError(
+            f"{action}: TLS with Elasticsearch failed ({cause}); "
+            "does NEWSDESK_ES_CA_CERTS name the CA that signed its certificate?"
+        ) from exc
     except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout) as exc:
         raise TransientError(f"{action}: Elasticsearch unreachable ({exc})") from exc
     except elasticsearch.ApiError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ class WriteResult:
     doc_id: str
     outcome: str
     error: str | None = None
+    # The run that created the document (articles only): a redone write can tell it made the document.
+    created_by_run: str | None = None
 
 
 def stable_id(*parts: str) -> str:
@@ -36,7 +39,8 @@ def _item_result(item: dict[str, Any]) -> WriteResult:
     (body,) = item.values()
     status = body.get("status", 500)
     if "error" not in body:
-        return WriteResult(body["_id"], body.get("result", "updated"))
+        created_by = ((body.get("get") or {}).get("_source") or {}).get("run_id")
+        return WriteResult(body["_id"], body.get("result", "updated"), created_by_run=created_by)
     error = body["error"]
     reason = f"{error.get('type')}: {error.get('reason')}" if isinstance(error, dict) else str(error)
     error_type = error.get("type") if isinstance(error, dict) else None
@@ -63,7 +67,7 @@ def upsert_operations(index: str, doc_id: str, document: dict[str, Any]) -> list
     content = {k: v for k, v in document.items() if k not in CREATE_ONLY_FIELDS}
     return [
         {"update": {"_index": index, "_id": doc_id, "retry_on_conflict": 5}},
-        {"doc": content, "upsert": document, "detect_noop": True},
+        {"doc": content, "upsert": document, "detect_noop": True, "_source": ["run_id"]},
     ]
 
 
@@ -112,6 +116,7 @@ REVISION_STATE_FIELDS = [
     "removed_at",
     "restored_at",
     "removal_evidence.kind",
+    "run_id",
 ]
 
 
@@ -225,9 +230,19 @@ def write_articles(
             # A copy changed nothing itself; if the write it rode on must go round again, so must it.
             done = earlier.outcome in ("created", "updated", "noop")
             results.append(WriteResult(earlier.doc_id, "noop") if done else earlier)
+        elif position in blocked:
+            results.append(blocked[position])
         else:
-            results.append(blocked[position] if position in blocked else next(written))
+            results.append(_with_creator(next(written), current.get(documents[position]["doc_id"])))
     return results
+
+
+def _with_creator(result: WriteResult, stored: dict[str, Any] | None) -> WriteResult:
+    """A no-op names the run that created the document: a batch replayed after its worker died between
+    writing and counting still counts its creations as new."""
+    if result.outcome != "noop" or stored is None:
+        return result
+    return dataclasses.replace(result, created_by_run=stored["_source"].get("run_id"))
 
 
 def write_duplicate(es: Elasticsearch, settings: Settings, record: dict[str, Any]) -> WriteResult:

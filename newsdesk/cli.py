@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -15,7 +14,6 @@ import typer
 from newsdesk import parsing_cli
 from newsdesk.errors import NewsdeskError
 from newsdesk.redisstore import OUTCOMES, RunStore, build_redis
-from newsdesk.services import REPO_ROOT
 from newsdesk.settings import Settings
 from newsdesk.stack import LocalStack
 
@@ -109,6 +107,9 @@ def setup(
         wait_for_health(es, timeout="60s")
         capabilities = detect_capabilities(es)
         changes = ensure_setup(es, settings, capabilities)
+        from index.security import ensure_worker_user
+
+        changes += ensure_worker_user(es, settings)
     except NewsdeskError as exc:
         _fail(str(exc))
     typer.echo(
@@ -190,40 +191,26 @@ def run_crawl(
     recheck_all: bool = False,
     on_progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Crawl `source` (or the ad-hoc `url`) in a child process; with `wait`, return once every page has a
-    recorded fate. The source is validated first: a bad registry entry starts no crawl."""
+    """Crawl `source` (or the ad-hoc `url`) in a child process, under the source's lock; with `wait`,
+    return once every page has a recorded fate."""
     from newsdesk.crawl_runs import record_crawl_run
-    from newsdesk.sources import resolve_source
+    from newsdesk.crawls import crawl_source
 
-    resolved = resolve_source(settings.sources_file, settings.demo_url, source, url, allow_private)
     runs = RunStore(build_redis(settings), settings.index_prefix)
-    run_id = runs.create(resolved.name)
-    log_dir = settings.home / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log_file = log_dir / f"crawl-{run_id}.log"
-    command = [sys.executable, "-m", "crawler.run", *([source] if source else []), "--run-id", run_id]
-    command += [*(["--url", url] if url else []), *(["--allow-private"] if allow_private else [])]
-    command += ["--refetch-known"] if refetch_known else []
-    command += ["--recheck-all"] if recheck_all else []
-    with open(log_file, "wb") as out:
-        child = subprocess.Popen(
-            command,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=REPO_ROOT,
-            env={**os.environ, **settings.to_env(), "PYTHONPATH": str(REPO_ROOT)},
-        )
-        while child.poll() is None:
-            if on_progress is not None:
-                on_progress(runs.get(run_id))
-            time.sleep(0.25)
-    run = runs.get(run_id)
-    if not run.get("crawl_finished"):
-        # The spider died before closing: the run still ends, with what it had handed off.
-        runs.finish_crawl(run_id, {"finish_reason": f"crawler exit {child.returncode}"})
-    if child.returncode != 0:
+    run = crawl_source(
+        settings,
+        source,
+        trigger="cli",
+        url=url,
+        allow_private=allow_private,
+        refetch_known=refetch_known,
+        recheck_all=recheck_all,
+        on_progress=on_progress,
+    )
+    run_id, log_file = run["run_id"], run["log_file"]
+    if run["crawler_exit"] != 0:
         record_crawl_run(settings, runs.get(run_id))
-        raise NewsdeskError(f"crawler exited with {child.returncode}; see {log_file}")
+        raise NewsdeskError(f"crawler exited with {run['crawler_exit']}; see {log_file}")
     deadline = time.monotonic() + timeout
     run = runs.get(run_id)
     record_crawl_run(settings, run)
@@ -278,11 +265,22 @@ def crawl(
     recheck_all: Annotated[
         bool, typer.Option("--recheck-all", help="re-check every scheduled known article now, conditionally")
     ] = False,
+    now: Annotated[
+        bool, typer.Option("--now", help="queue it on the workers now, under the scheduler's lock and limit")
+    ] = False,
 ) -> None:
     """Crawl one source now; with --wait print the run's summary when the pipeline has finished with it."""
     from newsdesk.crawl_runs import live_progress
 
     settings = _settings()
+    if now:
+        from newsdesk.ops import queue_crawl
+
+        try:
+            typer.echo(f"crawl of {source} queued (task {queue_crawl(settings, source)})")
+        except NewsdeskError as exc:
+            _fail(str(exc))
+        return
     try:
         with live_progress(enabled=not as_json and sys.stdout.isatty()) as on_progress:
             run = run_crawl(
@@ -468,6 +466,8 @@ def state_rebuild(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
         f"rebuilt dedupe state from {counts['articles']} articles and {counts['copies']} listed copies "
         f"({counts['dedupe_bytes']} bytes in Redis; {counts['cleared_keys']} old keys cleared)"
     )
+
+
 # --- Crawling (issue 3): `newsdesk sources list|check`, `newsdesk crawl-state rebuild|stats`.
 from newsdesk.cli_crawl import register_crawl_commands  # noqa: E402
 
@@ -552,3 +552,12 @@ if __name__ == "__main__":  # pragma: no cover
 
 # Parsing saved pages and re-parsing stored raw HTML (issue 4).
 parsing_cli.register(app)
+
+# --- operations (issue 8): dead letters, schedules --------------------------------------------------
+from newsdesk.dlq import dlq_app  # noqa: E402 - registered here, at the end, to keep merges clean
+
+app.add_typer(dlq_app, name="dlq")
+from newsdesk.ops import metrics, schedule_app  # noqa: E402
+
+app.add_typer(schedule_app, name="schedule")
+app.command("metrics")(metrics)

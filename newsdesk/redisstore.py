@@ -59,6 +59,15 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
+# Progress is written from a thread that may still be running when the crawl closes: once the final
+# figures are in, a late progress write must not bring back older ones (or a "running" finish reason).
+_RECORD_PROGRESS = """
+if redis.call('HEXISTS', KEYS[1], 'crawl_finished') == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+"""
+
+
 class RunStore:
     """Crawl-run records: what the spider handed off, and what became of each page."""
 
@@ -66,6 +75,7 @@ class RunStore:
         self.client = client
         self.prefix = prefix
         self._record = client.register_script(_RECORD_OUTCOME)
+        self._progress = client.register_script(_RECORD_PROGRESS)
 
     def _key(self, run_id: str) -> str:
         return f"{self.prefix}:run:{run_id}"
@@ -102,8 +112,9 @@ class RunStore:
 
     def record_crawl_progress(self, run_id: str, stats: dict[str, Any]) -> None:
         """The crawl's counters so far, for live progress; `finish_crawl` writes the final ones."""
+        fields = [item for k, v in stats.items() for item in (f"crawl_{k}", str(v))]
         with translated_errors("crawl progress"):
-            self.client.hset(self._key(run_id), mapping={f"crawl_{k}": str(v) for k, v in stats.items()})
+            self._progress(keys=[self._key(run_id)], args=fields)
 
     def record_outcome(self, run_id: str | None, url: str, outcome: str) -> bool:
         """Count `outcome` for `url` in this run unless one was counted already; True if counted."""
@@ -199,6 +210,15 @@ class IndexBuffer:
     def pending(self) -> int:
         with translated_errors("buffer length"):
             return int(self.client.llen(self.pending_key))
+
+    def needs_flush(self) -> bool:
+        """Articles wait, or a batch outlived its worker: a flush has work to do."""
+        with translated_errors("buffer state"):
+            pipe = self.client.pipeline(transaction=False)
+            pipe.llen(self.pending_key)
+            pipe.zcount(self.inflight_key, "-inf", time.time() - self.stale_after)
+            waiting, stale = pipe.execute()
+        return bool(waiting or stale)
 
     def take(self, size: int) -> tuple[str, list[dict[str, Any]]] | None:
         batch_key = f"{self.inflight_key}:{uuid.uuid4().hex}"

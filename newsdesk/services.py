@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -253,11 +254,18 @@ path.data: {data}
 path.logs: {logs}
 # Security on, as in production, so the client code path is the production one.
 xpack.security.enabled: true
-xpack.security.http.ssl.enabled: false
 xpack.security.transport.ssl.enabled: false
 action.destructive_requires_name: false
 cluster.routing.allocation.disk.threshold_enabled: false
 """
+# HTTPS with certificates from our own CA, made by the distribution's certutil (as Compose's `certs` job).
+ES_TLS_CONFIG = """\
+xpack.security.http.ssl.enabled: true
+xpack.security.http.ssl.key: certs/elasticsearch/elasticsearch.key
+xpack.security.http.ssl.certificate: certs/elasticsearch/elasticsearch.crt
+xpack.security.http.ssl.certificate_authorities: certs/ca/ca.crt
+"""
+TLS_INSTANCES = "instances:\n  - {name: elasticsearch, dns: [localhost], ip: [127.0.0.1]}\n"
 
 
 @dataclass
@@ -270,11 +278,17 @@ class ElasticsearchNode:
     port: int = 0
     heap: str = "1g"
     cluster_name: str = "newsdesk"
+    tls: bool = False
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def ca_certs(self) -> Path | None:
+        """The CA certificate a client needs to trust this node (None without TLS)."""
+        return self.base_dir / "config" / "certs" / "ca" / "ca.crt" if self.tls else None
 
     def _prepare(self, es_home: Path) -> Path:
         conf = self.base_dir / "config"
@@ -296,7 +310,10 @@ class ElasticsearchNode:
                 data=self.base_dir / "data",
                 logs=self.base_dir / "logs",
             )
+            + (ES_TLS_CONFIG if self.tls else "xpack.security.http.ssl.enabled: false\n")
         )
+        if self.tls and not (conf / "certs" / "elasticsearch" / "elasticsearch.crt").exists():
+            _make_certificates(es_home, conf / "certs", self._env(conf))
         (conf / "jvm.options.d").mkdir(exist_ok=True)
         (conf / "jvm.options.d" / "heap.options").write_text(f"-Xms{self.heap}\n-Xmx{self.heap}\n")
         if fresh:
@@ -352,7 +369,8 @@ class ElasticsearchNode:
     def _request(self, path: str) -> dict:
         token = base64.b64encode(f"elastic:{self.password}".encode()).decode()
         req = urllib.request.Request(self.url + path, headers={"Authorization": f"Basic {token}"})
-        with urllib.request.urlopen(req, timeout=5) as resp:
+        trusted = ssl.create_default_context(cafile=str(self.ca_certs)) if self.tls else None
+        with urllib.request.urlopen(req, timeout=5, context=trusted) as resp:
             return json.loads(resp.read())
 
     def health(self) -> dict | None:
@@ -371,6 +389,23 @@ class ElasticsearchNode:
 
     def stop(self) -> None:
         _stop(self.proc, timeout=60)
+
+
+def _make_certificates(es_home: Path, certs: Path, env: dict[str, str]) -> None:
+    """A CA and a certificate for localhost in `certs` (certutil resolves relative paths oddly: absolute)."""
+    certutil = str(es_home / "bin" / "elasticsearch-certutil")
+    certs.mkdir(parents=True, exist_ok=True)
+    _run([certutil, "ca", "--silent", "--pem", "--out", str(certs / "ca.zip")], env=env)
+    shutil.unpack_archive(certs / "ca.zip", certs)
+    (certs / "instances.yml").write_text(TLS_INSTANCES)
+    ca = certs / "ca"
+    _run(
+        [certutil, "cert", "--silent", "--pem", "--in", str(certs / "instances.yml")]
+        + ["--ca-cert", str(ca / "ca.crt"), "--ca-key", str(ca / "ca.key")]
+        + ["--out", str(certs / "certs.zip")],
+        env=env,
+    )
+    shutil.unpack_archive(certs / "certs.zip", certs)
 
 
 @dataclass

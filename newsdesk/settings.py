@@ -57,6 +57,14 @@ class Settings:
     gazetteer_file: Path | None = None
     # Revisions (issue 9): how long a known article must keep answering "gone" before it is marked removed.
     removal_grace_seconds: int = 2 * 24 * 3600
+    # Operations (issue 8): redelivery, crawl locking and scheduling, backpressure, logs.
+    broker_visibility_timeout: int = 3600
+    crawl_time_limit: int = 3600
+    crawl_lock_ttl: int = 60
+    max_queue_depth: int = 5000
+    log_format: str = "text"
+    worker_es_username: str = "newsdesk_worker"
+    worker_es_password: str = ""
 
     @property
     def articles_alias(self) -> str:
@@ -126,6 +134,8 @@ class Settings:
         shown = {k: str(v) for k, v in self.__dict__.items()}
         if self.es_password:
             shown["es_password"] = "***"
+        if self.worker_es_password:
+            shown["worker_es_password"] = "***"
         return shown
 
 
@@ -153,5 +163,12 @@ _ENV_FIELDS = [
     ("enrichers", "NEWSDESK_ENRICHERS", str),
     ("gazetteer_file", "NEWSDESK_GAZETTEER_FILE", Path),
     ("removal_grace_seconds", "NEWSDESK_REMOVAL_GRACE_SECONDS", int),
+    ("broker_visibility_timeout", "NEWSDESK_BROKER_VISIBILITY_TIMEOUT", int),
+    ("crawl_time_limit", "NEWSDESK_CRAWL_TIME_LIMIT", int),
+    ("crawl_lock_ttl", "NEWSDESK_CRAWL_LOCK_TTL", int),
+    ("max_queue_depth", "NEWSDESK_MAX_QUEUE_DEPTH", int),
+    ("log_format", "NEWSDESK_LOG_FORMAT", str),
+    ("worker_es_username", "NEWSDESK_WORKER_ES_USERNAME", str),
+    ("worker_es_password", "NEWSDESK_WORKER_ES_PASSWORD", str),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]

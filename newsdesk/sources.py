@@ -14,31 +14,17 @@ from newsdesk.errors import ConfigError
 from newsdesk.recheck import Recheck
 
 DiscoveryMode = Literal["listing", "feed", "sitemap", "robots", "auto"]
-_INTERVAL = re.compile(r"^every (\d+)(s|m|h|d)$")
-_CRON_FIELD_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
-INTERVAL_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def check_schedule(value: str) -> None:
-    """Accept `every 30m` (s, m, h, d) or a five-field cron line; raise ValueError naming the problem."""
-    interval = _INTERVAL.match(value.strip())
-    if interval:
-        if int(interval[1]) * INTERVAL_SECONDS[interval[2]] < 60:
-            raise ValueError("an interval shorter than a minute is not polite")
-        return
-    fields = value.split()
-    if len(fields) != 5:
-        raise ValueError(f"{value!r} is neither 'every <n><s|m|h|d>' nor a five-field cron line")
-    for field, (low, high) in zip(fields, _CRON_FIELD_RANGES, strict=True):
-        for part in field.split(","):
-            base, _, step = part.partition("/")
-            if step and not step.isdigit():
-                raise ValueError(f"cron field {field!r}: bad step {step!r}")
-            if base == "*":
-                continue
-            bounds = base.split("-")
-            if len(bounds) > 2 or not all(b.isdigit() and low <= int(b) <= high for b in bounds):
-                raise ValueError(f"cron field {field!r}: expected numbers in {low}-{high}")
+    """Accept what beat can run (`every 30m`, a five-field cron line, `@daily`, ...) at least a few seconds
+    apart; raise ValueError naming the problem. One parser for both, so a source that loads also schedules."""
+    from tasks.schedule import parse_schedule
+
+    try:
+        parse_schedule(value)
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 class Politeness(BaseModel):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
-from celery import Task
+import kombu.exceptions
+from celery import Task, bootsteps
+from celery.exceptions import Reject
 
 from index.documents import article_document, raw_page_record
 from index.raw import write_raw_pages
@@ -14,6 +17,7 @@ from newsdesk.errors import Rejected, TransientError
 from newsdesk.messages import Article, FetchedPage
 from newsdesk.redisstore import utc_now
 from tasks.app import app
+from tasks.backoff import backoff_delay, retry_window
 from tasks.dedupe import assign_identity, content_identity, duplicate_kind, judge_claim
 from tasks.enrich import enrich_article
 from tasks.parse import parse_page
@@ -24,17 +28,29 @@ log = logging.getLogger(__name__)
 settings = app.newsdesk_settings
 resources = app.newsdesk_resources
 INDEX_OUTCOMES = {"created": "new", "updated": "updated", "noop": "unchanged"}
+INDEX_SWEEP_SECONDS = 5.0
 
 
 class StageTask(Task):
     """Retries TransientError with exponential backoff and jitter; whatever still fails is dead-lettered."""
 
-    autoretry_for = (TransientError,)
-    retry_backoff = 2
-    retry_backoff_max = settings.retry_backoff_max
-    retry_jitter = True
     max_retries = settings.max_retries
     stage = "unknown"
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except TransientError as exc:
+            if self.request.called_directly or self.request.retries >= self.max_retries:
+                raise
+            delay = backoff_delay(self.request.retries, settings.retry_backoff_max)
+            log.warning("stage %s will retry in %.1fs: %s", self.stage, delay, exc)
+            try:
+                raise self.retry(exc=exc, countdown=delay) from exc
+            except Reject as refused:
+                # The broker refused the retry (it is what is down): Celery would drop the message;
+                # requeue it instead, or leave it unacknowledged for redelivery if even that fails.
+                raise Reject(refused.reason, requeue=True) from exc
 
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
         reason = "retries_exhausted" if isinstance(exc, TransientError) else "internal_error"
@@ -46,6 +62,14 @@ class StageTask(Task):
             f"{type(exc).__name__}: {exc}",
             self.request.retries + 1,
         )
+
+
+def _hand_on(task: Task, article: Article) -> None:
+    """Queue the next stage; a broker that is away is a TransientError like any other dependency."""
+    try:
+        task.delay(article.to_dict())
+    except kombu.exceptions.OperationalError as exc:
+        raise TransientError(f"hand on to {task.name}: broker unavailable ({exc})") from exc
 
 
 def _rejecting(stage: str, payload: dict[str, Any], work) -> Any:
@@ -68,7 +92,7 @@ def parse(payload: dict[str, Any]) -> None:
 
     article = _rejecting("parse", payload, work)
     if article is not None:
-        dedupe.delay(article.replace(recheck=bool(payload.get("recheck"))).to_dict())
+        _hand_on(dedupe, article.replace(recheck=bool(payload.get("recheck"))))
 
 
 @app.task(name="newsdesk.dedupe", base=StageTask, stage="dedupe")
@@ -85,7 +109,7 @@ def dedupe(payload: dict[str, Any]) -> None:
     if kind:
         resources.record_duplicate(article, kind, canonical)
         return
-    enrich.delay(article.replace(story_id=canonical).to_dict())
+    _hand_on(enrich, article.replace(story_id=canonical))
 
 
 @app.task(name="newsdesk.enrich", base=StageTask, stage="enrich")
@@ -94,7 +118,7 @@ def enrich(payload: dict[str, Any]) -> None:
         "enrich", payload, lambda: enrich_article(Article.from_dict(payload), resources.enricher)
     )
     if article is not None:
-        index.delay(article.to_dict())
+        _hand_on(index, article)
 
 
 @app.task(name="newsdesk.index", base=StageTask, stage="index")
@@ -108,7 +132,8 @@ def index(payload: dict[str, Any]) -> None:
 
 
 class FlushTask(Task):
-    """Retries until Elasticsearch takes the batch: the articles wait safely in Redis meanwhile."""
+    """Retries while Elasticsearch refuses the batch. The articles wait in Redis meanwhile, each with its own
+    bound (`_requeue_or_give_up`), so the flush may retry for as long as any article still waits."""
 
     autoretry_for = (TransientError,)
     retry_backoff = 2
@@ -135,8 +160,8 @@ def flush_index() -> None:
     try:
         ready = _write_raw_pages(ready)
         results = write_articles(resources.es, settings, [document for _, document in ready])
-    except TransientError:
-        buffer.complete(batch_key, requeue=[payload for payload, _ in ready])
+    except TransientError as exc:
+        _requeue_or_give_up(batch_key, [payload for payload, _ in ready], str(exc))
         raise
     again, reasons = [], set()
     for (payload, _), result in zip(ready, results, strict=True):
@@ -147,18 +172,83 @@ def flush_index() -> None:
             resources.record_rejection("index", payload, Rejected("index_rejected", result.error or ""))
         else:
             resources.list_copies(result.doc_id)
-            resources.runs.record_outcome(
-                payload.get("run_id"), payload.get("url", ""), INDEX_OUTCOMES.get(result.outcome, "updated")
-            )
+            outcome = _outcome(payload, result)
+            resources.runs.record_outcome(payload.get("run_id"), payload.get("url", ""), outcome)
     resources.gone.clear([r.doc_id for r in results if r.outcome in INDEX_OUTCOMES])
-    buffer.complete(batch_key, requeue=again)
     if again:
-        raise TransientError(f"{len(again)} articles refused for now: {'; '.join(map(str, reasons))}")
+        error = f"{len(again)} articles refused for now: {'; '.join(map(str, reasons))}"
+        _requeue_or_give_up(batch_key, again, error)
+        raise TransientError(error)
+    buffer.complete(batch_key)
     left = buffer.pending()
     if left:
         flush_index.apply_async(
             countdown=0 if left >= settings.index_batch_size else settings.index_batch_seconds
         )
+
+
+def _outcome(payload: dict[str, Any], result) -> str:
+    run_id = payload.get("run_id")
+    if result.outcome == "noop" and run_id and result.created_by_run == run_id:
+        return "new"  # an earlier flush of this batch created it, then died before counting
+    return INDEX_OUTCOMES.get(result.outcome, "updated")
+
+
+def _requeue_or_give_up(batch_key: str, payloads: list[dict[str, Any]], error: str) -> None:
+    """Put refused articles back in the buffer, except those a stage task would have given up on by now:
+    tried more than `max_retries` times over at least the retry window's floor. Those are dead-lettered.
+
+    Both conditions, because flushes run concurrently: counting tries alone would let a burst of
+    flushes exhaust an article within seconds of an outage that a stage task rides out.
+    """
+    now = time.time()
+    shortest_wait, _ = retry_window(settings.max_retries, settings.retry_backoff_max)
+    again = []
+    for payload in payloads:
+        payload = {**payload, "index_attempts": payload.get("index_attempts", 0) + 1}
+        payload.setdefault("index_failing_since", now)
+        tried_enough = payload["index_attempts"] > settings.max_retries
+        if tried_enough and now - payload["index_failing_since"] >= shortest_wait:
+            # Recorded before the batch is forgotten: a crash in between replays it, never loses it.
+            # The record keeps the article as it arrived, so a replay starts with a fresh bound.
+            attempts = payload.pop("index_attempts")
+            del payload["index_failing_since"]
+            resources.record_failure("index", payload, "retries_exhausted", error, attempts)
+        else:
+            again.append(payload)
+    resources.index_buffer.complete(batch_key, requeue=again)
+
+
+class IndexBufferSweep(bootsteps.StartStopStep):
+    """Every few seconds, a worker queues a flush if articles wait in the index buffer.
+
+    Flushes are queued by the index task and by the flush itself, but such a message can be lost with the
+    broker (a Redis restart before it was saved) or refused while it is away; the buffer would then wait
+    for the next article, which may never come.
+    """
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker, **kwargs) -> None:
+        super().__init__(worker, **kwargs)
+        self.timer_ref = None
+
+    def start(self, worker) -> None:
+        self.timer_ref = worker.timer.call_repeatedly(INDEX_SWEEP_SECONDS, self.sweep, priority=10)
+
+    def stop(self, worker) -> None:
+        if self.timer_ref is not None:
+            self.timer_ref.cancel()
+
+    def sweep(self) -> None:
+        try:
+            if resources.index_buffer.needs_flush():
+                flush_index.delay()
+        except (TransientError, kombu.exceptions.OperationalError) as exc:
+            log.warning("index buffer sweep skipped: %s", exc, extra={"stage": "index"})
+
+
+app.steps["worker"].add(IndexBufferSweep)
 
 
 def _write_raw_pages(ready: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[tuple[dict, dict]]:

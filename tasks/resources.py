@@ -9,7 +9,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from index.client import build_client
-from index.writer import merge_also_seen, write_dead_letter, write_duplicate
+from index.writer import WriteResult, merge_also_seen, write_dead_letter, write_duplicate
 from newsdesk.errors import Rejected, TransientError
 from newsdesk.messages import Article
 from newsdesk.redisstore import (
@@ -30,6 +30,10 @@ from tasks.similarity import ContentKey
 
 log = logging.getLogger(__name__)
 DEADLETTER_FALLBACK_KEY = "newsdesk:deadletter:pending"
+# A bulk write of one batch takes seconds; an in-flight batch this old belonged to a worker that died.
+# Replaying a batch that is merely slow is harmless: every write is idempotent by document id.
+INDEX_BATCH_STALE_SECONDS = 60
+DEADLETTER_UNSTORABLE_KEY = "newsdesk:deadletter:unstorable"
 
 
 class Resources:
@@ -52,7 +56,9 @@ class Resources:
         client = build_redis(self.settings)
         self._runs = RunStore(client, self.settings.index_prefix)
         self._claims = UrlClaims(client, self.settings.index_prefix)
-        self._index_buffer = IndexBuffer(client, self.settings.index_prefix)
+        self._index_buffer = IndexBuffer(
+            client, self.settings.index_prefix, stale_after=INDEX_BATCH_STALE_SECONDS
+        )
         window = self.settings.dedupe_window_days * 24 * 3600
         self._content = ContentClaims(client, self.settings.index_prefix, window)
         self._seen = SeenElsewhere(client, self.settings.index_prefix, 2 * window)
@@ -196,6 +202,36 @@ class Resources:
             raise TransientError(f"dead letter: {result.error}")
         if result.outcome == "rejected":
             raise Rejected("dead_letter_rejected", result.error or "")
+
+    def drain_pending_dead_letters(self, limit: int = 10_000) -> int:
+        """Move failures kept in Redis while Elasticsearch was down into the dead-letter index; count moved.
+
+        Oldest first; an entry leaves the list only after its write succeeded (one record per URL and
+        stage, so a drain interrupted between the two steps rewrites the same record, never a second).
+        """
+        moved = 0
+        client = self.runs.client
+        while moved < limit:
+            with translated_errors("read pending dead letters"):
+                raw = client.lindex(DEADLETTER_FALLBACK_KEY, -1)
+            if raw is None:
+                break
+            try:
+                result = write_dead_letter(self.es, self.settings, json.loads(raw))
+            except ValueError:
+                result = WriteResult("?", "rejected", "not JSON")
+            if result.outcome == "retry":
+                raise TransientError(f"dead letter: {result.error}")
+            with translated_errors("move drained dead letter"):
+                pipe = client.pipeline()
+                if result.outcome == "rejected":
+                    # Never dropped: set aside where an operator can read it, out of the drain's way.
+                    log.error("dead-letter index refused a pending record (%s): %.200s", result.error, raw)
+                    pipe.lpush(DEADLETTER_UNSTORABLE_KEY, raw)
+                pipe.lrem(DEADLETTER_FALLBACK_KEY, -1, raw)
+                pipe.execute()
+            moved += 1
+        return moved
 
     def _dead_letter_to_redis(
         self, stage: str, payload: dict, reason: str, detail: str, attempts: int

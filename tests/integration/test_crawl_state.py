@@ -71,3 +71,17 @@ def test_the_state_survives_a_redis_restart(tmp_path) -> None:
         assert CrawlState(build_redis(settings), "ndtest").count_known("alpha") == 20
     finally:
         server.stop()
+
+
+def test_a_late_progress_write_never_overwrites_the_final_figures(redis_client) -> None:
+    from newsdesk.redisstore import RunStore
+
+    runs = RunStore(redis_client, f"ndprogress{time.time_ns()}")
+    run_id = runs.create("site")
+    runs.record_crawl_progress(run_id, {"pages_fetched": 3, "finish_reason": "running"})
+    runs.finish_crawl(run_id, {"pages_fetched": 7, "finish_reason": "finished"})
+    runs.record_crawl_progress(run_id, {"pages_fetched": 5, "finish_reason": "running"})
+
+    run = runs.get(run_id)
+    assert run["crawl_pages_fetched"] == 7
+    assert run["crawl_finish_reason"] == "finished"

@@ -19,16 +19,18 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
 
-ONE_SHOT_SERVICES = {"setup", "kibana-setup"}
+ONE_SHOT_SERVICES = {"certs", "setup", "kibana-setup"}
 PROJECT_IMAGE = "newsdesk:local"
 # Compose reads these itself; they are never interpolated into the file.
 COMPOSE_CLI_VARIABLES = {"COMPOSE_PROJECT_NAME"}
 PROJECT_ENVIRONMENT = {
-    "NEWSDESK_ES_URL": "http://elasticsearch:9200",
-    "NEWSDESK_ES_USERNAME": "elastic",
-    "NEWSDESK_REDIS_URL": "redis://redis:6379/0",
+    "NEWSDESK_ES_URL": "https://elasticsearch:9200",
+    "NEWSDESK_ES_CA_CERTS": "/certs/ca/ca.crt",
+    "NEWSDESK_REDIS_URL": "redis://:${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}@redis:6379/0",
     "NEWSDESK_SOURCES_FILE": "/app/sources.yaml",
 }
+# Only the one-shot setup job is the superuser; long-running services use the least-privileged user.
+SUPERUSER_SERVICES = {"setup", "kibana-setup"}
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|KEY")
 PLACEHOLDER = "change-me"
 ENV_LINE = re.compile(r"^(?P<commented>#\s*)?(?P<name>[A-Z][A-Z0-9_]*)=(?P<value>.*)$")
@@ -160,7 +162,12 @@ def test_project_services_share_the_newsdesk_environment() -> None:
     for name, svc in services.items():
         env = svc["environment"]
         assert PROJECT_ENVIRONMENT.items() <= env.items(), name
-        assert env["NEWSDESK_ES_PASSWORD"].startswith("${ELASTIC_PASSWORD"), name
+        if name in SUPERUSER_SERVICES:
+            assert env["NEWSDESK_ES_USERNAME"] == "elastic", name
+            assert env["NEWSDESK_ES_PASSWORD"].startswith("${ELASTIC_PASSWORD"), name
+        else:
+            assert env["NEWSDESK_ES_USERNAME"] == "newsdesk_worker", name
+            assert env["NEWSDESK_ES_PASSWORD"].startswith("${WORKER_ES_PASSWORD"), name
         unknown = {var for var in env if var.startswith("NEWSDESK_")} - set(ENV_VARIABLES)
         assert unknown == set(), f"{name} sets variables the app never reads"
 
@@ -231,6 +238,46 @@ def test_dashboards_are_imported_once_kibana_is_healthy() -> None:
 
     assert importer["depends_on"]["kibana"] == {"condition": "service_healthy"}
     assert importer["command"][:3] == ["newsdesk", "setup", "--kibana"]
-    assert importer["command"][3] == "http://kibana:5601"
+    assert importer["command"][3] == "https://kibana:5601"
     # Kibana itself waits for `setup` (it sets kibana_system's password), so the import needs its own job.
     assert services["kibana"]["depends_on"]["setup"] == {"condition": "service_completed_successfully"}
+
+
+def test_redis_requires_a_password_and_every_client_sends_it() -> None:
+    services = load_compose()["services"]
+
+    assert "--requirepass" in " ".join(services["redis"]["command"])
+    assert services["redis"]["environment"]["REDISCLI_AUTH"].startswith("${REDIS_PASSWORD")
+    assert services["flower"]["environment"]["CELERY_BROKER_URL"].startswith("redis://:${REDIS_PASSWORD")
+
+
+def test_only_the_user_facing_services_publish_ports() -> None:
+    services = load_compose()["services"]
+
+    assert {name for name, svc in services.items() if svc.get("ports")} == {"kibana", "flower"}
+
+
+def test_flower_asks_for_a_login() -> None:
+    flower = load_compose()["services"]["flower"]
+
+    assert flower["environment"]["FLOWER_BASIC_AUTH"].endswith(
+        ":${FLOWER_PASSWORD:?set FLOWER_PASSWORD in .env}"
+    )
+
+
+def test_elasticsearch_and_kibana_speak_tls_with_certificates_made_once() -> None:
+    services = load_compose()["services"]
+    es, kibana, certs = services["elasticsearch"], services["kibana"], services["certs"]
+
+    assert "elasticsearch-certutil ca" in certs["command"][-1]
+    assert "if [ ! -f ca/ca.crt ]" in certs["command"][-1], "made once, kept across restarts"
+    assert es["depends_on"]["certs"] == {"condition": "service_completed_successfully"}
+    assert es["environment"]["xpack.security.http.ssl.enabled"] == "true"
+    assert es["environment"]["xpack.security.transport.ssl.enabled"] == "true"
+    assert "https://localhost:9200" in es["healthcheck"]["test"][-1]
+    assert kibana["environment"]["ELASTICSEARCH_HOSTS"] == '["https://elasticsearch:9200"]'
+    assert kibana["environment"]["ELASTICSEARCH_SSL_CERTIFICATEAUTHORITIES"].endswith("ca/ca.crt")
+    assert kibana["environment"]["SERVER_SSL_ENABLED"] == "true"
+    for name, svc in project_services(load_compose()).items():
+        assert "certs:/certs:ro" in svc["volumes"], name
+        assert svc["environment"]["NEWSDESK_ES_URL"].startswith("https://"), name

@@ -60,7 +60,17 @@ def test_an_adhoc_source_uses_every_discovery_mode() -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["every 30m", "every 2h", "every 1d", "*/15 * * * *", "0 6 * * 1-5", "5,35 0 1 * *"]
+    "value",
+    [
+        "every 10s",
+        "every 30m",
+        "every 2h",
+        "every 1d",
+        "*/15 * * * *",
+        "0 6 * * 1-5",
+        "5,35 0 1 * *",
+        "@daily",
+    ],
 )
 def test_good_schedules(value: str) -> None:
     check_schedule(value)
@@ -69,11 +79,11 @@ def test_good_schedules(value: str) -> None:
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
-        ("every 10s", "shorter than a minute"),
-        ("hourly", "neither"),
-        ("61 * * * *", "0-59"),
-        ("* * * 13 *", "1-12"),
-        ("*/x * * * *", "bad step"),
+        ("every 2s", "at least 5s between crawls"),
+        ("hourly", "expected 'every N s|m|h|d', five cron fields"),
+        ("61 * * * *", "61"),
+        ("* * * 13 *", "13"),
+        ("*/x * * * *", "x"),
     ],
 )
 def test_bad_schedules(value: str, problem: str) -> None:
@@ -85,7 +95,7 @@ def test_bad_schedules(value: str, problem: str) -> None:
     ("extra", "field", "problem"),
     [
         ("    discovery: [listing, rss]\n", "discovery.1", "Input should be"),
-        ("    schedule: every 5s\n", "schedule", "shorter than a minute"),
+        ("    schedule: every 2s\n", "schedule", "at least 5s between crawls"),
         ("    politeness: {concurency: 2}\n", "politeness.concurency", "Extra inputs are not permitted"),
         ("    politeness: {download_delay: -1}\n", "politeness.download_delay", "greater than or equal to 0"),
         ("    max_depth: 99\n", "max_depth", "less than or equal to 10"),

@@ -1,0 +1,141 @@
+"""Retries, then the dead-letter store, kept in Redis while ES is away, drained, replayed."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from pathlib import Path
+
+import pytest
+from celery import Celery
+from typer.testing import CliRunner
+
+from newsdesk.cli import app as cli
+from newsdesk.messages import FetchedPage
+from newsdesk.redisstore import RunStore, build_redis
+from newsdesk.services import WorkerProcess, free_port
+from tasks.dedupe import canonical_url, document_id
+from tasks.resources import DEADLETTER_FALLBACK_KEY
+
+pytestmark = pytest.mark.services
+ARTICLE_HTML = """<html><body><h1>Talks Resume in Geneva</h1>
+<div>Date: 02/03/2025 | Source: Central News Agency</div>
+<p>Talks resumed in Geneva on Monday.</p><p>Both delegations attended.</p></body></html>"""
+
+
+def _page(url: str, run_id: str) -> dict:
+    return FetchedPage(
+        url=url,
+        final_url=url,
+        crawl_source="test",
+        fetched_at="2026-11-27T10:00:00+00:00",
+        status=200,
+        headers={"content-type": "text/html"},
+        html=ARTICLE_HTML.replace("Geneva", f"Geneva {url[-1]}"),
+        run_id=run_id,
+    ).to_dict()
+
+
+def _cli(settings, *args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), env=settings.to_env())
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _wait(check, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"{what}: not after {timeout}s")
+
+
+def test_transient_failures_retry_with_backoff_then_dead_letter_and_replay_indexes_once(
+    base_settings, es_client, services_dir: Path, tmp_path: Path
+):
+    from index.setup import ensure_setup
+
+    settings = dataclasses.replace(
+        base_settings,
+        redis_url=base_settings.redis_url.rsplit("/", 1)[0] + "/5",
+        index_prefix="nddlq",
+        home=tmp_path / "home",
+        max_retries=2,
+        retry_backoff_max=2,
+    )
+    broker = build_redis(settings)
+    broker.flushdb()
+    es_client.options(ignore_status=404).indices.delete(index="nddlq-*", expand_wildcards="all")
+    ensure_setup(es_client, settings)
+    runs = RunStore(broker, settings.index_prefix)
+    run_id = runs.create("test")
+    urls = [f"http://site.test/article/{n}" for n in range(3)]
+    # A worker whose Elasticsearch is unreachable: every write is a TransientError.
+    unreachable = dataclasses.replace(settings, es_url=f"http://127.0.0.1:{free_port()}")
+    broken = WorkerProcess(
+        unreachable.to_env(), services_dir / "dlq-broken-worker.log", name="broken"
+    ).start()
+    try:
+        client = Celery("test-client", broker=settings.redis_url)
+        for url in urls:
+            client.send_task("newsdesk.parse", args=[_page(url, run_id)], queue="newsdesk")
+        _wait(lambda: runs.get(run_id)["failed"] == len(urls), 90, "retries exhausted")
+    finally:
+        broken.stop()
+    worker_log = (services_dir / "dlq-broken-worker.log").read_text()
+
+    # The batch was retried by the flush task; each article was dead-lettered on its own bound.
+    assert "newsdesk.flush_index" in worker_log and "retry: Retry in" in worker_log
+    assert broker.llen(DEADLETTER_FALLBACK_KEY) == len(urls), "kept in Redis while Elasticsearch is away"
+
+    listed = json.loads(_cli(settings, "dlq", "list", "--json"))
+
+    assert listed["drained"] == len(urls) and listed["total"] == len(urls)
+    assert broker.llen(DEADLETTER_FALLBACK_KEY) == 0
+    assert {r["url"] for r in listed["records"]} == set(urls)
+    assert {(r["stage"], r["reason"]) for r in listed["records"]} == {("index", "retries_exhausted")}
+    assert all(r["attempts"] > settings.max_retries for r in listed["records"])
+    shown = json.loads(_cli(settings, "dlq", "show", listed["records"][0]["id"]))
+    assert shown["payload"]["title"].startswith("Talks Resume in Geneva")
+    assert "Elasticsearch unreachable" in shown["detail"]
+
+    healthy = WorkerProcess(settings.to_env(), services_dir / "dlq-worker.log", name="healthy").start()
+    try:
+        output = _cli(settings, "dlq", "replay", "--stage", "index")
+        assert f"replayed {len(urls)}" in output
+
+        def indexed() -> bool:
+            es_client.indices.refresh(index=settings.articles_alias)
+            return es_client.count(index=settings.articles_alias)["count"] == len(urls)
+
+        _wait(indexed, 60, "replayed articles indexed")
+        again = _cli(settings, "dlq", "replay", "--all")
+    finally:
+        healthy.stop()
+
+    assert "replayed 0" in again, "a replayed record leaves the store"
+    ids = {hit["_id"] for hit in es_client.search(index=settings.articles_alias)["hits"]["hits"]}
+    assert ids == {document_id(canonical_url(url)) for url in urls}
+    assert json.loads(_cli(settings, "dlq", "list", "--json"))["total"] == 0
+
+
+def test_purge_deletes_only_what_is_selected(clean_stores, worker, redis_client, es_client):
+    runs = RunStore(redis_client, clean_stores.index_prefix)
+    run_id = runs.create("test")
+    pages = [
+        dict(_page("http://site.test/empty", run_id), html=" "),
+        dict(_page("http://site.test/gone", run_id), status=404),
+    ]
+    client = Celery("test-client", broker=clean_stores.redis_url)
+    for page in pages:
+        client.send_task("newsdesk.parse", args=[page], queue="newsdesk")
+    _wait(lambda: runs.get(run_id)["rejected"] == 2, 60, "both rejected")
+
+    output = _cli(clean_stores, "dlq", "purge", "--reason", "empty_page", "--yes")
+
+    assert "purged 1 of 1" in output
+    remaining = json.loads(_cli(clean_stores, "dlq", "list", "--json"))
+    assert [r["reason"] for r in remaining["records"]] == ["http_404"]
