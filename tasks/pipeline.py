@@ -14,6 +14,7 @@ from index.documents import article_document, raw_page_record
 from index.raw import write_raw_pages
 from index.writer import write_articles
 from newsdesk.errors import Rejected, TransientError
+from newsdesk.logs import current_stage
 from newsdesk.messages import Article, FetchedPage
 from newsdesk.redisstore import utc_now
 from tasks.app import app
@@ -78,7 +79,7 @@ def _rejecting(stage: str, payload: dict[str, Any] | Article, work) -> Any:
         return work()
     except Rejected as exc:
         message = payload.to_dict() if isinstance(payload, Article) else payload
-        log.info("stage %s rejected %s: %s", stage, message.get("url"), exc)
+        log.info("stage %s rejected %s: %s", stage, message.get("url"), exc, extra={"stage": stage})
         resources.record_rejection(stage, message, exc)
         return None
 
@@ -134,6 +135,7 @@ def _run_from(first: str, article: Article, task_stage: str) -> None:
     try:
         for stage in STAGE_ORDER[STAGE_ORDER.index(first) :]:
             started = time.perf_counter()
+            current_stage.set(stage)
             try:
                 article = STAGE_STEPS[stage](article)
             except TransientError as exc:
@@ -147,6 +149,7 @@ def _run_from(first: str, article: Article, task_stage: str) -> None:
             if article is None:
                 return
     finally:
+        current_stage.set(None)
         resources.record_stage_metrics(metrics)
 
 
