@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 import logging
 from typing import Any
 
 CONTEXT_FIELDS = ("stage", "url", "run_id", "crawl_source", "task_id")
+# The stage running now, where one task runs several stages in turn (tasks/pipeline.py).
+current_stage: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_stage", default=None)
 
 
 class TaskContext(logging.Filter):
@@ -27,8 +30,8 @@ class TaskContext(logging.Filter):
             payload = args[0] if args and isinstance(args[0], dict) else {}
             if not getattr(record, "task_id", None):
                 record.task_id = task.request.id
-            if not getattr(record, "stage", None):
-                record.stage = getattr(task, "stage", None) or task.name
+        if not getattr(record, "stage", None):
+            record.stage = current_stage.get() or (task and (getattr(task, "stage", None) or task.name))
         if not getattr(record, "stage", None):
             record.stage = self.default_stage
         for field in ("url", "run_id", "crawl_source"):

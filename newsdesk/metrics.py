@@ -36,6 +36,16 @@ class Metrics:
         with translated_errors("record metrics"):
             self._record(keys=[self._key(stage)], args=[outcome, max(0, int(elapsed_ms))])
 
+    def record_stages(self, runs: list[tuple[str, str, int]]) -> None:
+        """Count several stage runs (stage, outcome, elapsed ms) in one round trip."""
+        if not runs:
+            return
+        with translated_errors("record metrics"):
+            pipe = self.client.pipeline(transaction=False)
+            for stage, outcome, elapsed_ms in runs:
+                self._record(keys=[self._key(stage)], args=[outcome, max(0, int(elapsed_ms))], client=pipe)
+            pipe.execute()
+
     def snapshot(self, stages: tuple[str, ...], extra_lists: dict[str, str]) -> dict[str, Any]:
         with translated_errors("read metrics"):
             pipe = self.client.pipeline()

@@ -92,6 +92,8 @@ def _count_task(task_id=None, task=None, state=None, **_kwargs) -> None:
     if started is None or task is None:
         return
     outcome = {"SUCCESS": "succeeded", "RETRY": "retried", "REJECTED": "retried"}.get(state, "failed")
+    if getattr(task, "records_stage_metrics", False) and outcome != "failed":
+        return  # a pipeline task times each stage it runs itself (tasks/pipeline.py)
     stage = getattr(task, "stage", None) or task.name.removeprefix("newsdesk.")
     # Metrics never fail a task; Redis being away shows up everywhere else.
     with contextlib.suppress(NewsdeskError):

@@ -14,6 +14,7 @@ from index.documents import article_document, raw_page_record
 from index.raw import write_raw_pages
 from index.writer import write_articles
 from newsdesk.errors import Rejected, TransientError
+from newsdesk.logs import current_stage
 from newsdesk.messages import Article, FetchedPage
 from newsdesk.redisstore import utc_now
 from tasks.app import app
@@ -36,6 +37,7 @@ class StageTask(Task):
 
     max_retries = settings.max_retries
     stage = "unknown"
+    records_stage_metrics = True
 
     def __call__(self, *args, **kwargs):
         try:
@@ -64,26 +66,27 @@ class StageTask(Task):
         )
 
 
-def _hand_on(task: Task, article: Article) -> None:
-    """Queue the next stage; a broker that is away is a TransientError like any other dependency."""
+def _hand_on(task: Task, article: Article, countdown: float | None = None) -> None:
+    """Queue a stage's own task; a broker that is away is a TransientError like any other dependency."""
     try:
-        task.delay(article.to_dict())
+        # argsrepr: Celery would otherwise repr the whole article (HTML and all) into every message.
+        task.apply_async(args=[article.to_dict()], countdown=countdown, argsrepr=repr(article.url))
     except kombu.exceptions.OperationalError as exc:
         raise TransientError(f"hand on to {task.name}: broker unavailable ({exc})") from exc
 
 
-def _rejecting(stage: str, payload: dict[str, Any], work) -> Any:
+def _rejecting(stage: str, payload: dict[str, Any] | Article, work) -> Any:
     """Run one stage; a Rejected is recorded with its reason and ends this page's journey."""
     try:
         return work()
     except Rejected as exc:
-        log.info("stage %s rejected %s: %s", stage, payload.get("url"), exc)
-        resources.record_rejection(stage, payload, exc)
+        message = payload.to_dict() if isinstance(payload, Article) else payload
+        log.info("stage %s rejected %s: %s", stage, message.get("url"), exc, extra={"stage": stage})
+        resources.record_rejection(stage, message, exc)
         return None
 
 
-@app.task(name="newsdesk.parse", base=StageTask, stage="parse")
-def parse(payload: dict[str, Any]) -> None:
+def _parse(payload: dict[str, Any]) -> Article | None:
     _rejecting("parse", payload, lambda: watch_removal(resources, settings, payload))
 
     def work():
@@ -91,15 +94,13 @@ def parse(payload: dict[str, Any]) -> None:
         return parse_page(page, settings.max_page_bytes, resources.extraction_hints(page.crawl_source))
 
     article = _rejecting("parse", payload, work)
-    if article is not None:
-        _hand_on(dedupe, article.replace(recheck=bool(payload.get("recheck"))))
+    return None if article is None else article.replace(recheck=bool(payload.get("recheck")))
 
 
-@app.task(name="newsdesk.dedupe", base=StageTask, stage="dedupe")
-def dedupe(payload: dict[str, Any]) -> None:
-    article = _rejecting("dedupe", payload, lambda: assign_identity(Article.from_dict(payload)))
+def _dedupe(article: Article) -> Article | None:
+    article = _rejecting("dedupe", article, lambda: assign_identity(article))
     if article is None:
-        return
+        return None
     owner = resources.claims.claim(article.doc_id, article.final_url or article.url)
     url_verdict = judge_claim(article, owner)
     url_verdict = judge_recheck(article, url_verdict)
@@ -108,27 +109,92 @@ def dedupe(payload: dict[str, Any]) -> None:
     kind = duplicate_kind(url_verdict, content_kind)
     if kind:
         resources.record_duplicate(article, kind, canonical)
-        return
-    _hand_on(enrich, article.replace(story_id=canonical))
+        return None
+    return article.replace(story_id=canonical)
 
 
-@app.task(name="newsdesk.enrich", base=StageTask, stage="enrich")
-def enrich(payload: dict[str, Any]) -> None:
-    article = _rejecting(
-        "enrich", payload, lambda: enrich_article(Article.from_dict(payload), resources.enricher)
-    )
-    if article is not None:
-        _hand_on(index, article)
+def _enrich(article: Article) -> Article | None:
+    return _rejecting("enrich", article, lambda: enrich_article(article, resources.enricher))
 
 
-@app.task(name="newsdesk.index", base=StageTask, stage="index")
-def index(payload: dict[str, Any]) -> None:
+def _index(article: Article) -> None:
     """Queue the article for the next bulk write; a full batch is flushed now, a partial one shortly."""
-    pending = resources.index_buffer.push(payload)
+    pending = resources.index_buffer.push(article.to_dict())
     if pending % settings.index_batch_size == 0:
         flush_index.delay()
     elif pending == 1:
         flush_index.apply_async(countdown=settings.index_batch_seconds)
+
+
+STAGE_ORDER = ("dedupe", "enrich", "index")
+STAGE_STEPS = {"dedupe": _dedupe, "enrich": _enrich, "index": _index}
+
+
+def _run_from(first: str, article: Article, task_stage: str) -> None:
+    """Run stage `first` and every later one in this task: one message per page, not one per stage.
+
+    A TransientError in the task's own stage is the task's to retry. One in a later stage hands the
+    article to that stage's own task, which retries it with backoff, so no stage that succeeded is ever
+    redone, and a dead letter still names the stage that failed (a replay re-enters there).
+    """
+    metrics: list[tuple[str, str, int]] = []
+    try:
+        for stage in STAGE_ORDER[STAGE_ORDER.index(first) :]:
+            started = time.perf_counter()
+            current_stage.set(stage)
+            try:
+                article = STAGE_STEPS[stage](article)
+            except TransientError as exc:
+                metrics.append((stage, "retried", _ms_since(started)))
+                if stage == task_stage:
+                    raise
+                log.warning("stage %s will retry in its own task: %s", stage, exc, extra={"stage": stage})
+                _hand_on(STAGE_TASKS[stage], article, countdown=backoff_delay(0, settings.retry_backoff_max))
+                return
+            metrics.append((stage, "succeeded", _ms_since(started)))
+            if article is None:
+                return
+    finally:
+        current_stage.set(None)
+        resources.record_stage_metrics(metrics)
+
+
+def _ms_since(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
+
+
+@app.task(name="newsdesk.parse", base=StageTask, stage="parse")
+def parse(payload: dict[str, Any]) -> None:
+    """What the spider sends: the page goes through every stage here, unless one must wait and retry."""
+    started = time.perf_counter()
+    article = _parse(payload)
+    resources.record_stage_metrics([("parse", "succeeded", _ms_since(started))])
+    if article is not None:
+        _run_from("dedupe", article, task_stage="parse")
+
+
+@app.task(name="newsdesk.dedupe", base=StageTask, stage="dedupe")
+def dedupe(payload: dict[str, Any]) -> None:
+    article = _rejecting("dedupe", payload, lambda: Article.from_dict(payload))
+    if article is not None:
+        _run_from("dedupe", article, task_stage="dedupe")
+
+
+@app.task(name="newsdesk.enrich", base=StageTask, stage="enrich")
+def enrich(payload: dict[str, Any]) -> None:
+    article = _rejecting("enrich", payload, lambda: Article.from_dict(payload))
+    if article is not None:
+        _run_from("enrich", article, task_stage="enrich")
+
+
+@app.task(name="newsdesk.index", base=StageTask, stage="index")
+def index(payload: dict[str, Any]) -> None:
+    article = _rejecting("index", payload, lambda: Article.from_dict(payload))
+    if article is not None:
+        _run_from("index", article, task_stage="index")
+
+
+STAGE_TASKS = {"dedupe": dedupe, "enrich": enrich, "index": index}
 
 
 class FlushTask(Task):
@@ -281,7 +347,8 @@ def _document(payload: dict[str, Any], indexed_at: str) -> dict[str, Any]:
         raise Rejected("index_rejected", str(exc)) from exc
 
 
-@app.task(name="newsdesk.listing_changes", base=StageTask, stage="removal")
+# Not a page stage: its task-level metrics come from the worker signal (tasks/app.py).
+@app.task(name="newsdesk.listing_changes", base=StageTask, stage="removal", records_stage_metrics=False)
 def listing_changes(payload: dict[str, Any]) -> None:
     """Revisions (issue 9): what a complete crawl found missing from (or back in) every listing."""
     _rejecting("removal", payload, lambda: apply_listing_changes(resources.es, settings, payload))

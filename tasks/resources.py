@@ -172,6 +172,16 @@ class Resources:
         self.list_copies(canonical_doc_id)
         self.runs.record_outcome(article.run_id, article.url, "duplicate")
 
+    def record_stage_metrics(self, runs: list[tuple[str, str, int]]) -> None:
+        """Stage latencies and outcomes for `newsdesk metrics`; never fails a task (Redis being away shows
+        up everywhere else)."""
+        from newsdesk.metrics import Metrics
+
+        try:
+            Metrics(self.runs.client, self.settings.index_prefix).record_stages(runs)
+        except TransientError as exc:
+            log.warning("stage metrics not recorded: %s", exc)
+
     def list_copies(self, canonical_doc_id: str) -> str:
         """Bring the canonical document's `also_seen_at` up to date with every copy gathered in Redis."""
         entries = self.seen.entries(canonical_doc_id)

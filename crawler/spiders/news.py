@@ -348,13 +348,13 @@ class NewsSpider(scrapy.Spider):
             value = response.headers.get(name)
             if value is not None:
                 headers[name] = value.decode("latin-1")
-        html = response.text if isinstance(response, TextResponse) else ""
         original = response.request.meta.get("redirect_urls", [response.request.url])[0]
         if response.status >= 400:
             self.record_problem(original, f"http_{response.status}", "article page")
-        page = self._page(original, response.url, response.status, headers, html)
-        # The bytes travel too: a wrong charset label is corrected by the parse stage, not trusted here.
+        # The bytes travel, not Scrapy's decoding of them: the parse stage decides the encoding (a wrong
+        # charset label is corrected there), and a decoded copy beside them would double every message.
         body = base64.b64encode(response.body).decode("ascii") if response.body else None
+        page = self._page(original, response.url, response.status, headers, "")
         recheck = bool(response.request.meta.get("recheck"))
         yield dataclasses.replace(page, body_base64=body, recheck=recheck).to_dict()
 

@@ -139,3 +139,42 @@ def test_purge_deletes_only_what_is_selected(clean_stores, worker, redis_client,
     assert "purged 1 of 1" in output
     remaining = json.loads(_cli(clean_stores, "dlq", "list", "--json"))
     assert [r["reason"] for r in remaining["records"]] == ["http_404"]
+
+
+def test_a_later_stage_that_must_wait_retries_in_its_own_task_and_is_dead_lettered_there(
+    base_settings, services_dir: Path, tmp_path: Path
+):
+    settings = dataclasses.replace(
+        base_settings,
+        redis_url=base_settings.redis_url.rsplit("/", 1)[0] + "/6",
+        index_prefix="ndlater",
+        home=tmp_path / "home",
+        max_retries=1,
+        retry_backoff_max=1,
+    )
+    broker = build_redis(settings)
+    broker.flushdb()
+    runs = RunStore(broker, settings.index_prefix)
+    run_id = runs.create("test")
+    original, copy = "http://site.test/story/1", "http://mirror.test/story/1"
+    # Elasticsearch unreachable: the copy's dedupe stage cannot record it (a TransientError mid-chain).
+    unreachable = dataclasses.replace(settings, es_url=f"http://127.0.0.1:{free_port()}")
+    log_file = services_dir / "dlq-later-worker.log"
+    worker = WorkerProcess(unreachable.to_env(), log_file, name="later").start()
+    try:
+        client = Celery("test-client", broker=settings.redis_url)
+        client.send_task("newsdesk.parse", args=[_page(original, run_id)], queue="newsdesk")
+        _wait(lambda: broker.llen(f"{settings.index_prefix}:index:pending"), 60, "original buffered")
+        same_text = dict(_page(copy, run_id), html=_page(original, run_id)["html"])
+        client.send_task("newsdesk.parse", args=[same_text], queue="newsdesk")
+        _wait(lambda: runs.get(run_id)["failed"] >= 1, 90, "the copy's dedupe stage gave up")
+    finally:
+        worker.stop()
+    worker_log = log_file.read_text()
+    records = [json.loads(raw) for raw in broker.lrange(DEADLETTER_FALLBACK_KEY, 0, -1)]
+
+    assert "stage dedupe will retry in its own task" in worker_log
+    assert "stage parse will retry" not in worker_log, "the page was parsed once"
+    assert [(r["url"], r["stage"], r["reason"]) for r in records] == [(copy, "dedupe", "retries_exhausted")]
+    assert records[0]["attempts"] == settings.max_retries + 1
+    broker.flushdb()

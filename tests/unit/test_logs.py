@@ -6,7 +6,7 @@ import io
 import json
 import logging
 
-from newsdesk.logs import use_json_logs
+from newsdesk.logs import current_stage, use_json_logs
 
 
 def _logger(name: str) -> tuple[logging.Logger, io.StringIO]:
@@ -50,3 +50,17 @@ def test_exceptions_stay_on_one_line() -> None:
     entry = json.loads(line)
     assert "ValueError: bad" in entry["exception"]
     assert entry["url"] == "http://a.test/2"
+
+
+def test_a_line_logged_while_a_stage_runs_names_that_stage() -> None:
+    logger, stream = _logger("newsdesk.test.json.stage")
+
+    token = current_stage.set("dedupe")
+    try:
+        logger.info("claimed")
+    finally:
+        current_stage.reset(token)
+    logger.info("after")
+
+    during, after = (json.loads(line)["stage"] for line in stream.getvalue().splitlines())
+    assert (during, after) == ("dedupe", "worker")
