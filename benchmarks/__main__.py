@@ -19,6 +19,7 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SUITES = {
     "throughput": "benchmarks.__main__:run_throughput",
     "profile": "benchmarks.profile_worker:main",
+    "orchestration": "benchmarks.orchestration:main",
 }
 QUICK = {"size": 300, "backlog": 600, "scale_pages": 300, "stage_pages": 400, "peer_timeout": 90}
 
