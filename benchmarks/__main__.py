@@ -20,6 +20,7 @@ SUITES = {
     "throughput": "benchmarks.__main__:run_throughput",
     "profile": "benchmarks.profile_worker:main",
     "revisions": "benchmarks.revisions:main",
+    "orchestration": "benchmarks.orchestration:main",
 }
 QUICK = {"size": 300, "backlog": 600, "scale_pages": 300, "stage_pages": 400, "peer_timeout": 90}
 

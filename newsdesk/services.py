@@ -416,6 +416,8 @@ class WorkerProcess:
     log_file: Path
     concurrency: int = 2
     name: str = "newsdesk"
+    # Where the worker's code comes from: this checkout, or another one a benchmark compares with.
+    code_root: Path = REPO_ROOT
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
     def start(self, timeout: float = 60, detached: bool = False) -> WorkerProcess:
@@ -435,10 +437,15 @@ class WorkerProcess:
         ]
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         offset = self.log_file.stat().st_size if self.log_file.exists() else 0
-        env = {**os.environ, **self.env, "PYTHONPATH": str(REPO_ROOT)}
+        env = {**os.environ, **self.env, "PYTHONPATH": str(self.code_root)}
         with open(self.log_file, "ab") as out:
             self.proc = subprocess.Popen(
-                cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO_ROOT, start_new_session=detached
+                cmd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=self.code_root,
+                start_new_session=detached,
             )
         _wait(
             lambda: b" ready." in self.log_file.read_bytes()[offset:],
