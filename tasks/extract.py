@@ -20,7 +20,9 @@ from htmldate import find_date
 from newsdesk.messages import RelatedItem
 from newsdesk.sources import ExtractionHints
 from newsdesk.sources import compile_selector as _compile
-from tasks.dates import DateReading, date_from_url, day_first_for, parse_date
+from tasks import titles
+from tasks.dates import DateReading, date_from_url, day_first_for, parse_date, publisher_day
+from tasks.titles import SiteName
 
 # trafilatura and htmldate log every page they find nothing in; the parse stage reports that itself.
 for _name in ("trafilatura", "htmldate", "courlan"):
@@ -28,7 +30,6 @@ for _name in ("trafilatura", "htmldate", "courlan"):
 
 WHITESPACE = re.compile(r"\s+")
 ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|NewsArticle|WebPage|LiveBlogPosting|Posting", re.I)
-TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•»«:]|-|::)\s+")
 PUBLISHED_META = (
     "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
     "date", "pubdate", "publishdate", "publish-date", "publication_date", "dc.date", "dc.date.issued",
@@ -45,9 +46,8 @@ RELATED_BLOCK = re.compile(r"related|more-from|morefrom|read-more|readmore|recom
 SUBTITLE_CLASS = re.compile(r"sub-?title|subhead|standfirst|dek\b|kicker|strapline|summary|teaser", re.I)
 MIN_BODY_CHARS = 200
 # Measured on the real-pages corpus (benchmarks/extraction); see README, "Parsing".
-DATE_ORDER = ("structured", "time_element", "htmldate", "url")
-TITLE_STRATEGY = "heading_if_agreed"
-TITLE_AGREEMENT = 0.5
+DATE_ORDER = ("structured", "url", "time_element", "htmldate")
+TITLE_STRATEGY = "heading"
 # htmldate's extensive search hands free text to dateparser: seconds for the first page a process sees
 # (dateparser loads its languages), then tens of milliseconds at worst; it finds dates the fast pass misses.
 HTMLDATE_EXTENSIVE = True
@@ -208,7 +208,7 @@ def structured_data(root: lxml.html.HtmlElement) -> dict[str, Any]:
     publisher = obj.get("publisher")
     return {
         "title": _text_of(obj.get("headline")) or _text_of(obj.get("name")),
-        "og_title": _first(meta, ("og:title", "twitter:title")),
+        "og_titles": [t for key in ("og:title", "twitter:title", "dc.title") for t in meta.get(key, [])[:1]],
         "subtitle": _text_of(obj.get("alternativeHeadline")),
         "published": _text_of(obj.get("datePublished")) or _first(meta, PUBLISHED_META),
         "updated": _text_of(obj.get("dateModified")) or _first(meta, UPDATED_META),
@@ -216,6 +216,7 @@ def structured_data(root: lxml.html.HtmlElement) -> dict[str, Any]:
         "section": _text_of(obj.get("articleSection")) or _first(meta, SECTION_META),
         "description": _text_of(obj.get("description")) or _first(meta, DESCRIPTION_META),
         "site_name": _text_of(publisher) if publisher else _first(meta, SITE_META),
+        "site_names": [_text_of(publisher)] + [name for key in SITE_META for name in meta.get(key, [])],
         "images": images,
         "article_body": _text_of(obj.get("articleBody")),
     }
@@ -223,52 +224,25 @@ def structured_data(root: lxml.html.HtmlElement) -> dict[str, Any]:
 
 # --- title
 
-
-def _heading(root: lxml.html.HtmlElement) -> str | None:
-    for heading in root.iter("h1"):
-        if not _in_chrome(heading):
-            text = clean(heading.text_content())
-            if text:
-                return text
-    return None
+# Text of a heading as read: no inline styles or scripts, no ruby annotations (furigana) over the characters.
+HEADING_TEXT = lxml.etree.XPath(
+    ".//text()[not(ancestor::style) and not(ancestor::script) and not(ancestor::rt) and not(ancestor::rp)]"
+)
 
 
-def strip_site_name(title: str, site_name: str | None = None) -> str:
-    """A page <title> without its " | Site" or "Site - " part: the longest piece wins."""
-    parts = [clean(p) for p in TITLE_SEPARATORS.split(title) if clean(p)]
-    if len(parts) < 2:
-        return clean(title)
-    if site_name:
-        parts = [p for p in parts if p.lower() != site_name.lower()] or parts
-    return max(parts, key=len)
+def _headings(root: lxml.html.HtmlElement) -> list[tuple[str, bool]]:
+    """Each <h1>'s text, and whether it sits in page chrome (a header, a nav, an aside…)."""
+    return [(clean("".join(HEADING_TEXT(h))), _in_chrome(h)) for h in root.iter("h1")]
 
 
-def _agrees(heading: str, title: str) -> bool:
-    """A heading agrees with a page title when one holds the other and covers at least half of it."""
-    h, t = heading.casefold(), title.casefold()
-    if h in t:
-        return len(h) >= TITLE_AGREEMENT * len(t)
-    return t in h and len(t) >= TITLE_AGREEMENT * len(h)
-
-
-def choose_title(root: lxml.html.HtmlElement, data: dict[str, Any], strategy: str | None = None) -> str:
-    """The <h1> when the page's own metadata agrees with it, else the metadata's title, else <title>.
+def choose_title(root: lxml.html.HtmlElement, data: dict[str, Any], url: str, strategy: str | None = None):
+    """The <h1> the metadata agrees with, else a metadata title without the site name (tasks/titles.py).
 
     `strategy` names an alternative the benchmark measures against ("metadata" trusts the metadata first).
     """
-    strategy = strategy or TITLE_STRATEGY
-    heading = _heading(root)
-    page_titles = [t for t in (data["title"], data["og_title"], clean(root.findtext(".//title"))) if t]
-    if strategy == "metadata":
-        candidates = [strip_site_name(t, data["site_name"]) for t in page_titles]
-        return next((c for c in candidates if c), heading or "")
-    if heading and any(_agrees(heading, t) for t in page_titles):
-        return heading
-    for candidate in page_titles:
-        stripped = strip_site_name(candidate, data["site_name"])
-        if stripped:
-            return stripped
-    return heading or ""
+    site = SiteName(data["site_names"], url)
+    page_titles = [data["title"], *data["og_titles"], clean(root.findtext(".//title"))]
+    return titles.choose_title(_headings(root), page_titles, site, strategy or TITLE_STRATEGY)
 
 
 # --- dates
@@ -303,7 +277,10 @@ def _htmldate(root: lxml.html.HtmlElement, url: str) -> str | None:
 
 
 def choose_published(root, data: dict[str, Any], url: str, fetched_at: str, hints: ExtractionHints):
-    """(reading, method): the first of DATE_ORDER that yields a plausible date."""
+    """(reading, method): the first of DATE_ORDER that yields a plausible date.
+
+    A UTC timestamp one day away from the date in the URL is read as the URL's day (`publisher_day`).
+    """
     finders = {
         "structured": lambda: data["published"],
         "time_element": lambda: _time_element_date(root),
@@ -315,6 +292,8 @@ def choose_published(root, data: dict[str, Any], url: str, fetched_at: str, hint
         else:
             reading = _read_date(finders[method](), fetched_at, hints)
         if reading is not None and reading.value is not None:
+            if method in ("structured", "time_element"):
+                reading = publisher_day(reading, date_from_url(url, fetched_at))
             return reading, method
     return None, None
 
@@ -411,7 +390,7 @@ def extract_article(
     hints = hints or ExtractionHints()
     data = structured_data(root)
     found = Extracted(site_name=data["site_name"], authors=data["authors"], section=data["section"])
-    found.title = hinted_text(root, hints, "title") or choose_title(root, data)
+    found.title = hinted_text(root, hints, "title") or choose_title(root, data, url)
     found.subtitle = hinted_text(root, hints, "subtitle") or data["subtitle"] or _subtitle(root)
     found.lead = hinted_text(root, hints, "lead") or data["description"]
     found.section = hinted_text(root, hints, "section") or data["section"]

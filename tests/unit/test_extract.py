@@ -9,8 +9,8 @@ import pytest
 from newsdesk.errors import ConfigError, Rejected
 from newsdesk.messages import FetchedPage
 from newsdesk.sources import ExtractionHints, load_sources
-from tasks.extract import strip_site_name
 from tasks.parse import parse_page
+from tasks.titles import SiteName, choose_title, strip_site_name
 
 URL = "https://news.example.org/world/2019/04/26/leaders-meet/"
 FETCHED_AT = "2025-07-31T10:00:00+00:00"
@@ -177,13 +177,65 @@ def test_thin_pages_are_not_articles(html: str) -> None:
     ("title", "site", "expected"),
     [
         ("Leaders meet in Vladivostok | Example News", None, "Leaders meet in Vladivostok"),
-        ("Example News - Leaders meet in Vladivostok", None, "Leaders meet in Vladivostok"),
+        ("Example News - Leaders meet in Vladivostok", "Example News", "Leaders meet in Vladivostok"),
+        ("Leaders meet in Vladivostok › Example News", "Example News", "Leaders meet in Vladivostok"),
+        ("EXAMPLE NEWS|Leaders meet in Vladivostok", "Example News", "Leaders meet in Vladivostok"),
         ("News: A | B", "B", "News: A"),
         ("No separator here", None, "No separator here"),
+        # A dash that names no site is part of the headline (before: the longest part won, "Leaders meet").
+        ("Leaders meet – a first summit", None, "Leaders meet – a first summit"),
+        ("Leaders meet – a first summit | Example News", "Example News", "Leaders meet – a first summit"),
     ],
 )
 def test_site_names_are_stripped_from_page_titles(title: str, site: str | None, expected: str) -> None:
     assert strip_site_name(title, site) == expected
+
+
+def test_the_site_name_is_recognised_from_the_host_name() -> None:
+    site = SiteName([], "https://www.example-news.org/world/1")
+
+    assert (
+        strip_site_name("Leaders meet in Vladivostok - example-news.org", site)
+        == "Leaders meet in Vladivostok"
+    )
+    assert (
+        strip_site_name("EXAMPLE NEWS » Leaders meet in Vladivostok", site) == "Leaders meet in Vladivostok"
+    )
+
+
+@pytest.mark.parametrize(
+    ("headings", "metadata", "expected"),
+    [
+        # the <h1> in an article <header> agrees with og:title once the site name is gone
+        ([("Leaders meet", True)], ["Leaders meet | Example News"], "Leaders meet"),
+        # the <h1> is one part of the page title: a kicker before it is not the headline
+        ([("Leaders meet", False)], ["Leaders meet - Summit in Vladivostok - Example News"], "Leaders meet"),
+        # quotes and dashes written differently still agree; the <h1>'s own typography is kept
+        (
+            [("„Frank talks“ – summit ends", False)],
+            ['"Frank talks" - summit ends'],
+            "„Frank talks“ – summit ends",
+        ),
+        # an <h1> that names the site is not the headline
+        ([("Example News", False)], ["Leaders meet | Example News"], "Leaders meet"),
+        # no metadata agrees, but the page has one <h1> outside its chrome
+        ([("Welcome!", False)], ["Law office Smith"], "Welcome!"),
+        # several unrelated <h1>s and no agreement: the metadata title
+        ([("Most read", False), ("Weather", False)], ["Leaders meet | Example News"], "Leaders meet"),
+        # entities escaped twice in metadata are decoded; a date stamp glued before the <h1> is dropped
+        ([], ["Olive &amp;#038; Herb Bread"], "Olive & Herb Bread"),
+        ([("27.01.2022 - Leaders meet", False)], ["Leaders meet"], "Leaders meet"),
+    ],
+)
+def test_the_title_is_the_heading_the_metadata_agrees_with(headings, metadata, expected) -> None:
+    assert choose_title(headings, metadata, SiteName(["Example News"], URL)) == expected
+
+
+def test_heading_text_leaves_out_inline_styles_and_ruby_annotations() -> None:
+    article = "<h1><style>.x{color:red}</style><ruby>子<rt>こ</rt></ruby>どもの法律</h1>" + BODY
+    head = "<title>子どもの法律 | NEWS WEB EASY</title>"
+
+    assert parse_page(page(head, article)).title == "子どもの法律"
 
 
 def test_the_registry_carries_extraction_hints(tmp_path) -> None:
@@ -215,3 +267,19 @@ def test_a_bad_hint_names_its_source_and_field(tmp_path) -> None:
 
     with pytest.raises(ConfigError, match=r"source 'bad', field extraction.body"):
         load_sources(registry)
+
+
+def test_structured_data_beats_the_url_and_time_elements_for_the_date() -> None:
+    head = '<meta property="article:published_time" content="2019-04-25T14:30:00+09:00">'
+    article = parse_page(page(head, f'<h1>Leaders meet</h1><time datetime="2011-01-01">old</time>{BODY}'))
+
+    assert article.published_at == "2019-04-25T14:30:00+09:00"
+    assert article.extraction == "trafilatura+structured"
+
+
+def test_the_date_in_the_url_beats_time_elements_of_comments_and_teasers() -> None:
+    comments = '<time datetime="2009-04-11 18:06:36">a reader, 2009</time>'
+    article = parse_page(page("<title>Leaders meet</title>", f"<h1>Leaders meet</h1>{BODY}{comments}"))
+
+    assert article.published_at == "2019-04-26"
+    assert article.extraction == "trafilatura+url"
