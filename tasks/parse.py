@@ -32,9 +32,12 @@ MONTHS = [
 ]  # fmt: skip
 TEASER_DATE = re.compile(r"^(" + "|".join(MONTHS) + r")\s+(\d{1,2}),\s*(\d{4})$", re.IGNORECASE)
 END_OF_RELATED = {"more articles"}
-VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+INVISIBLE = {"script", "style", "noscript"}
 # Real pages stay far below this; hostile ones nest thousands deep to exhaust recursion.
 MAX_DEPTH = 160
+# An element with more than MAX_DEPTH ancestors exists when the path of MAX_DEPTH + 2 steps reaches one:
+# linear in the page, where counting every element's ancestors is not.
+NESTED_TOO_DEEP = lxml.etree.XPath("boolean(" + "/*" * (MAX_DEPTH + 2) + ")")
 SKIPPED_CONTAINERS = {"nav", "footer", "aside", "script", "style", "noscript", "header", "form"}
 WHITESPACE = re.compile(r"\s+")
 
@@ -58,7 +61,7 @@ def _page_bytes(page: FetchedPage) -> bytes | None:
 
 def pack_body(body: bytes) -> str:
     """Bytes as the raw store keeps them: zlib-compressed, then base64 (Elasticsearch's `binary` type)."""
-    return base64.b64encode(zlib.compress(body, 6)).decode("ascii")
+    return base64.b64encode(zlib.compress(body, 3)).decode("ascii")
 
 
 def unpack_body(stored: str) -> bytes:
@@ -113,10 +116,29 @@ def check_tree(text: str, root: lxml.html.HtmlElement) -> None:
     tail = text[-100_000:].rstrip()
     if tail.rfind("<") > tail.rfind(">") or tail.lower().rfind("<script") > tail.lower().rfind("</script"):
         raise Rejected("truncated_html", "the document ends inside a tag or a script: cut off in transit")
-    if root.xpath(f"boolean(//*[count(ancestor::*) > {MAX_DEPTH}])"):
+    if NESTED_TOO_DEEP(root):
         raise Rejected("too_deeply_nested", f"elements nested more than {MAX_DEPTH} deep")
-    if not "".join(root.xpath(VISIBLE_TEXT)).strip():
+    if not _has_visible_text(root):
         raise Rejected("no_text", "no visible text (markup or scripts only)")
+
+
+def _has_visible_text(root: lxml.html.HtmlElement) -> bool:
+    """Whether the body shows any text outside scripts and styles; stops at the first that it does."""
+    body = root.find("body")
+    if body is None:
+        return False
+    hidden = 0
+    for event, element in lxml.etree.iterwalk(body, events=("start", "end")):
+        invisible = element.tag in INVISIBLE
+        if event == "start":
+            hidden += invisible
+            if not hidden and isinstance(element.tag, str) and element.text and element.text.strip():
+                return True
+        else:
+            hidden -= invisible
+            if not hidden and element is not body and element.tail and element.tail.strip():
+                return True
+    return False
 
 
 def _in_skipped_container(element: lxml.html.HtmlElement) -> bool:
