@@ -45,6 +45,8 @@ CHROME = {"nav", "header", "footer", "aside", "script", "style", "noscript", "fo
 RELATED_BLOCK = re.compile(r"related|more-from|morefrom|read-more|readmore|recommended|also-read", re.I)
 SUBTITLE_CLASS = re.compile(r"sub-?title|subhead|standfirst|dek\b|kicker|strapline|summary|teaser", re.I)
 MIN_BODY_CHARS = 200
+INVISIBLE = ("style", "svg")
+SCRIPTS_BUT_JSON_LD = lxml.etree.XPath("//script[not(@type='application/ld+json')]")
 # Measured on the real-pages corpus (benchmarks/extraction); see README, "Parsing".
 DATE_ORDER = ("structured", "url", "time_element", "htmldate")
 TITLE_STRATEGY = "heading"
@@ -377,6 +379,16 @@ def _paragraphs_from(element: lxml.html.HtmlElement) -> list[str]:
     return blocks or [clean(element.text_content())]
 
 
+def drop_invisible(root: lxml.html.HtmlElement) -> None:
+    """Scripts (but JSON-LD, which trafilatura falls back on), styles and SVG icons; their tails kept.
+
+    Not <noscript> or <template>: some pages keep their text there (trafilatura finds it; measured).
+    """
+    lxml.etree.strip_elements(root, *INVISIBLE, with_tail=False)
+    for script in SCRIPTS_BUT_JSON_LD(root):
+        script.drop_tree()
+
+
 def trafilatura_body(root: lxml.html.HtmlElement, url: str) -> list[str]:
     """The main text as trafilatura finds it (comments left out), one paragraph per line it returns."""
     text = trafilatura.extract(root, url=url, with_metadata=False, **TRAFILATURA_OPTIONS)
@@ -410,6 +422,8 @@ def extract_article(
     if bodies:
         found.body, found.method = [p for b in bodies for p in _paragraphs_from(b)], "hints"
     else:
+        # Everything else is read: the body extractor never looks into scripts, styles or icons.
+        drop_invisible(root)
         found.body, found.method = trafilatura_body(root, url), "trafilatura"
         if len(" ".join(found.body)) < MIN_BODY_CHARS and data["article_body"]:
             found.body, found.method = [data["article_body"]], "json_ld"

@@ -121,23 +121,35 @@ def choose_title(
 ) -> str:
     """The title among the page's <h1>s (text, in page chrome?) and metadata titles, best first.
 
-    1. An <h1> (outside page chrome first) that a metadata title agrees with, or that is one part of it.
+    1. An <h1> (outside page chrome first) that a metadata title agrees with; when the <h1> only adds a
+       kicker or label to that title, the metadata's title. Else an <h1> that is one part of a metadata title.
     2. The page's only <h1> outside page chrome, when no metadata title agrees with any.
     3. The first metadata title, without the site's name.
     `strategy="metadata"` (measured against it) skips 1 and 2 when there is a metadata title.
     """
+    titles = [clean_title(t) for t in metadata_titles if t and clean_title(t)]
     cleaned = [(_without_date_stamp(clean_title(text)), chrome) for text, chrome in headings]
     cleaned = [(text, chrome) for text, chrome in cleaned if text and not site.matches(text)]
     ordered = [text for text, chrome in cleaned if not chrome] + [text for text, chrome in cleaned if chrome]
-    titles = [clean_title(t) for t in metadata_titles if t and clean_title(t)]
     stripped = [strip_site_name(t, site) for t in titles]
     if strategy == "metadata" and stripped:
         return stripped[0]
+    part_of_a_title = None
     for heading in ordered:
         for title, without_site in zip(titles, stripped, strict=True):
-            if agrees(heading, without_site) or agrees(heading, title) or _is_segment(heading, title):
-                return heading
+            if agrees(heading, without_site) or agrees(heading, title):
+                return without_site if _adds_a_kicker(heading, without_site) else heading
+            if part_of_a_title is None and _is_segment(heading, title):
+                part_of_a_title = heading
+    if part_of_a_title:
+        return part_of_a_title
     outside_chrome = [text for text, chrome in cleaned if not chrome]
     if len(outside_chrome) == 1:
         return outside_chrome[0]
     return next((s for s in stripped if s), ordered[0] if ordered else "")
+
+
+def _adds_a_kicker(heading: str, title: str) -> bool:
+    """ "Tunisia: Big tasks for the new government" as <h1> where the metadata says "Big tasks for…"."""
+    h, t = _normal(heading), _normal(title)
+    return len(t) < len(h) and t in h

@@ -92,11 +92,11 @@ def ours(url: str, body: bytes) -> dict:
 
 # Settings of the parse stage measured against each other: (name, overrides of tasks.extract's knobs).
 VARIANTS = [
-    ("dates: htmldate first", {"DATE_ORDER": ("htmldate", "structured", "time_element", "url")}),
-    ("dates: no htmldate", {"DATE_ORDER": ("structured", "time_element", "url")}),
+    ("dates: htmldate first", {"DATE_ORDER": ("htmldate", "structured", "url", "time_element")}),
+    ("dates: <time> before URL", {"DATE_ORDER": ("structured", "time_element", "htmldate", "url")}),
+    ("dates: no htmldate", {"DATE_ORDER": ("structured", "url", "time_element")}),
     ("dates: htmldate not extensive", {"HTMLDATE_EXTENSIVE": False}),
     ("titles: metadata first", {"TITLE_STRATEGY": "metadata"}),
-    ("titles: any containment", {"TITLE_AGREEMENT": 0.0}),
     ("body: with comments", {"TRAFILATURA_OPTIONS": {"include_comments": True, "include_tables": True}}),
     (
         "body: favor precision",
@@ -105,6 +105,10 @@ VARIANTS = [
     (
         "body: favor recall",
         {"TRAFILATURA_OPTIONS": {"include_comments": False, "include_tables": True, "favor_recall": True}},
+    ),
+    (
+        "body: fast (no readability/jusText comparison)",
+        {"TRAFILATURA_OPTIONS": {"include_comments": False, "include_tables": True, "fast": True}},
     ),
 ]
 

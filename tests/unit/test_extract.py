@@ -216,6 +216,18 @@ def test_the_site_name_is_recognised_from_the_host_name() -> None:
             ['"Frank talks" - summit ends'],
             "„Frank talks“ – summit ends",
         ),
+        # a kicker the <h1> adds before the headline is not part of it
+        (
+            [("Tunisia Big tasks for the new government", False)],
+            ["Big tasks for the new government"],
+            "Big tasks for the new government",
+        ),
+        # an <h1> that agrees with the whole title beats one that is only a part of it (a section name)
+        (
+            [("Notices", False), ("Tobacco tax law announced", False)],
+            ["Customs - Notices - Tobacco tax law announced"],
+            "Tobacco tax law announced",
+        ),
         # an <h1> that names the site is not the headline
         ([("Example News", False)], ["Leaders meet | Example News"], "Leaders meet"),
         # no metadata agrees, but the page has one <h1> outside its chrome
