@@ -256,3 +256,11 @@ def publisher_day(reading: DateReading, url_reading: DateReading | None) -> Date
     if not earliest <= url_reading.value <= latest:
         return reading
     return DateReading(reading.raw, url_reading.value)
+
+
+def same_moment_elsewhere(utc_reading: DateReading, other: DateReading) -> bool:
+    """Whether `other` is the same instant as a UTC reading, written with a local (non-zero) offset."""
+    value = other.value
+    if not isinstance(value, dt.datetime) or value.utcoffset() in (None, dt.timedelta(0)):
+        return False
+    return value == utc_reading.value

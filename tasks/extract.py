@@ -21,7 +21,14 @@ from newsdesk.messages import RelatedItem
 from newsdesk.sources import ExtractionHints
 from newsdesk.sources import compile_selector as _compile
 from tasks import titles
-from tasks.dates import DateReading, date_from_url, day_first_for, parse_date, publisher_day
+from tasks.dates import (
+    DateReading,
+    date_from_url,
+    day_first_for,
+    parse_date,
+    publisher_day,
+    same_moment_elsewhere,
+)
 from tasks.titles import SiteName
 
 # trafilatura and htmldate log every page they find nothing in; the parse stage reports that itself.
@@ -45,6 +52,8 @@ CHROME = {"nav", "header", "footer", "aside", "script", "style", "noscript", "fo
 RELATED_BLOCK = re.compile(r"related|more-from|morefrom|read-more|readmore|recommended|also-read", re.I)
 SUBTITLE_CLASS = re.compile(r"sub-?title|subhead|standfirst|dek\b|kicker|strapline|summary|teaser", re.I)
 MIN_BODY_CHARS = 200
+# A page that declares itself an article (og:type, JSON-LD) and is dated may be a short post, not a stub.
+MIN_DECLARED_ARTICLE_CHARS = 80
 INVISIBLE = ("style", "svg")
 SCRIPTS_BUT_JSON_LD = lxml.etree.XPath("//script[not(@type='application/ld+json')]")
 # Measured on the real-pages corpus (benchmarks/extraction); see README, "Parsing".
@@ -77,6 +86,7 @@ class Extracted:
     outlinks: list[str] = field(default_factory=list)
     related: list[RelatedItem] = field(default_factory=list)
     date_method: str | None = None
+    declared_article: bool = False
 
 
 def clean(text: str | None) -> str:
@@ -148,13 +158,18 @@ def _json_ld_objects(root: lxml.html.HtmlElement) -> list[dict[str, Any]]:
     return objects
 
 
-def _article_object(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    def kind(obj: dict[str, Any]) -> str:
-        value = obj.get("@type", "")
-        return " ".join(value) if isinstance(value, list) else str(value)
+def _kind(obj: dict[str, Any]) -> str:
+    value = obj.get("@type", "")
+    return " ".join(value) if isinstance(value, list) else str(value)
 
-    ranked = [o for o in objects if ARTICLE_TYPES.search(kind(o)) and not re.search("Page$", kind(o))]
-    pages = [o for o in objects if re.search("WebPage", kind(o))]
+
+def _is_article(obj: dict[str, Any]) -> bool:
+    return bool(ARTICLE_TYPES.search(_kind(obj))) and not re.search("Page$", _kind(obj))
+
+
+def _article_object(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    ranked = [o for o in objects if _is_article(o)]
+    pages = [o for o in objects if re.search("WebPage", _kind(o))]
     return (ranked or pages or [{}])[0]
 
 
@@ -195,7 +210,8 @@ def _text_of(value: Any) -> str | None:
 
 def structured_data(root: lxml.html.HtmlElement) -> dict[str, Any]:
     """Fields named by JSON-LD first, then OpenGraph and meta tags."""
-    obj = _article_object(_json_ld_objects(root))
+    objects = _json_ld_objects(root)
+    obj = _article_object(objects)
     meta = _meta_values(root)
     images = []
     for image in obj.get("image") if isinstance(obj.get("image"), list) else [obj.get("image")]:
@@ -213,6 +229,9 @@ def structured_data(root: lxml.html.HtmlElement) -> dict[str, Any]:
         "og_titles": [t for key in ("og:title", "twitter:title", "dc.title") for t in meta.get(key, [])[:1]],
         "subtitle": _text_of(obj.get("alternativeHeadline")),
         "published": _text_of(obj.get("datePublished")) or _first(meta, PUBLISHED_META),
+        # Every publication timestamp the page states, to find one written with the publisher's offset.
+        "published_all": [_text_of(o.get("datePublished")) for o in objects if o.get("datePublished")]
+        + [value for key in PUBLISHED_META for value in meta.get(key, [])],
         "updated": _text_of(obj.get("dateModified")) or _first(meta, UPDATED_META),
         "authors": list(dict.fromkeys(authors)),
         "section": _text_of(obj.get("articleSection")) or _first(meta, SECTION_META),
@@ -221,6 +240,7 @@ def structured_data(root: lxml.html.HtmlElement) -> dict[str, Any]:
         "site_names": [_text_of(publisher)] + [name for key in SITE_META for name in meta.get(key, [])],
         "images": images,
         "article_body": _text_of(obj.get("articleBody")),
+        "declared_article": (_first(meta, ("og:type",)) or "").lower() == "article" or _is_article(obj),
     }
 
 
@@ -269,6 +289,11 @@ def _time_element_date(root: lxml.html.HtmlElement) -> str | None:
     return None
 
 
+TIMESTAMPS = lxml.etree.XPath(
+    "//time/@datetime | //*[@itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime"
+)
+
+
 def _htmldate(root: lxml.html.HtmlElement, url: str) -> str | None:
     try:
         return find_date(
@@ -295,9 +320,21 @@ def choose_published(root, data: dict[str, Any], url: str, fetched_at: str, hint
             reading = _read_date(finders[method](), fetched_at, hints)
         if reading is not None and reading.value is not None:
             if method in ("structured", "time_element"):
+                reading = _with_publisher_offset(reading, root, data, fetched_at, hints)
                 reading = publisher_day(reading, date_from_url(url, fetched_at))
             return reading, method
     return None, None
+
+
+def _with_publisher_offset(reading: DateReading, root, data: dict[str, Any], fetched_at: str, hints):
+    """A UTC timestamp the page also writes with its own offset (`<time>`, itemprop, meta): that one."""
+    if not isinstance(reading.value, dt.datetime) or reading.value.utcoffset() != dt.timedelta(0):
+        return reading
+    for text in [*data["published_all"], *TIMESTAMPS(root)]:
+        other = _read_date(str(text), fetched_at, hints)
+        if other is not None and same_moment_elsewhere(reading, other):
+            return other
+    return reading
 
 
 # --- links, images, related items
@@ -402,6 +439,7 @@ def extract_article(
     hints = hints or ExtractionHints()
     data = structured_data(root)
     found = Extracted(site_name=data["site_name"], authors=data["authors"], section=data["section"])
+    found.declared_article = data["declared_article"]
     found.title = hinted_text(root, hints, "title") or choose_title(root, data, url)
     found.subtitle = hinted_text(root, hints, "subtitle") or data["subtitle"] or _subtitle(root)
     found.lead = hinted_text(root, hints, "lead") or data["description"]

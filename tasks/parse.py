@@ -19,7 +19,7 @@ from newsdesk.messages import Article, FetchedPage, RelatedItem
 from newsdesk.sources import ExtractionHints
 from tasks.dates import parse_date
 from tasks.encoding import charset_from_content_type, decode_html
-from tasks.extract import MIN_BODY_CHARS, extract_article
+from tasks.extract import MIN_BODY_CHARS, MIN_DECLARED_ARTICLE_CHARS, extract_article
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF")
@@ -32,7 +32,8 @@ MONTHS = [
 ]  # fmt: skip
 TEASER_DATE = re.compile(r"^(" + "|".join(MONTHS) + r")\s+(\d{1,2}),\s*(\d{4})$", re.IGNORECASE)
 END_OF_RELATED = {"more articles"}
-INVISIBLE = {"script", "style", "noscript"}
+# Not <noscript>: its text is shown without JavaScript, and lxml may close a page's content inside one.
+INVISIBLE = {"script", "style"}
 SCRIPT_TAG = re.compile(r"<(/?)script", re.IGNORECASE)
 # Real pages stay far below this; hostile ones nest thousands deep to exhaust recursion.
 MAX_DEPTH = 160
@@ -358,8 +359,9 @@ def _parse_elsewhere(page: FetchedPage, root, hints: ExtractionHints | None) -> 
     body = "\n\n".join(found.body)
     if not found.title:
         raise Rejected("not_an_article", "no title and no Date/Source line")
-    if len(body) < MIN_BODY_CHARS:
-        raise Rejected("not_an_article", f"{len(body)} characters of text, fewer than {MIN_BODY_CHARS}")
+    least = MIN_DECLARED_ARTICLE_CHARS if found.declared_article and found.published else MIN_BODY_CHARS
+    if len(body) < least:
+        raise Rejected("not_an_article", f"{len(body)} characters of text, fewer than {least}")
     warnings = [r.problem for r in (found.published, found.updated) if r is not None and r.problem]
     if found.published is None:
         warnings.append("no_date")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tasks.dates import date_from_url, day_first_for, parse_date, publisher_day
+from tasks.dates import date_from_url, day_first_for, parse_date, publisher_day, same_moment_elsewhere
 
 FETCHED_AT = "2025-07-31T10:00:00+00:00"
 KST = dt.timezone(dt.timedelta(hours=9))
@@ -217,3 +217,12 @@ def test_a_utc_timestamp_takes_the_publishers_day_from_the_url(
 
     assert reading.iso == expected
     assert reading.raw == timestamp
+
+
+def test_the_same_moment_written_with_the_publishers_offset_is_recognised() -> None:
+    utc = parse_date("2022-05-04T03:37:37+00:00", FETCHED_AT)
+
+    assert same_moment_elsewhere(utc, parse_date("2022-05-03T23:37:37-04:00", FETCHED_AT))
+    assert not same_moment_elsewhere(utc, parse_date("2022-05-03T23:37:37-05:00", FETCHED_AT))
+    assert not same_moment_elsewhere(utc, parse_date("2022-05-04T03:37:37Z", FETCHED_AT))
+    assert not same_moment_elsewhere(utc, parse_date("2022-05-04", FETCHED_AT))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -295,3 +296,50 @@ def test_the_date_in_the_url_beats_time_elements_of_comments_and_teasers() -> No
 
     assert article.published_at == "2019-04-26"
     assert article.extraction == "trafilatura+url"
+
+
+def test_a_utc_timestamp_is_stored_with_the_offset_the_page_itself_writes() -> None:
+    head = '<meta property="article:published_time" content="2022-05-04T03:37:37+00:00">'
+    byline = '<time datetime="2022-05-03T23:37:37-04:00">May 3, 2022</time>'
+    article = parse_page(
+        page(head, f"<h1>Leaders meet</h1>{byline}{BODY}", url="https://news.example.org/a/1")
+    )
+
+    assert article.published_at == "2022-05-03T23:37:37-04:00"
+
+
+SHORT_POST = (
+    "<h1>Monster talk #1</h1><p>M: Who slips next on the ice? K: Not me, I have spikes on my boots.</p>"
+)
+
+
+def test_a_short_post_that_declares_itself_a_dated_article_is_kept() -> None:
+    head = (
+        '<meta property="og:type" content="article">'
+        '<meta property="article:published_time" content="2009-12-23">'
+    )
+
+    article = parse_page(page(head, SHORT_POST))
+
+    assert article.title == "Monster talk #1"
+    assert article.published_at == "2009-12-23"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="article:published_time" content="2009-12-23">',  # dated, but not declared an article
+        '<meta property="og:type" content="article">',  # declared, but no date anywhere
+    ],
+)
+def test_a_short_page_without_both_signs_is_still_not_an_article(head: str) -> None:
+    with pytest.raises(Rejected) as caught:
+        parse_page(page(head, SHORT_POST, url="https://news.example.org/a/1"))
+    assert caught.value.reason == "not_an_article"
+
+
+def test_text_that_the_parser_closes_inside_a_noscript_still_counts() -> None:
+    swallowed = f'<noscript><div id="no-js"></noscript><div><h1>Leaders meet</h1>{BODY}</div>'
+    fetched = dataclasses.replace(page(), html=f"<html><body>{swallowed}</body></html>")
+
+    assert parse_page(fetched).title == "Leaders meet"
