@@ -349,10 +349,14 @@ def _main_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 
 def outlinks(container: lxml.html.HtmlElement, base_url: str) -> list[str]:
+    if container.tag in CHROME or _in_chrome(container):
+        return []
+    # One pass over the chrome's links, not a walk up from every link.
+    in_chrome = {anchor for part in container.iter(*CHROME) for anchor in part.iter("a")}
     links: dict[str, None] = {}
     for anchor in container.iter("a"):
         href = (anchor.get("href") or "").strip()
-        if not href or _in_chrome(anchor):
+        if not href or anchor in in_chrome:
             continue
         url = urljoin(base_url, href).split("#")[0]
         if urlsplit(url).scheme in ("http", "https") and url != base_url:
