@@ -257,7 +257,9 @@ def _headings(root: lxml.html.HtmlElement) -> list[tuple[str, bool]]:
     return [(clean("".join(HEADING_TEXT(h))), _in_chrome(h)) for h in root.iter("h1")]
 
 
-def choose_title(root: lxml.html.HtmlElement, data: dict[str, Any], url: str, strategy: str | None = None):
+def choose_title(
+    root: lxml.html.HtmlElement, data: dict[str, Any], url: str, strategy: str | None = None
+) -> str:
     """The <h1> the metadata agrees with, else a metadata title without the site name (tasks/titles.py).
 
     `strategy` names an alternative the benchmark measures against ("metadata" trusts the metadata first).
@@ -306,7 +308,8 @@ def _htmldate(root: lxml.html.HtmlElement, url: str) -> str | None:
 def choose_published(root, data: dict[str, Any], url: str, fetched_at: str, hints: ExtractionHints):
     """(reading, method): the first of DATE_ORDER that yields a plausible date.
 
-    A UTC timestamp one day away from the date in the URL is read as the URL's day (`publisher_day`).
+    A UTC timestamp from the page's own markup takes the offset the page writes it with elsewhere, or else
+    the day in the URL when some time zone was living that day at that moment (`publisher_day`).
     """
     finders = {
         "structured": lambda: data["published"],
