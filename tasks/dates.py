@@ -238,3 +238,29 @@ def date_from_url(url: str, fetched_at: str | dt.datetime | None = None) -> Date
         return None
     year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
     return _build(match.group(0), year, month, day, {}, dt.UTC, fetch_time(fetched_at))
+
+
+def publisher_day(reading: DateReading, url_reading: DateReading | None) -> DateReading:
+    """A UTC timestamp whose moment some time zone lived as the day in the page's URL becomes that day.
+
+    Sites store times in UTC but date their URLs by their own calendar: 2019-01-01 00:30 in Berlin is
+    2018-12-31T23:30Z. Only a whole day is known then, so the time is dropped; the raw string is kept.
+    """
+    value = reading.value
+    if url_reading is None or url_reading.value is None or not isinstance(value, dt.datetime):
+        return reading
+    if value.utcoffset() != dt.timedelta(0) or url_reading.value == value.date():
+        return reading
+    # Only a day some real time zone (UTC-12 to UTC+14) was living at that moment.
+    earliest, latest = (value - dt.timedelta(hours=12)).date(), (value + dt.timedelta(hours=14)).date()
+    if not earliest <= url_reading.value <= latest:
+        return reading
+    return DateReading(reading.raw, url_reading.value)
+
+
+def same_moment_elsewhere(utc_reading: DateReading, other: DateReading) -> bool:
+    """Whether `other` is the same instant as a UTC reading, written with a local (non-zero) offset."""
+    value = other.value
+    if not isinstance(value, dt.datetime) or value.utcoffset() in (None, dt.timedelta(0)):
+        return False
+    return value == utc_reading.value

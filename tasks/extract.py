@@ -20,7 +20,16 @@ from htmldate import find_date
 from newsdesk.messages import RelatedItem
 from newsdesk.sources import ExtractionHints
 from newsdesk.sources import compile_selector as _compile
-from tasks.dates import DateReading, date_from_url, day_first_for, parse_date
+from tasks import titles
+from tasks.dates import (
+    DateReading,
+    date_from_url,
+    day_first_for,
+    parse_date,
+    publisher_day,
+    same_moment_elsewhere,
+)
+from tasks.titles import SiteName
 
 # trafilatura and htmldate log every page they find nothing in; the parse stage reports that itself.
 for _name in ("trafilatura", "htmldate", "courlan"):
@@ -28,7 +37,6 @@ for _name in ("trafilatura", "htmldate", "courlan"):
 
 WHITESPACE = re.compile(r"\s+")
 ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|NewsArticle|WebPage|LiveBlogPosting|Posting", re.I)
-TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•»«:]|-|::)\s+")
 PUBLISHED_META = (
     "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
     "date", "pubdate", "publishdate", "publish-date", "publication_date", "dc.date", "dc.date.issued",
@@ -44,10 +52,13 @@ CHROME = {"nav", "header", "footer", "aside", "script", "style", "noscript", "fo
 RELATED_BLOCK = re.compile(r"related|more-from|morefrom|read-more|readmore|recommended|also-read", re.I)
 SUBTITLE_CLASS = re.compile(r"sub-?title|subhead|standfirst|dek\b|kicker|strapline|summary|teaser", re.I)
 MIN_BODY_CHARS = 200
+# A page that declares itself an article (og:type, JSON-LD) and is dated may be a short post, not a stub.
+MIN_DECLARED_ARTICLE_CHARS = 80
+INVISIBLE = ("style", "svg")
+SCRIPTS_BUT_JSON_LD = lxml.etree.XPath("//script[not(@type='application/ld+json')]")
 # Measured on the real-pages corpus (benchmarks/extraction); see README, "Parsing".
-DATE_ORDER = ("structured", "time_element", "htmldate", "url")
-TITLE_STRATEGY = "heading_if_agreed"
-TITLE_AGREEMENT = 0.5
+DATE_ORDER = ("structured", "url", "time_element", "htmldate")
+TITLE_STRATEGY = "heading"
 # htmldate's extensive search hands free text to dateparser: seconds for the first page a process sees
 # (dateparser loads its languages), then tens of milliseconds at worst; it finds dates the fast pass misses.
 HTMLDATE_EXTENSIVE = True
@@ -75,6 +86,7 @@ class Extracted:
     outlinks: list[str] = field(default_factory=list)
     related: list[RelatedItem] = field(default_factory=list)
     date_method: str | None = None
+    declared_article: bool = False
 
 
 def clean(text: str | None) -> str:
@@ -146,13 +158,18 @@ def _json_ld_objects(root: lxml.html.HtmlElement) -> list[dict[str, Any]]:
     return objects
 
 
-def _article_object(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    def kind(obj: dict[str, Any]) -> str:
-        value = obj.get("@type", "")
-        return " ".join(value) if isinstance(value, list) else str(value)
+def _kind(obj: dict[str, Any]) -> str:
+    value = obj.get("@type", "")
+    return " ".join(value) if isinstance(value, list) else str(value)
 
-    ranked = [o for o in objects if ARTICLE_TYPES.search(kind(o)) and not re.search("Page$", kind(o))]
-    pages = [o for o in objects if re.search("WebPage", kind(o))]
+
+def _is_article(obj: dict[str, Any]) -> bool:
+    return bool(ARTICLE_TYPES.search(_kind(obj))) and not re.search("Page$", _kind(obj))
+
+
+def _article_object(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    ranked = [o for o in objects if _is_article(o)]
+    pages = [o for o in objects if re.search("WebPage", _kind(o))]
     return (ranked or pages or [{}])[0]
 
 
@@ -193,7 +210,8 @@ def _text_of(value: Any) -> str | None:
 
 def structured_data(root: lxml.html.HtmlElement) -> dict[str, Any]:
     """Fields named by JSON-LD first, then OpenGraph and meta tags."""
-    obj = _article_object(_json_ld_objects(root))
+    objects = _json_ld_objects(root)
+    obj = _article_object(objects)
     meta = _meta_values(root)
     images = []
     for image in obj.get("image") if isinstance(obj.get("image"), list) else [obj.get("image")]:
@@ -208,67 +226,47 @@ def structured_data(root: lxml.html.HtmlElement) -> dict[str, Any]:
     publisher = obj.get("publisher")
     return {
         "title": _text_of(obj.get("headline")) or _text_of(obj.get("name")),
-        "og_title": _first(meta, ("og:title", "twitter:title")),
+        "og_titles": [t for key in ("og:title", "twitter:title", "dc.title") for t in meta.get(key, [])[:1]],
         "subtitle": _text_of(obj.get("alternativeHeadline")),
         "published": _text_of(obj.get("datePublished")) or _first(meta, PUBLISHED_META),
+        # Every publication timestamp the page states, to find one written with the publisher's offset.
+        "published_all": [_text_of(o.get("datePublished")) for o in objects if o.get("datePublished")]
+        + [value for key in PUBLISHED_META for value in meta.get(key, [])],
         "updated": _text_of(obj.get("dateModified")) or _first(meta, UPDATED_META),
         "authors": list(dict.fromkeys(authors)),
         "section": _text_of(obj.get("articleSection")) or _first(meta, SECTION_META),
         "description": _text_of(obj.get("description")) or _first(meta, DESCRIPTION_META),
         "site_name": _text_of(publisher) if publisher else _first(meta, SITE_META),
+        "site_names": [_text_of(publisher)] + [name for key in SITE_META for name in meta.get(key, [])],
         "images": images,
         "article_body": _text_of(obj.get("articleBody")),
+        "declared_article": (_first(meta, ("og:type",)) or "").lower() == "article" or _is_article(obj),
     }
 
 
 # --- title
 
-
-def _heading(root: lxml.html.HtmlElement) -> str | None:
-    for heading in root.iter("h1"):
-        if not _in_chrome(heading):
-            text = clean(heading.text_content())
-            if text:
-                return text
-    return None
+# Text of a heading as read: no inline styles or scripts, no ruby annotations (furigana) over the characters.
+HEADING_TEXT = lxml.etree.XPath(
+    ".//text()[not(ancestor::style) and not(ancestor::script) and not(ancestor::rt) and not(ancestor::rp)]"
+)
 
 
-def strip_site_name(title: str, site_name: str | None = None) -> str:
-    """A page <title> without its " | Site" or "Site - " part: the longest piece wins."""
-    parts = [clean(p) for p in TITLE_SEPARATORS.split(title) if clean(p)]
-    if len(parts) < 2:
-        return clean(title)
-    if site_name:
-        parts = [p for p in parts if p.lower() != site_name.lower()] or parts
-    return max(parts, key=len)
+def _headings(root: lxml.html.HtmlElement) -> list[tuple[str, bool]]:
+    """Each <h1>'s text, and whether it sits in page chrome (a header, a nav, an aside…)."""
+    return [(clean("".join(HEADING_TEXT(h))), _in_chrome(h)) for h in root.iter("h1")]
 
 
-def _agrees(heading: str, title: str) -> bool:
-    """A heading agrees with a page title when one holds the other and covers at least half of it."""
-    h, t = heading.casefold(), title.casefold()
-    if h in t:
-        return len(h) >= TITLE_AGREEMENT * len(t)
-    return t in h and len(t) >= TITLE_AGREEMENT * len(h)
-
-
-def choose_title(root: lxml.html.HtmlElement, data: dict[str, Any], strategy: str | None = None) -> str:
-    """The <h1> when the page's own metadata agrees with it, else the metadata's title, else <title>.
+def choose_title(
+    root: lxml.html.HtmlElement, data: dict[str, Any], url: str, strategy: str | None = None
+) -> str:
+    """The <h1> the metadata agrees with, else a metadata title without the site name (tasks/titles.py).
 
     `strategy` names an alternative the benchmark measures against ("metadata" trusts the metadata first).
     """
-    strategy = strategy or TITLE_STRATEGY
-    heading = _heading(root)
-    page_titles = [t for t in (data["title"], data["og_title"], clean(root.findtext(".//title"))) if t]
-    if strategy == "metadata":
-        candidates = [strip_site_name(t, data["site_name"]) for t in page_titles]
-        return next((c for c in candidates if c), heading or "")
-    if heading and any(_agrees(heading, t) for t in page_titles):
-        return heading
-    for candidate in page_titles:
-        stripped = strip_site_name(candidate, data["site_name"])
-        if stripped:
-            return stripped
-    return heading or ""
+    site = SiteName(data["site_names"], url)
+    page_titles = [data["title"], *data["og_titles"], clean(root.findtext(".//title"))]
+    return titles.choose_title(_headings(root), page_titles, site, strategy or TITLE_STRATEGY)
 
 
 # --- dates
@@ -293,6 +291,11 @@ def _time_element_date(root: lxml.html.HtmlElement) -> str | None:
     return None
 
 
+TIMESTAMPS = lxml.etree.XPath(
+    "//time/@datetime | //*[@itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime"
+)
+
+
 def _htmldate(root: lxml.html.HtmlElement, url: str) -> str | None:
     try:
         return find_date(
@@ -303,7 +306,11 @@ def _htmldate(root: lxml.html.HtmlElement, url: str) -> str | None:
 
 
 def choose_published(root, data: dict[str, Any], url: str, fetched_at: str, hints: ExtractionHints):
-    """(reading, method): the first of DATE_ORDER that yields a plausible date."""
+    """(reading, method): the first of DATE_ORDER that yields a plausible date.
+
+    A UTC timestamp from the page's own markup takes the offset the page writes it with elsewhere, or else
+    the day in the URL when some time zone was living that day at that moment (`publisher_day`).
+    """
     finders = {
         "structured": lambda: data["published"],
         "time_element": lambda: _time_element_date(root),
@@ -315,8 +322,22 @@ def choose_published(root, data: dict[str, Any], url: str, fetched_at: str, hint
         else:
             reading = _read_date(finders[method](), fetched_at, hints)
         if reading is not None and reading.value is not None:
+            if method in ("structured", "time_element"):
+                reading = _with_publisher_offset(reading, root, data, fetched_at, hints)
+                reading = publisher_day(reading, date_from_url(url, fetched_at))
             return reading, method
     return None, None
+
+
+def _with_publisher_offset(reading: DateReading, root, data: dict[str, Any], fetched_at: str, hints):
+    """A UTC timestamp the page also writes with its own offset (`<time>`, itemprop, meta): that one."""
+    if not isinstance(reading.value, dt.datetime) or reading.value.utcoffset() != dt.timedelta(0):
+        return reading
+    for text in [*data["published_all"], *TIMESTAMPS(root)]:
+        other = _read_date(str(text), fetched_at, hints)
+        if other is not None and same_moment_elsewhere(reading, other):
+            return other
+    return reading
 
 
 # --- links, images, related items
@@ -331,10 +352,14 @@ def _main_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 
 def outlinks(container: lxml.html.HtmlElement, base_url: str) -> list[str]:
+    if container.tag in CHROME or _in_chrome(container):
+        return []
+    # One pass over the chrome's links, not a walk up from every link.
+    in_chrome = {anchor for part in container.iter(*CHROME) for anchor in part.iter("a")}
     links: dict[str, None] = {}
     for anchor in container.iter("a"):
         href = (anchor.get("href") or "").strip()
-        if not href or _in_chrome(anchor):
+        if not href or anchor in in_chrome:
             continue
         url = urljoin(base_url, href).split("#")[0]
         if urlsplit(url).scheme in ("http", "https") and url != base_url:
@@ -398,6 +423,16 @@ def _paragraphs_from(element: lxml.html.HtmlElement) -> list[str]:
     return blocks or [clean(element.text_content())]
 
 
+def drop_invisible(root: lxml.html.HtmlElement) -> None:
+    """Scripts (but JSON-LD, which trafilatura falls back on), styles and SVG icons; their tails kept.
+
+    Not <noscript> or <template>: some pages keep their text there (trafilatura finds it; measured).
+    """
+    lxml.etree.strip_elements(root, *INVISIBLE, with_tail=False)
+    for script in SCRIPTS_BUT_JSON_LD(root):
+        script.drop_tree()
+
+
 def trafilatura_body(root: lxml.html.HtmlElement, url: str) -> list[str]:
     """The main text as trafilatura finds it (comments left out), one paragraph per line it returns."""
     text = trafilatura.extract(root, url=url, with_metadata=False, **TRAFILATURA_OPTIONS)
@@ -411,7 +446,8 @@ def extract_article(
     hints = hints or ExtractionHints()
     data = structured_data(root)
     found = Extracted(site_name=data["site_name"], authors=data["authors"], section=data["section"])
-    found.title = hinted_text(root, hints, "title") or choose_title(root, data)
+    found.declared_article = data["declared_article"]
+    found.title = hinted_text(root, hints, "title") or choose_title(root, data, url)
     found.subtitle = hinted_text(root, hints, "subtitle") or data["subtitle"] or _subtitle(root)
     found.lead = hinted_text(root, hints, "lead") or data["description"]
     found.section = hinted_text(root, hints, "section") or data["section"]
@@ -431,6 +467,8 @@ def extract_article(
     if bodies:
         found.body, found.method = [p for b in bodies for p in _paragraphs_from(b)], "hints"
     else:
+        # Everything else is read: the body extractor never looks into scripts, styles or icons.
+        drop_invisible(root)
         found.body, found.method = trafilatura_body(root, url), "trafilatura"
         if len(" ".join(found.body)) < MIN_BODY_CHARS and data["article_body"]:
             found.body, found.method = [data["article_body"]], "json_ld"

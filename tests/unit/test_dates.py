@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tasks.dates import date_from_url, day_first_for, parse_date
+from tasks.dates import date_from_url, day_first_for, parse_date, publisher_day, same_moment_elsewhere
 
 FETCHED_AT = "2025-07-31T10:00:00+00:00"
 KST = dt.timezone(dt.timedelta(hours=9))
@@ -192,3 +192,37 @@ def test_the_raw_string_is_kept() -> None:
 
     assert reading is not None
     assert reading.raw == "Posted July 30, 2025"
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "url", "expected"),
+    [
+        # 23:11 UTC on 31 December was already 1 January east of London: the URL's day wins
+        ("2018-12-31T23:11:59+00:00", "https://blog.example/2019/01/01/new-year/", "2019-01-01"),
+        # 02:25 UTC was still the evening before in New York
+        ("2020-02-25T02:25:54Z", "https://news.example/2020/02/24/story/", "2020-02-24"),
+        # 05:30 UTC on the 25th was the 26th nowhere: the timestamp stays
+        ("2019-04-25T05:30:00Z", "https://news.example/2019/04/26/story/", "2019-04-25T05:30:00+00:00"),
+        # a timestamp with its own offset is already the publisher's day
+        ("2022-05-07T13:43:46-05:00", "https://news.example/2022/05/06/story/", "2022-05-07T13:43:46-05:00"),
+        # no date in the URL, or the same day
+        ("2020-02-25T02:25:54Z", "https://news.example/story/", "2020-02-25T02:25:54+00:00"),
+        ("2020-02-25T02:25:54Z", "https://news.example/2020/02/25/story/", "2020-02-25T02:25:54+00:00"),
+    ],
+)
+def test_a_utc_timestamp_takes_the_publishers_day_from_the_url(
+    timestamp: str, url: str, expected: str
+) -> None:
+    reading = publisher_day(parse_date(timestamp, FETCHED_AT), date_from_url(url, FETCHED_AT))
+
+    assert reading.iso == expected
+    assert reading.raw == timestamp
+
+
+def test_the_same_moment_written_with_the_publishers_offset_is_recognised() -> None:
+    utc = parse_date("2022-05-04T03:37:37+00:00", FETCHED_AT)
+
+    assert same_moment_elsewhere(utc, parse_date("2022-05-03T23:37:37-04:00", FETCHED_AT))
+    assert not same_moment_elsewhere(utc, parse_date("2022-05-03T23:37:37-05:00", FETCHED_AT))
+    assert not same_moment_elsewhere(utc, parse_date("2022-05-04T03:37:37Z", FETCHED_AT))
+    assert not same_moment_elsewhere(utc, parse_date("2022-05-04", FETCHED_AT))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -9,8 +10,8 @@ import pytest
 from newsdesk.errors import ConfigError, Rejected
 from newsdesk.messages import FetchedPage
 from newsdesk.sources import ExtractionHints, load_sources
-from tasks.extract import strip_site_name
 from tasks.parse import parse_page
+from tasks.titles import SiteName, choose_title, strip_site_name
 
 URL = "https://news.example.org/world/2019/04/26/leaders-meet/"
 FETCHED_AT = "2025-07-31T10:00:00+00:00"
@@ -177,13 +178,77 @@ def test_thin_pages_are_not_articles(html: str) -> None:
     ("title", "site", "expected"),
     [
         ("Leaders meet in Vladivostok | Example News", None, "Leaders meet in Vladivostok"),
-        ("Example News - Leaders meet in Vladivostok", None, "Leaders meet in Vladivostok"),
+        ("Example News - Leaders meet in Vladivostok", "Example News", "Leaders meet in Vladivostok"),
+        ("Leaders meet in Vladivostok › Example News", "Example News", "Leaders meet in Vladivostok"),
+        ("EXAMPLE NEWS|Leaders meet in Vladivostok", "Example News", "Leaders meet in Vladivostok"),
         ("News: A | B", "B", "News: A"),
         ("No separator here", None, "No separator here"),
+        # A dash that names no site is part of the headline (before: the longest part won, "Leaders meet").
+        ("Leaders meet – a first summit", None, "Leaders meet – a first summit"),
+        ("Leaders meet – a first summit | Example News", "Example News", "Leaders meet – a first summit"),
     ],
 )
 def test_site_names_are_stripped_from_page_titles(title: str, site: str | None, expected: str) -> None:
     assert strip_site_name(title, site) == expected
+
+
+def test_the_site_name_is_recognised_from_the_host_name() -> None:
+    site = SiteName([], "https://www.example-news.org/world/1")
+
+    assert (
+        strip_site_name("Leaders meet in Vladivostok - example-news.org", site)
+        == "Leaders meet in Vladivostok"
+    )
+    assert (
+        strip_site_name("EXAMPLE NEWS » Leaders meet in Vladivostok", site) == "Leaders meet in Vladivostok"
+    )
+
+
+@pytest.mark.parametrize(
+    ("headings", "metadata", "expected"),
+    [
+        # the <h1> in an article <header> agrees with og:title once the site name is gone
+        ([("Leaders meet", True)], ["Leaders meet | Example News"], "Leaders meet"),
+        # the <h1> is one part of the page title: a kicker before it is not the headline
+        ([("Leaders meet", False)], ["Leaders meet - Summit in Vladivostok - Example News"], "Leaders meet"),
+        # quotes and dashes written differently still agree; the <h1>'s own typography is kept
+        (
+            [("„Frank talks“ – summit ends", False)],
+            ['"Frank talks" - summit ends'],
+            "„Frank talks“ – summit ends",
+        ),
+        # a kicker the <h1> adds before the headline is not part of it
+        (
+            [("Tunisia Big tasks for the new government", False)],
+            ["Big tasks for the new government"],
+            "Big tasks for the new government",
+        ),
+        # an <h1> that agrees with the whole title beats one that is only a part of it (a section name)
+        (
+            [("Notices", False), ("Tobacco tax law announced", False)],
+            ["Customs - Notices - Tobacco tax law announced"],
+            "Tobacco tax law announced",
+        ),
+        # an <h1> that names the site is not the headline
+        ([("Example News", False)], ["Leaders meet | Example News"], "Leaders meet"),
+        # no metadata agrees, but the page has one <h1> outside its chrome
+        ([("Welcome!", False)], ["Law office Smith"], "Welcome!"),
+        # several unrelated <h1>s and no agreement: the metadata title
+        ([("Most read", False), ("Weather", False)], ["Leaders meet | Example News"], "Leaders meet"),
+        # entities escaped twice in metadata are decoded; a date stamp glued before the <h1> is dropped
+        ([], ["Olive &amp;#038; Herb Bread"], "Olive & Herb Bread"),
+        ([("27.01.2022 - Leaders meet", False)], ["Leaders meet"], "Leaders meet"),
+    ],
+)
+def test_the_title_is_the_heading_the_metadata_agrees_with(headings, metadata, expected) -> None:
+    assert choose_title(headings, metadata, SiteName(["Example News"], URL)) == expected
+
+
+def test_heading_text_leaves_out_inline_styles_and_ruby_annotations() -> None:
+    article = "<h1><style>.x{color:red}</style><ruby>子<rt>こ</rt></ruby>どもの法律</h1>" + BODY
+    head = "<title>子どもの法律 | NEWS WEB EASY</title>"
+
+    assert parse_page(page(head, article)).title == "子どもの法律"
 
 
 def test_the_registry_carries_extraction_hints(tmp_path) -> None:
@@ -215,3 +280,66 @@ def test_a_bad_hint_names_its_source_and_field(tmp_path) -> None:
 
     with pytest.raises(ConfigError, match=r"source 'bad', field extraction.body"):
         load_sources(registry)
+
+
+def test_structured_data_beats_the_url_and_time_elements_for_the_date() -> None:
+    head = '<meta property="article:published_time" content="2019-04-25T14:30:00+09:00">'
+    article = parse_page(page(head, f'<h1>Leaders meet</h1><time datetime="2011-01-01">old</time>{BODY}'))
+
+    assert article.published_at == "2019-04-25T14:30:00+09:00"
+    assert article.extraction == "trafilatura+structured"
+
+
+def test_the_date_in_the_url_beats_time_elements_of_comments_and_teasers() -> None:
+    comments = '<time datetime="2009-04-11 18:06:36">a reader, 2009</time>'
+    article = parse_page(page("<title>Leaders meet</title>", f"<h1>Leaders meet</h1>{BODY}{comments}"))
+
+    assert article.published_at == "2019-04-26"
+    assert article.extraction == "trafilatura+url"
+
+
+def test_a_utc_timestamp_is_stored_with_the_offset_the_page_itself_writes() -> None:
+    head = '<meta property="article:published_time" content="2022-05-04T03:37:37+00:00">'
+    byline = '<time datetime="2022-05-03T23:37:37-04:00">May 3, 2022</time>'
+    article = parse_page(
+        page(head, f"<h1>Leaders meet</h1>{byline}{BODY}", url="https://news.example.org/a/1")
+    )
+
+    assert article.published_at == "2022-05-03T23:37:37-04:00"
+
+
+SHORT_POST = (
+    "<h1>Monster talk #1</h1><p>M: Who slips next on the ice? K: Not me, I have spikes on my boots.</p>"
+)
+
+
+def test_a_short_post_that_declares_itself_a_dated_article_is_kept() -> None:
+    head = (
+        '<meta property="og:type" content="article">'
+        '<meta property="article:published_time" content="2009-12-23">'
+    )
+
+    article = parse_page(page(head, SHORT_POST))
+
+    assert article.title == "Monster talk #1"
+    assert article.published_at == "2009-12-23"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="article:published_time" content="2009-12-23">',  # dated, but not declared an article
+        '<meta property="og:type" content="article">',  # declared, but no date anywhere
+    ],
+)
+def test_a_short_page_without_both_signs_is_still_not_an_article(head: str) -> None:
+    with pytest.raises(Rejected) as caught:
+        parse_page(page(head, SHORT_POST, url="https://news.example.org/a/1"))
+    assert caught.value.reason == "not_an_article"
+
+
+def test_text_that_the_parser_closes_inside_a_noscript_still_counts() -> None:
+    swallowed = f'<noscript><div id="no-js"></noscript><div><h1>Leaders meet</h1>{BODY}</div>'
+    fetched = dataclasses.replace(page(), html=f"<html><body>{swallowed}</body></html>")
+
+    assert parse_page(fetched).title == "Leaders meet"

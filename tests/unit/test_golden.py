@@ -15,7 +15,7 @@ from tasks.parse import parse_page
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 EXPECTED = [json.loads(line) for line in (GOLDEN / "expected.jsonl").read_text(encoding="utf-8").splitlines()]
 # A little under what the parser scored when the set was made (see README, "Parsing"); raise, never lower.
-FLOORS = {"body_f1": 0.90, "title": 0.70, "date": 0.80}
+FLOORS = {"body_f1": 0.90, "title": 0.85, "date": 0.80}
 
 
 def _parsed(entry: dict) -> dict:

@@ -1,0 +1,155 @@
+"""An article's title: the <h1> its metadata agrees with, else a metadata title without the site name."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+WHITESPACE = re.compile(r"\s+")
+# " | ", " – ", " » ", " :: " between words; a bare "|"; a dash between two CJK/Arabic/… characters.
+TITLE_SEPARATOR = re.compile(
+    r"\s+(?:[|–—·•»«›‹:/\\]|-{1,2}|::)\s+|\s*[|｜]\s*"
+    r"|(?<=[^\x00-\u02ff])\s*[-–—|]\s*(?=[^\x00-\u02ff])|(?<=[！？。])\s*[-–—]\s*"
+)
+PIPE = re.compile(r"\s+\|\s+")
+# "27.01.2022 - Headline": a date stamp glued before a heading is not part of the headline.
+LEADING_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\s*(?:[-–—|:]\s*)?")
+SAME_QUOTES_AND_DASHES = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "´": "'"}
+    | {"–": "-", "—": "-"}
+)
+# A heading agrees with a metadata title when one holds the other and covers at least this share of it.
+AGREEMENT = 0.5
+
+
+def clean_title(text: str | None) -> str:
+    """Entities decoded (metadata is often escaped twice), soft hyphens dropped, whitespace collapsed."""
+    return WHITESPACE.sub(" ", html.unescape(text or "").replace("\xad", "")).strip()
+
+
+def _normal(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", clean_title(text)).translate(SAME_QUOTES_AND_DASHES)
+    return WHITESPACE.sub(" ", folded).strip().casefold()
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def host_names(url: str | None) -> set[str]:
+    """What a site is called in its own address: "www.mdr.de" gives "mdr.de" and "mdr"."""
+    labels = [label for label in (urlsplit(url or "").hostname or "").lower().split(".") if label]
+    labels = [label for label in labels if label not in ("www", "m")]
+    names = {".".join(labels)}
+    if len(labels) >= 2:
+        names |= {labels[-2], ".".join(labels[-2:])}
+    return {name for name in names if name}
+
+
+class SiteName:
+    """The names a site goes by (og:site_name, the publisher, its host name), to recognise in a title."""
+
+    def __init__(self, names: Iterable[str | None] = (), url: str | None = None) -> None:
+        self.names = {_normal(n) for n in names if n and n.strip() and not n.startswith("http")}
+        self.hosts = {_letters(h) for h in host_names(url)}
+
+    def matches(self, part: str) -> bool:
+        normal, letters = _normal(part), _letters(part)
+        if not letters:
+            return True
+        for name in self.names:
+            name_letters = _letters(name)
+            if normal == name or (len(letters) >= 4 and (letters in name_letters or name_letters in letters)):
+                return True
+        return any(
+            letters == host or (len(letters) >= 4 and (letters in host or host.startswith(letters)))
+            for host in self.hosts
+        )
+
+
+def strip_site_name(title: str, site: SiteName | str | None = None) -> str:
+    """A title without leading or trailing parts that name the site ("Headline | Site", "Site - Headline").
+
+    Parts are only dropped when they name the site: a " – " inside a headline stays. Of what remains, the
+    longest " | "-separated part wins (a pipe separates sections and site names, not words of a headline).
+    """
+    site = site if isinstance(site, SiteName) else SiteName([site])
+    title = clean_title(title)
+    while True:
+        cuts = list(TITLE_SEPARATOR.finditer(title))
+        if not cuts:
+            break
+        head, tail = title[: cuts[-1].start()].strip(), title[cuts[-1].end() :].strip()
+        if head and site.matches(tail):
+            title = head
+            continue
+        lead, rest = title[: cuts[0].start()].strip(), title[cuts[0].end() :].strip()
+        if rest and site.matches(lead):
+            title = rest
+            continue
+        break
+    parts = [part.strip() for part in PIPE.split(title) if part.strip()]
+    return max(parts, key=len) if len(parts) > 1 else title
+
+
+def agrees(heading: str, title: str) -> bool:
+    """One holds the other (quotes, dashes and case aside) and covers at least half of it."""
+    h, t = _normal(heading), _normal(title)
+    if not h or not t:
+        return False
+    if h in t:
+        return len(h) >= AGREEMENT * len(t)
+    return t in h and len(t) >= AGREEMENT * len(h)
+
+
+def _is_segment(heading: str, title: str) -> bool:
+    return _normal(heading) in {_normal(part) for part in TITLE_SEPARATOR.split(title) if part.strip()}
+
+
+def _without_date_stamp(heading: str) -> str:
+    return LEADING_DATE.sub("", heading) or heading
+
+
+def choose_title(
+    headings: list[tuple[str, bool]],
+    metadata_titles: list[str | None],
+    site: SiteName,
+    strategy: str = "heading",
+) -> str:
+    """The title among the page's <h1>s (text, in page chrome?) and metadata titles, best first.
+
+    1. An <h1> (outside page chrome first) that a metadata title agrees with; when the <h1> only adds a
+       kicker or label to that title, the metadata's title. Else an <h1> that is one part of a metadata title.
+    2. The page's only <h1> outside page chrome, when no metadata title agrees with any.
+    3. The first metadata title, without the site's name.
+    `strategy="metadata"` (measured against it) skips 1 and 2 when there is a metadata title.
+    """
+    titles = [clean_title(t) for t in metadata_titles if t and clean_title(t)]
+    cleaned = [(_without_date_stamp(clean_title(text)), chrome) for text, chrome in headings]
+    cleaned = [(text, chrome) for text, chrome in cleaned if text and not site.matches(text)]
+    ordered = [text for text, chrome in cleaned if not chrome] + [text for text, chrome in cleaned if chrome]
+    stripped = [strip_site_name(t, site) for t in titles]
+    if strategy == "metadata" and stripped:
+        return stripped[0]
+    part_of_a_title = None
+    for heading in ordered:
+        for title, without_site in zip(titles, stripped, strict=True):
+            if agrees(heading, without_site) or agrees(heading, title):
+                return without_site if _adds_a_kicker(heading, without_site) else heading
+            if part_of_a_title is None and _is_segment(heading, title):
+                part_of_a_title = heading
+    if part_of_a_title:
+        return part_of_a_title
+    outside_chrome = [text for text, chrome in cleaned if not chrome]
+    if len(outside_chrome) == 1:
+        return outside_chrome[0]
+    return next((s for s in stripped if s), ordered[0] if ordered else "")
+
+
+def _adds_a_kicker(heading: str, title: str) -> bool:
+    """ "Tunisia: Big tasks for the new government" as <h1> where the metadata says "Big tasks for…"."""
+    h, t = _normal(heading), _normal(title)
+    return len(t) < len(h) and t in h
