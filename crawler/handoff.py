@@ -10,6 +10,7 @@ from typing import Any
 import kombu.exceptions
 import redis
 from celery import Celery
+from scrapy import signals
 from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 
@@ -74,7 +75,10 @@ class HandOffPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings["NEWSDESK_SETTINGS"], crawler.stats)
+        pipeline = cls(crawler.settings["NEWSDESK_SETTINGS"], crawler.stats)
+        # Pipelines close before Scrapy says why the crawl ended; the run is finished when it has.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self, spider) -> None:
         self._spider = spider
@@ -143,10 +147,13 @@ class HandOffPipeline:
         if self._progress is not None and self._progress.running:
             self._progress.stop()
         self.state.save_page_validators(spider.source.name, getattr(spider, "new_validators", {}))
+
+    def spider_closed(self, spider, reason: str) -> None:
+        """The run's crawl side, with the real finish reason: `finished`, or the limit that stopped it
+        (`closespider_timeout` at NEWSDESK_CRAWL_TIME_LIMIT, `closespider_pagecount` at `max_pages`)."""
         run_id = getattr(spider, "run_id", None)
         if not run_id:
             return
         summary = crawl_summary(self.stats.get_stats(), spider)
-        if summary["finish_reason"] == "running":
-            summary["finish_reason"] = "finished"
+        summary["finish_reason"] = reason
         self.runs.finish_crawl(run_id, summary)

@@ -209,7 +209,8 @@ def test_only_a_complete_crawl_marks_an_unlisted_article_removed(clean_stores, w
         cut_short = run_crawl(
             dataclasses.replace(settings, sources_file=limited), "demo", wait=True, timeout=300
         )
-        # (The run record says "finished" either way: it is written before Scrapy gives the reason.)
+        assert cut_short["crawl_finish_reason"] == "closespider_pagecount", "the run says why it stopped"
+        assert failed_listing["crawl_finish_reason"] == "finished"
         assert int(cut_short["crawl_pages_fetched"]) < int(failed_listing["crawl_pages_fetched"])
         assert redis.smembers(gone_key) == set()
         assert _articles(es_client, settings)[doc_id].get("removed_at") is None
