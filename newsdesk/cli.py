@@ -13,7 +13,7 @@ import typer
 
 from newsdesk import parsing_cli
 from newsdesk.errors import NewsdeskError
-from newsdesk.redisstore import OUTCOMES, RunStore, build_redis
+from newsdesk.redisstore import OUTCOMES, RunStore, build_redis, patiently
 from newsdesk.settings import Settings
 from newsdesk.stack import LocalStack
 
@@ -207,13 +207,12 @@ def run_crawl(
         recheck_all=recheck_all,
         on_progress=on_progress,
     )
-    run_id, log_file = run["run_id"], run["log_file"]
-    if run["crawler_exit"] != 0:
-        record_crawl_run(settings, runs.get(run_id))
-        raise NewsdeskError(f"crawler exited with {run['crawler_exit']}; see {log_file}")
-    deadline = time.monotonic() + timeout
-    run = runs.get(run_id)
+    run_id, log_file, exit_code = run["run_id"], run["log_file"], run["crawler_exit"]
+    run = patiently(lambda: runs.get(run_id), "read run")
     record_crawl_run(settings, run)
+    if exit_code != 0:
+        raise NewsdeskError(f"crawler exited with {exit_code}; see {log_file}")
+    deadline = time.monotonic() + timeout
     while wait and not run["complete"]:
         if time.monotonic() > deadline:
             raise NewsdeskError(
@@ -222,7 +221,7 @@ def run_crawl(
         if on_progress is not None:
             on_progress(run)
         time.sleep(0.5)
-        run = runs.get(run_id)
+        run = patiently(lambda: runs.get(run_id), "read run")
     if wait:
         run["record_error"] = record_crawl_run(settings, run)
     run["log_file"] = str(log_file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import uuid
 from collections.abc import Iterator
@@ -11,8 +12,10 @@ from typing import Any
 
 import redis
 
-from newsdesk.errors import NewsdeskError
+from newsdesk.errors import NewsdeskError, TransientError
 from newsdesk.redisstore import translated_errors, utc_now
+
+log = logging.getLogger(__name__)
 
 SKIP_LOG_LENGTH = 1000
 # Extend or release only while we still own the lock: a holder that stalled past its TTL must not
@@ -109,7 +112,13 @@ class CrawlLocks:
         finally:
             stop.set()
             heartbeat.join()
-            self.release(source, token)
+            try:
+                self.release(source, token)
+            except TransientError as exc:
+                # The heartbeat has stopped, so the lock frees itself within its TTL.
+                log.warning(
+                    "crawl lock of %s not released (%s); it expires in %d ms", source, exc, self.ttl_ms
+                )
 
     def _beat(self, source: str, token: str, stop: threading.Event) -> None:
         # Three beats per TTL: one lost beat (a Redis blip) never lets the lock lapse while we crawl.

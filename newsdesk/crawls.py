@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -11,7 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from newsdesk.crawllock import CrawlLocks
-from newsdesk.redisstore import RunStore, build_redis
+from newsdesk.errors import TransientError
+from newsdesk.redisstore import RunStore, build_redis, patiently
 from newsdesk.services import REPO_ROOT
 from newsdesk.settings import Settings
 
@@ -55,10 +57,13 @@ def crawl_source(
         exit_code = _run_crawler(
             settings, [*command, "--run-id", run_id], log_file, runs, run_id, on_progress
         )
-        if not runs.get(run_id).get("crawl_finished"):
+        if not patiently(lambda: runs.get(run_id), "read run").get("crawl_finished"):
             # The spider died before closing: the run still ends, with what it had handed off.
-            runs.finish_crawl(run_id, {"finish_reason": f"crawler exit {exit_code}"})
-    run = runs.get(run_id)
+            patiently(
+                lambda: runs.finish_crawl(run_id, {"finish_reason": f"crawler exit {exit_code}"}),
+                "finish run",
+            )
+    run = patiently(lambda: runs.get(run_id), "read run")
     run["crawler_exit"] = exit_code
     run["trigger"] = trigger
     run["log_file"] = str(log_file)
@@ -88,6 +93,7 @@ def _run_crawler(
                 child.wait()
                 return "killed at the time limit"
             if on_progress is not None:
-                on_progress(runs.get(run_id))
+                with contextlib.suppress(TransientError):  # progress can skip a beat; the crawl goes on
+                    on_progress(runs.get(run_id))
             time.sleep(PROGRESS_SECONDS)
     return child.returncode

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 
 from newsdesk.errors import TransientError
 from newsdesk.settings import Settings
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 RUN_TTL_SECONDS = 30 * 24 * 3600
 OUTCOMES = ("new", "updated", "unchanged", "duplicate", "rejected", "failed")
 # Count an outcome once per URL and run, however often a task is retried or redelivered. Two deliveries
@@ -57,6 +60,20 @@ def translated_errors(action: str) -> Iterator[None]:
 
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def patiently(read: Callable[[], T], what: str, seconds: float = 60.0) -> T:
+    """`read()`, retried through a Redis outage of up to `seconds` (a restart, a failover): for the
+    bookkeeping around a crawl, which must not be lost because Redis blinked just as the crawl ended."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return read()
+        except TransientError as exc:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("%s: waiting for Redis (%s)", what, exc)
+            time.sleep(1.0)
 
 
 # Progress is written from a thread that may still be running when the crawl closes: once the final
