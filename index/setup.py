@@ -95,6 +95,22 @@ def _mapping_versions(es: Elasticsearch, indices: list[str]) -> dict[str, int]:
     }
 
 
+def migrate_stale(
+    es: Elasticsearch,
+    settings: Settings,
+    capabilities: Capabilities,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Migrate every store whose indices are on an older mapping than this code writes (after an upgrade);
+    the others are left alone. One result per migrated alias."""
+    results = []
+    for alias, template in index_templates(settings, capabilities).items():
+        behind = indices_behind(es, alias)
+        if behind and min(_mapping_versions(es, list(behind)).values()) < MAPPING_VERSION:
+            results.append({"alias": alias, **migrate(es, alias, template, on_progress=on_progress)})
+    return results
+
+
 def rollover(es: Elasticsearch, alias: str, conditions: dict[str, Any] | None, dry_run: bool = False) -> dict:
     """Start a new generation behind `alias` when a condition holds (core rollover API, no ILM needed)."""
     with translated_errors(f"rollover {alias}"):

@@ -411,7 +411,7 @@ def demo(
     """The main job on the bundled demo site: start the stack, crawl, index, summarise, search."""
     from index.client import wait_for_health
     from index.query import SearchRequest, collect_stats, search_articles
-    from index.setup import ensure_setup
+    from index.setup import detect_capabilities, ensure_setup, migrate_stale
 
     settings = _settings()
     stack = LocalStack(settings.home)
@@ -425,7 +425,12 @@ def demo(
         settings = _settings()
         es = _es(settings)
         wait_for_health(es, timeout="60s")
-        ensure_setup(es, settings)
+        capabilities = detect_capabilities(es)
+        ensure_setup(es, settings, capabilities)
+        # A stack kept from an older newsdesk holds indices on an older, strict mapping: this code's
+        # articles would all be refused, so the demo moves them first (`newsdesk migrate` does the same).
+        for moved in migrate_stale(es, settings, capabilities):
+            typer.echo(f"migrated {moved['alias']}: {moved['documents']} documents → {moved['to']}")
         typer.echo(f"crawling the demo site at {settings.demo_url}…")
         run = run_crawl(settings, "demo", wait=True, timeout=timeout)
         typer.echo(format_run(run))

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from index.setup import detect_capabilities, ensure_setup, indices_behind, migrate, rollover
-from index.templates import Capabilities, index_templates
+from index.setup import detect_capabilities, ensure_setup, indices_behind, migrate, migrate_stale, rollover
+from index.templates import MAPPING_VERSION, Capabilities, index_templates
 from index.writer import write_articles
 
 pytestmark = pytest.mark.services
@@ -115,3 +115,21 @@ def test_migration_keeps_every_document_and_searches_keep_working(clean_stores, 
     ]
     es_client.indices.refresh(index=alias)
     assert es_client.count(index=alias)["count"] == total
+
+
+def test_after_an_upgrade_only_stores_on_an_older_mapping_are_migrated(clean_stores, es_client):
+    capabilities = detect_capabilities(es_client)
+    alias = clean_stores.articles_alias
+    write_articles(es_client, clean_stores, [_doc(n) for n in range(5)])
+
+    assert migrate_stale(es_client, clean_stores, capabilities) == [], "every store is current"
+
+    older = copy.deepcopy(index_templates(clean_stores, capabilities)[alias])
+    older["template"]["mappings"]["_meta"]["mapping_version"] = MAPPING_VERSION - 1
+    migrate(es_client, alias, older)
+    (moved,) = migrate_stale(es_client, clean_stores, capabilities)
+
+    assert moved["alias"] == alias and moved["documents"] == 5
+    assert migrate_stale(es_client, clean_stores, capabilities) == []
+    es_client.indices.refresh(index=alias)
+    assert es_client.count(index=alias)["count"] == 5
