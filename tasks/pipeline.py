@@ -173,25 +173,26 @@ def parse(payload: dict[str, Any]) -> None:
         _run_from("dedupe", article, task_stage="parse")
 
 
+def _continue_at(stage: str, payload: dict[str, Any]) -> None:
+    """A stage's own task: the article goes on from `stage` (a retry, a hand-on, a dead-letter replay)."""
+    article = _rejecting(stage, payload, lambda: Article.from_dict(payload))
+    if article is not None:
+        _run_from(stage, article, task_stage=stage)
+
+
 @app.task(name="newsdesk.dedupe", base=StageTask, stage="dedupe")
 def dedupe(payload: dict[str, Any]) -> None:
-    article = _rejecting("dedupe", payload, lambda: Article.from_dict(payload))
-    if article is not None:
-        _run_from("dedupe", article, task_stage="dedupe")
+    _continue_at("dedupe", payload)
 
 
 @app.task(name="newsdesk.enrich", base=StageTask, stage="enrich")
 def enrich(payload: dict[str, Any]) -> None:
-    article = _rejecting("enrich", payload, lambda: Article.from_dict(payload))
-    if article is not None:
-        _run_from("enrich", article, task_stage="enrich")
+    _continue_at("enrich", payload)
 
 
 @app.task(name="newsdesk.index", base=StageTask, stage="index")
 def index(payload: dict[str, Any]) -> None:
-    article = _rejecting("index", payload, lambda: Article.from_dict(payload))
-    if article is not None:
-        _run_from("index", article, task_stage="index")
+    _continue_at("index", payload)
 
 
 STAGE_TASKS = {"dedupe": dedupe, "enrich": enrich, "index": index}
