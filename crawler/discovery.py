@@ -22,6 +22,9 @@ DATE_IN_PATH = re.compile(r"/(19|20)\d\d/(0?[1-9]|1[0-2])(/|-)")
 ARTICLE_WORDS = re.compile(r"/(article|articles|news|story|stories|post|posts)/[^/]+", re.IGNORECASE)
 ID_AND_SLUG = re.compile(r"/\d{3,}[-_/][^/]*|[-_]\d{5,}(\.html?)?$")
 SLUG = re.compile(r"/[a-z0-9]+(?:-[a-z0-9]+){3,}(?:\.html?)?/?$", re.IGNORECASE)
+# A further page of a listing: /page/3/, /p/3, ?page=3, ?paged=3, ?start=40 (page one has none of these).
+PAGINATION_PATH = re.compile(r"/(page|p|seite|pagina)/\d+/?$", re.IGNORECASE)
+PAGINATION_QUERY = re.compile(r"(^|&)(page|p|pg|paged|pagenum|start|offset)=\d+(&|$)", re.IGNORECASE)
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
 MAX_DECOMPRESSED = 50_000_000
 
@@ -153,6 +156,12 @@ def robots_sitemaps(text: str, robots_url: str) -> list[str]:
 
 def looks_like_listing_url(url: str) -> bool:
     return bool(LISTING_HINTS.search(urlsplit(url).path))
+
+
+def looks_like_pagination_url(url: str) -> bool:
+    """A further page of some listing (page 2 onwards), which lists older articles than the page before it."""
+    parts = urlsplit(url)
+    return bool(PAGINATION_PATH.search(parts.path) or PAGINATION_QUERY.search(parts.query))
 
 
 def looks_like_article_url(url: str) -> bool:

@@ -14,6 +14,7 @@ from scrapy import signals
 from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 
+from crawler.revisions import crawl_was_complete
 from newsdesk.crawlstate import CrawlState
 from newsdesk.errors import NewsdeskError
 from newsdesk.redisstore import RunStore, build_redis
@@ -39,6 +40,7 @@ def crawl_summary(stats: dict[str, Any], spider) -> dict[str, Any]:
         "bytes": stats.get("downloader/response_bytes", 0),
         "discovery_pages": stats.get("newsdesk/discovery_pages", 0),
         "not_modified": stats.get("newsdesk/not_modified", 0),
+        "pagination_skipped": stats.get("newsdesk/pagination_skipped", 0),
         "article_pages": stats.get("newsdesk/article_pages", 0),
         "discovered": stats.get("newsdesk/discovered", 0),
         "skipped_known": stats.get("newsdesk/skipped_known", 0),
@@ -151,6 +153,12 @@ class HandOffPipeline:
     def spider_closed(self, spider, reason: str) -> None:
         """The run's crawl side, with the real finish reason: `finished`, or the limit that stopped it
         (`closespider_timeout` at NEWSDESK_CRAWL_TIME_LIMIT, `closespider_pagecount` at `max_pages`)."""
+        complete = crawl_was_complete(reason, getattr(spider, "discovery_failures", 0))
+        every_page = not getattr(spider, "pagination_skipped", 0)
+        try:
+            self.state.record_listing_read(spider.source.name, complete, every_page, time.time())
+        except NewsdeskError as exc:  # the next crawl then reads every listing page: slower, never wrong
+            log.warning("listing completeness of %s not saved: %s", spider.source.name, exc)
         run_id = getattr(spider, "run_id", None)
         if not run_id:
             return

@@ -13,12 +13,13 @@ from celery import Celery
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from newsdesk.crawlstate import known_form
+from newsdesk.crawlstate import ListingReads, known_form
 from newsdesk.errors import NewsdeskError
 from newsdesk.recheck import duration_seconds
 from newsdesk.redisstore import build_redis
 from newsdesk.revisionstate import ListingPresence, ListingReport, RecheckSchedule
 from newsdesk.settings import Settings
+from newsdesk.sources import Source
 
 log = logging.getLogger(__name__)
 LISTING_CHANGES_TASK = "newsdesk.listing_changes"
@@ -32,6 +33,25 @@ ANSWERED_GONE = (301, 404, 410)
 def crawl_was_complete(reason: str, discovery_failures: int) -> bool:
     """Only a crawl that ended normally and read every discovery page may say an article is unlisted."""
     return reason == "finished" and discovery_failures == 0
+
+
+def unlisted_grace_seconds(source: Source, settings: Settings) -> float:
+    grace = source.recheck.unlisted_grace
+    return duration_seconds(grace) if grace is not None else settings.removal_grace_seconds
+
+
+def reads_every_listing_page(source: Source, reads: ListingReads, now: float, grace_seconds: float) -> bool:
+    """Whether this crawl fetches a listing's further pages even after a page that listed nothing new.
+
+    Stopping there is safe only once a complete crawl has found everything the listings hold. A source
+    whose listings may be in another order says so (`paginate_known`); one with listing-based removal
+    reads every page at least every half grace period, since only such a crawl may judge absence.
+    """
+    if source.paginate_known or not reads.complete:
+        return True
+    if source.recheck.unlisted_removal:
+        return reads.full_read_at is None or now - reads.full_read_at >= grace_seconds / 2
+    return False
 
 
 def listing_changes_payloads(
@@ -91,9 +111,9 @@ class RevisionWatch:
 
     def _report_listings(self, spider, reason: str, checks: list[dict[str, Any]]) -> None:
         source = spider.source
-        complete = crawl_was_complete(reason, spider.discovery_failures)
-        grace = source.recheck.unlisted_grace
-        grace_seconds = duration_seconds(grace) if grace is not None else self.settings.removal_grace_seconds
+        # Absence is judged only on a crawl that read every listing page to its end.
+        complete = crawl_was_complete(reason, spider.discovery_failures) and not spider.pagination_skipped
+        grace_seconds = unlisted_grace_seconds(source, self.settings)
         answered_gone = {known_form(c["url"]) for c in checks if c.get("status") in ANSWERED_GONE}
         at = time.time()
         report = ListingPresence(self.client, self.settings.index_prefix).record_crawl(

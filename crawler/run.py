@@ -6,11 +6,13 @@ import argparse
 import json
 import logging
 import sys
+import time
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
 from crawler import settings as crawler_defaults
+from crawler.revisions import reads_every_listing_page, unlisted_grace_seconds
 from crawler.spiders.news import NewsSpider
 from newsdesk.crawlstate import CrawlState
 from newsdesk.errors import NewsdeskError
@@ -72,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         # Read once, before the reactor starts: the spider then never blocks on Redis to skip a URL.
         known = set() if args.refetch_known else state.known_digests(source.name)
         validators = {} if args.refetch_known else state.page_validators(source.name)
+        every_page = args.refetch_known or reads_every_listing_page(
+            source, state.listing_reads(source.name), time.time(), unlisted_grace_seconds(source, settings)
+        )
         schedule = RecheckSchedule(state.client, settings.index_prefix)
         if args.recheck_all:
             schedule.make_due(source.name)
@@ -83,7 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     if settings.log_format == "json":
         use_json_logs(logging.getLogger(), default_stage="crawl")
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, source=source, run_id=args.run_id, known=known, validators=validators, due=due)
+    process.crawl(
+        crawler,
+        source=source,
+        run_id=args.run_id,
+        known=known,
+        validators=validators,
+        due=due,
+        read_every_listing_page=every_page,
+    )
     process.start()
     stats = crawler.stats.get_stats()
     print(json.dumps({k: v for k, v in stats.items() if isinstance(v, int | float | str)}, default=str))

@@ -57,7 +57,8 @@ def format_crawl_side(run: dict[str, Any]) -> list[str]:
         f"  crawl: {_number(run, 'crawl_pages_fetched')} pages fetched, "
         f"{_number(run, 'crawl_bytes') / 1024:.0f} KiB, finish reason {run.get('crawl_finish_reason', '?')}",
         f"    discovery pages {_number(run, 'crawl_discovery_pages')} "
-        f"(not modified {_number(run, 'crawl_not_modified')}), "
+        f"(not modified {_number(run, 'crawl_not_modified')}; further pages skipped, nothing new "
+        f"before them {_number(run, 'crawl_pagination_skipped')}), "
         f"articles discovered {_number(run, 'crawl_discovered')}, "
         f"skipped as known {_number(run, 'crawl_skipped_known')}, "
         f"sent {_number(run, 'sent')}",

@@ -7,6 +7,7 @@ import json
 import re
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -32,6 +33,15 @@ def known_form(url: str) -> str:
 def url_digest(url: str) -> str:
     """64 bits of SHA-1 of the URL's known form: what the state stores per article URL."""
     return hashlib.sha1(known_form(url).encode("utf-8")).hexdigest()[:DIGEST_CHARS]
+
+
+@dataclass(frozen=True)
+class ListingReads:
+    """`complete`: the last crawl ended normally with no discovery page failed, so every article its
+    listings held was found by some crawl; `full_read_at`: when a complete crawl last read every page."""
+
+    complete: bool = False
+    full_read_at: float | None = None
 
 
 class CrawlState:
@@ -137,11 +147,32 @@ class CrawlState:
             for start in range(0, len(items), BATCH):
                 self.client.hset(self.pages_key(source), mapping=dict(items[start : start + BATCH]))
 
+    def _listings_key(self, source: str) -> str:
+        return f"{self.prefix}:crawl:listings:{source}"
+
+    def listing_reads(self, source: str) -> ListingReads:
+        """How the source's last crawls read its listings (see `ListingReads`)."""
+        with translated_errors("read listing reads"):
+            fields = self.client.hgetall(self._listings_key(source))
+        full_read_at = float(fields["full_read_at"]) if fields.get("full_read_at") else None
+        return ListingReads(complete=fields.get("complete") == "1", full_read_at=full_read_at)
+
+    def record_listing_read(self, source: str, complete: bool, every_page: bool, at: float) -> None:
+        """After a crawl: whether it ended normally with no discovery page failed, and read every page."""
+        key = self._listings_key(source)
+        with translated_errors("save listing reads"):
+            if not complete:
+                self.client.hdel(key, "complete")
+            elif every_page:
+                self.client.hset(key, mapping={"complete": "1", "full_read_at": repr(at)})
+            else:
+                self.client.hset(key, "complete", "1")
+
     def forget_known(self, source: str) -> None:
         """Drop the known URLs of a source (what losing Redis would do); validators stay."""
         with translated_errors("forget known urls"):
             keys = [self._generation_key(source, g) for g in self._generations(source)]
-            self.client.delete(self.known_key(source), *keys)
+            self.client.delete(self.known_key(source), self._listings_key(source), *keys)
 
     def sources(self) -> list[str]:
         with translated_errors("list crawl state"):

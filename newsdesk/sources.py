@@ -99,6 +99,11 @@ class Source(BaseModel):
     allow_private: bool = False
     schedule: str | None = None
     politeness: Politeness = Field(default_factory=lambda: Politeness())
+    # Listings run newest first, so once a page lists only articles known from earlier crawls its further
+    # pages (page 2, 3, ...) hold older, known ones: a re-crawl stops paginating there unless this is set
+    # (a listing in another order, e.g. "most read"). With listing-based removal (recheck) a crawl still
+    # reads them all at least every half grace period, as absence is judged only on such a crawl.
+    paginate_known: bool = False
     # --- end of crawling fields
     extraction: ExtractionHints = Field(default_factory=ExtractionHints)
     # --- Revisions (issue 9): when known articles are fetched again to see whether they changed or vanished.

@@ -19,6 +19,7 @@ from crawler.discovery import (
     html_is_article,
     looks_like_article_url,
     looks_like_listing_url,
+    looks_like_pagination_url,
     robots_sitemaps,
     sitemap_entries,
     sniff_kind,
@@ -82,6 +83,7 @@ class NewsSpider(scrapy.Spider):
         known: set[str] | frozenset[str] = frozenset(),
         validators: dict[str, dict[str, Any]] | None = None,
         due: dict[str, dict[str, Any]] | None = None,
+        read_every_listing_page: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -107,6 +109,10 @@ class NewsSpider(scrapy.Spider):
         self.listed_on: dict[str, set[str]] = {}
         self.unchanged_pages: list[str] = []
         self.discovery_failures = 0
+        # Unless set (see crawler.revisions.reads_every_listing_page), a listing's further pages are skipped
+        # after a page that listed nothing new: the re-crawl of an unchanged site costs a few requests.
+        self.read_every_listing_page = read_every_listing_page
+        self.pagination_skipped = 0
 
     # --- requests
 
@@ -212,7 +218,8 @@ class NewsSpider(scrapy.Spider):
             self.unchanged_pages.append(url)
             previous = self.validators.get(url, {})
             self.new_validators[url] = previous
-            for child in previous.get("children", []):
+            # Unchanged since the last crawl, so it lists nothing new: its further pages are not needed.
+            for child in self.children_worth_fetching(previous.get("children", []), nothing_new=True):
                 yield self.discovery_request(child)
             return
         if response.status >= 400:
@@ -245,9 +252,26 @@ class NewsSpider(scrapy.Spider):
                 url, "unsupported_content_type", f"{content_type or 'no content type'} ({kind})"
             )
             return
-        for child in children:
+        nothing_new = kind == "html" and self._lists_nothing_new(url)
+        for child in self.children_worth_fetching(children, nothing_new):
             yield self.discovery_request(child)
         self._remember_validators(response, children + unchanged)
+
+    def _lists_nothing_new(self, url: str) -> bool:
+        """Whether a listing page's article links were all known before this crawl (and it had some)."""
+        listed = self.listed_on.get(url)
+        return bool(self.known and listed) and all(url_digest(link) in self.known for link in listed)
+
+    def children_worth_fetching(self, children: list[str], nothing_new: bool) -> list[str]:
+        """The discovery pages to fetch next: a page that listed nothing new needs none of its next pages."""
+        if not nothing_new or self.read_every_listing_page:
+            return children
+        kept = [child for child in children if not looks_like_pagination_url(child)]
+        skipped = len(children) - len(kept)
+        if skipped:
+            self.pagination_skipped += skipped
+            self.crawler.stats.inc_value("newsdesk/pagination_skipped", skipped)
+        return kept
 
     def _sitemap(self, response: Response, children: list[str], unchanged: list[str]):
         try:

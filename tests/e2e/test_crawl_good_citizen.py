@@ -94,26 +94,36 @@ def test_every_article_of_a_paginated_feed_or_sitemap_source_is_indexed_and_no_l
 
 
 def test_a_recrawl_fetches_no_known_article_and_new_articles_appear(
-    features_site, clean_stores, worker, es_client, redis_client
+    features_site, clean_stores, worker, es_client, redis_client, tmp_path
 ):
     site, server = features_site
-    settings = dataclasses.replace(clean_stores, demo_url=server.url)
-    first = run_crawl(settings, "demo", wait=True, timeout=300)
+    # The demo source without listing-based removal (which reads every listing page now and then).
+    settings = _with_registry(
+        dataclasses.replace(clean_stores, demo_url=server.url),
+        tmp_path,
+        'sources:\n  - name: paged\n    start_urls: ["{demo_url}/"]\n    article_pattern: "/article/"\n'
+        "    allow_private: true\n",
+    )
+    first = run_crawl(settings, "paged", wait=True, timeout=300)
     assert first["new"] == SITE_SIZE
     server.log.clear()
 
-    second = run_crawl(settings, "demo", wait=True, timeout=300)
+    second = run_crawl(settings, "paged", wait=True, timeout=300)
 
     assert [entry.path for entry in server.log if "/article/" in entry.path] == []
     assert any(entry.status == 304 for entry in server.log), "discovery pages are fetched conditionally"
     assert (second["sent"], second["new"]) == (0, 0)
-    # Every discovery page answered 304, so its remembered links were followed and no article link was read.
-    assert int(second["crawl_not_modified"]) == int(first["crawl_discovery_pages"])
+    # Every discovery page answered 304, so it listed nothing new: its remembered links to other listings
+    # were followed, its further pages (page 2, 3, ...) were not, and no article link was read.
+    assert int(first["crawl_pagination_skipped"]) == 0
+    assert 0 < int(second["crawl_not_modified"]) < int(first["crawl_discovery_pages"])
+    assert int(second["crawl_pagination_skipped"]) > 0
+    assert not [entry.path for entry in server.log if "/page/" in entry.path]
     assert len(_indexed_urls(es_client, settings)) == SITE_SIZE
 
     added = server.add_articles(2)
     server.log.clear()
-    third = run_crawl(settings, "demo", wait=True, timeout=300)
+    third = run_crawl(settings, "paged", wait=True, timeout=300)
 
     assert third["new"] == 2
     assert _indexed_urls(es_client, settings) == _expected(server.site, server)
@@ -122,15 +132,16 @@ def test_a_recrawl_fetches_no_known_article_and_new_articles_appear(
 
     # Redis loses the state; it is rebuilt from the archive and the next crawl still fetches no article.
     state = CrawlState(redis_client, settings.index_prefix)
-    per_url = state.bytes_per_url("demo")
-    print(f"crawl state: {state.count_known('demo')} known URLs, {per_url:.1f} bytes per URL (MEMORY USAGE)")
-    state.forget_known("demo")
-    assert state.count_known("demo") == 0
-    assert rebuild_crawl_state(settings, "demo")["demo"] >= SITE_SIZE + 2
+    per_url = state.bytes_per_url("paged")
+    print(f"crawl state: {state.count_known('paged')} known URLs, {per_url:.1f} bytes per URL (MEMORY USAGE)")
+    state.forget_known("paged")
+    assert state.count_known("paged") == 0
+    assert rebuild_crawl_state(settings, "paged")["paged"] >= SITE_SIZE + 2
     server.log.clear()
-    fourth = run_crawl(settings, "demo", wait=True, timeout=300)
+    fourth = run_crawl(settings, "paged", wait=True, timeout=300)
     assert [entry.path for entry in server.log if "/article/" in entry.path] == []
     assert fourth["sent"] == 0
+    assert int(fourth["crawl_pagination_skipped"]) == 0, "the state was lost: every listing page is read"
 
 
 def test_traps_are_recorded_with_their_reason_and_the_crawl_completes(

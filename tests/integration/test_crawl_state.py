@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from newsdesk.crawlstate import CrawlState, url_digest
+from newsdesk.crawlstate import CrawlState, ListingReads, url_digest
 from newsdesk.redisstore import build_redis
 from newsdesk.services import RedisServer
 from newsdesk.settings import Settings
@@ -85,3 +85,22 @@ def test_a_late_progress_write_never_overwrites_the_final_figures(redis_client) 
     run = runs.get(run_id)
     assert run["crawl_pages_fetched"] == 7
     assert run["crawl_finish_reason"] == "finished"
+
+
+def test_how_listings_were_read_is_kept_per_source_and_goes_with_the_known_urls(redis_client) -> None:
+    redis_client.flushdb()
+    state = CrawlState(redis_client, "ndtest")
+    assert state.listing_reads("alpha") == ListingReads(complete=False, full_read_at=None)
+
+    state.mark_known("alpha", _urls(3))
+    state.record_listing_read("alpha", complete=True, every_page=True, at=100.0)
+    state.record_listing_read("alpha", complete=True, every_page=False, at=200.0)  # stopped at known ones
+    assert state.listing_reads("alpha") == ListingReads(complete=True, full_read_at=100.0)
+    assert state.listing_reads("beta") == ListingReads()
+
+    state.record_listing_read("alpha", complete=False, every_page=True, at=300.0)  # cut short
+    assert state.listing_reads("alpha") == ListingReads(complete=False, full_read_at=100.0)
+    state.record_listing_read("alpha", complete=True, every_page=True, at=400.0)
+    state.forget_known("alpha")  # without its known URLs a source must read its listings to the end again
+    assert state.listing_reads("alpha") == ListingReads()
+    assert state.sources() == []
