@@ -270,7 +270,8 @@ def measure_stages(settings: Settings, pages: list[dict]) -> tuple[dict[str, Sta
 
     def dedupe(article: Article) -> Article | None:
         article = assign_identity(article)
-        verdict = judge_claim(article, claims.claim(article.doc_id, article.final_url or article.url))
+        owner = claims.claim(article.doc_id, article.final_url or article.url, article.canonical_url)
+        verdict = judge_claim(article, owner)
         article, key = content_identity(article)
         kind, canonical = content.claim(
             article.doc_id,

@@ -9,12 +9,62 @@ import redis
 from elasticsearch import Elasticsearch
 
 from index.query import scan_articles
-from newsdesk.redisstore import ContentClaims, UrlClaims
+from newsdesk.redisstore import ContentClaims, UrlClaims, sharded, translated_errors
 from newsdesk.settings import Settings
 from tasks.dedupe import canonical_url, document_id
 from tasks.similarity import content_key
 
-FIELDS = ["doc_id", "url", "final_url", "body", "published_at", "first_fetched_at", "also_seen_at"]
+FIELDS = [
+    "doc_id",
+    "url",
+    "final_url",
+    "canonical_url",
+    "body",
+    "published_at",
+    "first_fetched_at",
+    "also_seen_at",
+]
+
+
+LAYOUT = "2"  # 2: URL owners, fingerprints and verdicts in sharded maps (newsdesk.redisstore.sharded)
+DOC_ID_HEX = 40
+
+
+def upgrade_dedupe_layout(client: redis.Redis, prefix: str) -> dict[str, int]:
+    """Move dedupe state an older newsdesk left (a key per URL owner, one hash each for fingerprints and
+    verdicts) into the sharded maps, once: nothing a crawl knew is forgotten by upgrading. Idempotent."""
+    marker = f"{prefix}:dedupe:layout"
+    moved = {"url_owners": 0, "fingerprints": 0, "verdicts": 0}
+    with translated_errors("upgrade dedupe layout"):
+        if client.get(marker) == LAYOUT:
+            return moved
+        owner_keys = [
+            key
+            for key in client.scan_iter(match=f"{prefix}:url-owner:*", count=1000)
+            if len(key.rsplit(":", 1)[1]) == DOC_ID_HEX
+        ]
+        for start in range(0, len(owner_keys), 500):
+            chunk = owner_keys[start : start + 500]
+            pipe = client.pipeline(transaction=False)
+            for key, owner in zip(chunk, client.mget(chunk), strict=True):
+                if owner is not None:
+                    # The old layout kept the owner in full: it stays so (its canonical is not known here).
+                    pipe.hsetnx(*sharded(f"{prefix}:url-owner", key.rsplit(":", 1)[1]), owner)
+                    moved["url_owners"] += 1
+            pipe.delete(*chunk)
+            pipe.execute()
+        for name, kind in (("fingerprints", "fingerprints"), ("verdicts", "verdicts")):
+            old = f"{prefix}:dedupe:{name}"
+            if client.type(old) != "hash":
+                continue
+            pipe = client.pipeline(transaction=False)
+            for field, value in client.hscan_iter(old, count=1000):
+                pipe.hsetnx(*sharded(f"{prefix}:dedupe:{name}", field), value)
+                moved[kind] += 1
+            pipe.delete(old)
+            pipe.execute()
+        client.set(marker, LAYOUT)
+    return moved
 
 
 def _timestamp(value: str | None) -> float:
@@ -39,7 +89,8 @@ def rebuild_dedupe_state(
     counts = {"cleared_keys": cleared, "articles": 0, "copies": 0}
     for source in scan_articles(es, settings, FIELDS):
         doc_id = source["doc_id"]
-        urls.restore(doc_id, source.get("final_url") or source["url"])
+        owner = source.get("final_url") or source["url"]
+        urls.restore(doc_id, owner, source.get("canonical_url"))
         key = content_key(source.get("body") or "", source.get("published_at"))
         content.restore(
             doc_id,
@@ -54,7 +105,7 @@ def rebuild_dedupe_state(
             # A copy's own id, as the dedupe stage derives it, so a re-crawl of it meets its verdict.
             copy_id = document_id(canonical_url(copy["url"]))
             if copy.get("kind") == "url":
-                urls.restore(copy_id, source.get("final_url") or source["url"])
+                urls.restore(copy_id, owner, canonical_url(copy["url"]))
             else:
                 content.restore_verdict(copy_id, copy.get("kind") or "near", doc_id)
             counts["copies"] += 1

@@ -161,26 +161,54 @@ class RunStore:
             return list(self.client.zrevrange(f"{self.prefix}:runs", 0, limit - 1))
 
 
+# Per-article maps (URL owners, fingerprints, verdicts) live in 256 hashes each, named by the first two
+# hex digits of the id, with 8 raw bytes of the rest as the field: Redis keeps a hash of a few hundred short
+# entries as one listpack (~20-60 bytes an entry) where a key per article costs ~200 (the Redis we start
+# raises the listpack bounds; see newsdesk.services.REDIS_COMPACT_HASHES).
+SHARD_HEX = 2
+FIELD_HEX = 16
+
+
+def sharded(prefix: str, hex_id: str) -> tuple[str, bytes]:
+    """(key, field) of a hex id in a sharded map: shard by its first digits, 64 further bits as field."""
+    return f"{prefix}:{hex_id[:SHARD_HEX]}", bytes.fromhex(hex_id[SHARD_HEX : SHARD_HEX + FIELD_HEX])
+
+
 class UrlClaims:
-    """Which fetched URL owns each document id: the first to claim it, atomically."""
+    """Which fetched URL owns each document id: the first to claim it, atomically.
+
+    The owner is stored as "" when it is the canonical URL itself (most articles), else in full.
+    """
 
     def __init__(self, client: redis.Redis, prefix: str = "newsdesk") -> None:
         self.client = client
         self.prefix = prefix
 
-    def claim(self, doc_id: str, url: str) -> str:
-        """Claim `doc_id` for `url`; return the owner (this URL if it won or already owned it)."""
-        key = f"{self.prefix}:url-owner:{doc_id}"
-        with translated_errors("claim url"):
-            if self.client.set(key, url, nx=True):
-                return url
-            owner = self.client.get(key)
-        return owner or url
+    def _slot(self, doc_id: str) -> tuple[str, bytes]:
+        return sharded(f"{self.prefix}:url-owner", doc_id)
 
-    def restore(self, doc_id: str, url: str) -> bool:
-        """Give `doc_id` back to the URL that owned it (a rebuild); an existing claim is kept."""
+    def claim(self, doc_id: str, url: str, canonical: str) -> str:
+        """Claim `doc_id` for `url`; return the owner (this URL if it won or already owned it).
+
+        `canonical` is the canonical URL the document id was made from, so the same for every claimer.
+        """
+        key, field = self._slot(doc_id)
+        with translated_errors("claim url"):
+            if self.client.hsetnx(key, field, "" if url == canonical else url):
+                return url
+            owner = self.client.hget(key, field)
+        if owner is None:
+            return url
+        return owner or canonical
+
+    def restore(self, doc_id: str, url: str, canonical: str | None) -> bool:
+        """Give `doc_id` back to the URL that owned it (a rebuild); an existing claim is kept.
+
+        Without the document's `canonical` URL the owner is kept in full.
+        """
+        key, field = self._slot(doc_id)
         with translated_errors("restore url claim"):
-            return bool(self.client.set(f"{self.prefix}:url-owner:{doc_id}", url, nx=True))
+            return bool(self.client.hsetnx(key, field, "" if url == canonical else url))
 
 
 _TAKE_BATCH = """
@@ -269,15 +297,18 @@ class IndexBuffer:
 # One atomic decision per article: is its text a copy (exact fingerprint) or a near-copy (MinHash bands,
 # verified on the stored signatures) of an article claimed earlier, or is it new? Deciding and registering
 # in one script means two workers seeing copies of one story at once can never both find it new.
-# KEYS: verdicts, fingerprints, signatures (this bucket, the previous one), then each band's shard in
-# this bucket and in the previous one. A signature entry is doc_id (40) .. published day (6) .. bytes.
+# KEYS: the verdicts shard of this doc, the fingerprints shard of this text, signatures (this bucket, the
+# previous one), then each band's shard in this bucket and in the previous one. ARGV: doc id, its short id
+# (signatures), the text's fingerprint field, the signature entry (doc_id (40) .. published day (6) ..
+# bytes), threshold, days apart, expiry, the doc's verdict field, then the bands.
 _CLAIM_CONTENT = """
 local verdicts, fingerprints, sigs, old_sigs = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local doc, short, fp, entry = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local threshold, max_days, expire_at = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local first_band, first_shard = 8, 5
+local doc_field = ARGV[8]
+local first_band, first_shard = 9, 5
 
-local verdict = redis.call('HGET', verdicts, doc)
+local verdict = redis.call('HGET', verdicts, doc_field)
 if verdict then return verdict end
 
 local function register(canonical)
@@ -300,7 +331,7 @@ local owner = redis.call('HGET', fingerprints, fp)
 if owner == doc then return register(doc) end
 if owner then
   verdict = 'exact ' .. owner
-  redis.call('HSET', verdicts, doc, verdict)
+  redis.call('HSET', verdicts, doc_field, verdict)
   return verdict
 end
 
@@ -332,7 +363,7 @@ end
 if best_doc and best_score >= threshold then
   verdict = 'near ' .. best_doc
   redis.call('HSETNX', fingerprints, fp, best_doc)
-  redis.call('HSET', verdicts, doc, verdict)
+  redis.call('HSET', verdicts, doc_field, verdict)
   return verdict
 end
 return register(doc)
@@ -362,7 +393,9 @@ class ContentClaims:
 
     Signatures and bands live in hashes per bucket of `window_seconds`; a bucket expires two windows
     after it opened, so a near-copy is found while its original is between one and two windows old
-    (an article is compared with the current and the previous bucket). Fingerprints are kept for good.
+    (an article is compared with the current and the previous bucket). Fingerprints (which text each
+    canonical article has) and verdicts (which article each copy is a copy of) are kept for good, in
+    sharded maps (see `sharded`).
     """
 
     def __init__(self, client: redis.Redis, prefix: str, window_seconds: int) -> None:
@@ -382,16 +415,16 @@ class ContentClaims:
     def _entry(doc_id: str, day: int, signature: bytes) -> bytes:
         return doc_id.encode() + f"{day:06d}".encode() + signature
 
-    def keys(self, at: float) -> list[str]:
-        """verdicts, fingerprints, this bucket's signatures, the previous bucket's."""
+    def verdict_slot(self, doc_id: str) -> tuple[str, bytes]:
+        return sharded(f"{self.prefix}:dedupe:verdicts", doc_id)
+
+    def fingerprint_slot(self, fingerprint: str) -> tuple[str, bytes]:
+        return sharded(f"{self.prefix}:dedupe:fingerprints", fingerprint)
+
+    def signature_keys(self, at: float) -> list[str]:
+        """This bucket's signatures, the previous bucket's."""
         bucket = self._bucket(at)
-        p = self.prefix
-        return [
-            f"{p}:dedupe:verdicts",
-            f"{p}:dedupe:fingerprints",
-            f"{p}:dedupe:sigs:{bucket}",
-            f"{p}:dedupe:sigs:{bucket - 1}",
-        ]
+        return [f"{self.prefix}:dedupe:sigs:{bucket}", f"{self.prefix}:dedupe:sigs:{bucket - 1}"]
 
     def _shard(self, bucket: int, band: str) -> str:
         return f"{self.prefix}:dedupe:bands:{bucket}:{band[:BAND_SHARD_CHARS]}"
@@ -411,17 +444,20 @@ class ContentClaims:
         at = dt.datetime.now(dt.UTC).timestamp() if at is None else at
         bucket = self._bucket(at)
         shards = [key for band in bands for key in (self._shard(bucket, band), self._shard(bucket - 1, band))]
+        verdicts, doc_field = self.verdict_slot(doc_id)
+        fingerprints, fingerprint_field = self.fingerprint_slot(fingerprint)
         with translated_errors("claim content"):
             answer = self._claim(
-                keys=self.keys(at) + shards,
+                keys=[verdicts, fingerprints, *self.signature_keys(at), *shards],
                 args=[
                     doc_id,
                     _short_id(doc_id),
-                    fingerprint,
+                    fingerprint_field,
                     self._entry(doc_id, day, signature),
                     threshold,
                     max_days_apart,
                     self._expire_at(at),
+                    doc_field,
                     *(_band_field(band) for band in bands),
                 ],
             )
@@ -432,11 +468,12 @@ class ContentClaims:
         self, doc_id: str, fingerprint: str, signature: bytes, bands: list[str], day: int, at: float
     ) -> None:
         """Register a canonical article as the claim script would have when it was first seen `at`."""
-        _, fingerprints, sigs, _ = self.keys(at)
+        sigs, _ = self.signature_keys(at)
+        fingerprints, fingerprint_field = self.fingerprint_slot(fingerprint)
         expire_at = self._expire_at(at)
         with translated_errors("restore content claim"):
             pipe = self.client.pipeline()
-            pipe.hsetnx(fingerprints, fingerprint, doc_id)
+            pipe.hsetnx(fingerprints, fingerprint_field, doc_id)
             if expire_at > dt.datetime.now(dt.UTC).timestamp():
                 pipe.hset(sigs, _short_id(doc_id), self._entry(doc_id, day, signature))
                 pipe.expireat(sigs, expire_at)
@@ -447,8 +484,9 @@ class ContentClaims:
             pipe.execute()
 
     def restore_verdict(self, doc_id: str, kind: str, canonical: str) -> None:
+        verdicts, doc_field = self.verdict_slot(doc_id)
         with translated_errors("restore verdict"):
-            self.client.hsetnx(self.keys(0)[0], doc_id, f"{kind} {canonical}")
+            self.client.hsetnx(verdicts, doc_field, f"{kind} {canonical}")
 
     def memory_bytes(self) -> int:
         """Bytes Redis spends on the dedupe keys (MEMORY USAGE, every key sampled in full)."""

@@ -101,7 +101,7 @@ def _dedupe(article: Article) -> Article | None:
     article = _rejecting("dedupe", article, lambda: assign_identity(article))
     if article is None:
         return None
-    owner = resources.claims.claim(article.doc_id, article.final_url or article.url)
+    owner = resources.claims.claim(article.doc_id, article.final_url or article.url, article.canonical_url)
     url_verdict = judge_claim(article, owner)
     url_verdict = judge_recheck(article, url_verdict)
     article, key = content_identity(article)

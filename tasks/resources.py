@@ -10,6 +10,7 @@ from elasticsearch import Elasticsearch
 
 from index.client import build_client
 from index.writer import WriteResult, merge_also_seen, write_dead_letter, write_duplicate
+from newsdesk.dedupestate import upgrade_dedupe_layout
 from newsdesk.errors import Rejected, TransientError
 from newsdesk.messages import Article
 from newsdesk.redisstore import (
@@ -63,6 +64,13 @@ class Resources:
         self._content = ContentClaims(client, self.settings.index_prefix, window)
         self._seen = SeenElsewhere(client, self.settings.index_prefix, 2 * window)
         self._gone = GoneWatch(client, self.settings.index_prefix)
+        try:
+            moved = upgrade_dedupe_layout(client, self.settings.index_prefix)
+        except TransientError as exc:  # Redis away at start-up: the next process start moves it
+            log.warning("dedupe state of an older layout not moved yet: %s", exc)
+        else:
+            if any(moved.values()):
+                log.info("dedupe state moved to the sharded layout: %s", moved)
 
     @property
     def es(self) -> Elasticsearch:

@@ -64,7 +64,7 @@ def test_near_copies_published_too_far_apart_or_seen_after_the_window_are_new(cl
     assert _claim(claims, _doc(1), ORIGINAL)[0] == "new"
     assert _claim(claims, _doc(2), EDITED, published="2024-07-19") == ("new", _doc(2))
     assert _claim(claims, _doc(3), EDITED.replace("trade", "energy"), at=NOW + 2.5 * WINDOW)[0] == "new"
-    assert redis_client.ttl(claims.keys(NOW)[2]) > 0, "signature buckets must expire"
+    assert redis_client.ttl(claims.signature_keys(NOW)[0]) > 0, "signature buckets must expire"
 
 
 def test_many_workers_claiming_copies_of_one_story_at_once_make_one_canonical(clean_stores, base_settings):
@@ -120,14 +120,20 @@ def test_dedupe_state_survives_a_redis_restart_with_persistence(tmp_path: Path):
         client = build_redis(settings)
         claims = ContentClaims(client, "persist", WINDOW)
         assert _claim(claims, _doc(1), ORIGINAL, at=None)[0] == "new"
-        assert UrlClaims(client, "persist").claim(_doc(1), "http://a.test/1") == "http://a.test/1"
+        assert (
+            UrlClaims(client, "persist").claim(_doc(1), "http://a.test/1", "http://a.test/1")
+            == "http://a.test/1"
+        )
         client.close()
         server.stop()
         server.start()
         client = build_redis(settings)
         claims = ContentClaims(client, "persist", WINDOW)
         assert _claim(claims, _doc(2), EDITED, at=None) == ("near", _doc(1))
-        assert UrlClaims(client, "persist").claim(_doc(1), "http://a.test/1?x") == "http://a.test/1"
+        assert (
+            UrlClaims(client, "persist").claim(_doc(1), "http://a.test/1?x", "http://a.test/1")
+            == "http://a.test/1"
+        )
         client.close()
     finally:
         server.stop()
@@ -160,14 +166,14 @@ def test_rebuild_from_the_index_restores_owners_fingerprints_signatures_and_verd
     counts = rebuild_dedupe_state(es_client, redis_client, clean_stores)
 
     assert counts["articles"] == 2 and counts["copies"] == 1
-    # Two articles: fingerprints, one signature hash, and one band shard per band (bytes per article at
-    # scale are measured by benchmarks/dedupe, not asserted here).
+    # Two articles: a fingerprint shard each, a verdict shard for the copy, one signature hash, and one
+    # band shard per band (bytes per article at scale are measured by the benchmarks, not asserted here).
     dedupe_keys = list(redis_client.scan_iter(match=f"{clean_stores.index_prefix}:dedupe:*"))
-    assert len(dedupe_keys) <= 2 + 32 + 1
+    assert len(dedupe_keys) <= 2 + 1 + 1 + 32
     assert counts["dedupe_bytes"] > 0
     claims = ContentClaims(redis_client, clean_stores.index_prefix, WINDOW)
     urls = UrlClaims(redis_client, clean_stores.index_prefix)
-    assert urls.claim(_doc(1), "http://elsewhere.test/") == "http://a.test/1?from=feed"
+    assert urls.claim(_doc(1), "http://elsewhere.test/", "http://a.test/1") == "http://a.test/1?from=feed"
     assert _claim(claims, _doc(9), ORIGINAL.upper(), at=None) == ("exact", _doc(1))
     assert _claim(claims, _doc(10), EDITED, at=None) == ("near", _doc(1))
     # Fetched long ago: its fingerprint stays claimed, its signature is past the window.
@@ -192,3 +198,28 @@ def test_a_page_counts_as_new_even_when_its_redelivered_copy_counted_unchanged_f
     assert not runs.record_outcome(run_id, "http://a.test/1", "unchanged")
     run = runs.get(run_id)
     assert (run["new"], run["unchanged"], run["done"]) == (1, 0, 1)
+
+
+def test_state_an_older_newsdesk_left_is_moved_into_the_sharded_maps_once(redis_client):
+    from newsdesk.dedupestate import upgrade_dedupe_layout
+
+    redis_client.flushdb()
+    prefix = "upgrade"
+    fingerprint = content_key(ORIGINAL, "2024-06-19").fingerprint
+    # The older layout: a key per URL owner, one hash of fingerprints and one of verdicts.
+    redis_client.set(f"{prefix}:url-owner:{_doc(1)}", "http://a.test/1?from=feed")
+    redis_client.hset(f"{prefix}:dedupe:fingerprints", fingerprint, _doc(1))
+    redis_client.hset(f"{prefix}:dedupe:verdicts", _doc(7), f"near {_doc(1)}")
+
+    moved = upgrade_dedupe_layout(redis_client, prefix)
+
+    assert moved == {"url_owners": 1, "fingerprints": 1, "verdicts": 1}
+    assert not redis_client.exists(
+        f"{prefix}:url-owner:{_doc(1)}", f"{prefix}:dedupe:fingerprints", f"{prefix}:dedupe:verdicts"
+    )
+    claims = ContentClaims(redis_client, prefix, WINDOW)
+    urls = UrlClaims(redis_client, prefix)
+    assert urls.claim(_doc(1), "http://a.test/1", "http://a.test/1") == "http://a.test/1?from=feed"
+    assert _claim(claims, _doc(2), ORIGINAL.upper()) == ("exact", _doc(1))  # its signature is not needed
+    assert _claim(claims, _doc(7), OTHER) == ("near", _doc(1))  # a copy stays what it was judged
+    assert upgrade_dedupe_layout(redis_client, prefix) == {"url_owners": 0, "fingerprints": 0, "verdicts": 0}

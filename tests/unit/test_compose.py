@@ -281,3 +281,10 @@ def test_elasticsearch_and_kibana_speak_tls_with_certificates_made_once() -> Non
     for name, svc in project_services(load_compose()).items():
         assert "certs:/certs:ro" in svc["volumes"], name
         assert svc["environment"]["NEWSDESK_ES_URL"].startswith("https://"), name
+
+
+def test_compose_redis_keeps_the_dedupe_maps_as_compact_as_the_local_one() -> None:
+    from newsdesk.services import REDIS_COMPACT_HASHES
+
+    command = " ".join(load_compose()["services"]["redis"]["command"])
+    assert " ".join(REDIS_COMPACT_HASHES) in command
