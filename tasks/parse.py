@@ -169,9 +169,11 @@ def _find_meta(root: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement, re.M
     for element in root.iter():
         if not isinstance(element.tag, str) or element.tag in ("html", "head", "body"):
             continue
-        text = normalise_space(element.text_content())
-        if "Source:" not in text or "Date:" not in text:
+        raw = element.text_content()
+        # Whitespace never splits "Date:" or "Source:", so the raw text tells which elements to normalise.
+        if "Source:" not in raw or "Date:" not in raw:
             continue
+        text = normalise_space(raw)
         # A sidebar's "Date: … | Source: …" line belongs to another article, and is shorter than ours.
         if element.tag in SKIPPED_CONTAINERS or _in_skipped_container(element):
             continue
@@ -254,16 +256,17 @@ def _body_paragraphs(root, meta, end_marker, order: dict) -> list[str]:
 
 
 def _text_tokens(element, href: str | None = None) -> Iterator[tuple[lxml.html.HtmlElement, str, str | None]]:
-    """(element, text, enclosing link) in document order."""
+    """(element, raw text, enclosing link) in document order; the text is not normalised yet, as most
+    of a page's tokens come before the part a caller reads."""
     if element.tag == "a" and element.get("href"):
         href = element.get("href")
-    if element.text and element.text.strip():
-        yield element, normalise_space(element.text), href
+    if element.text and not element.text.isspace():
+        yield element, element.text, href
     for child in element:
         if isinstance(child.tag, str) and child.tag not in ("script", "style"):
             yield from _text_tokens(child, href)
-        if child.tail and child.tail.strip():
-            yield element, normalise_space(child.tail), href
+        if child.tail and not child.tail.isspace():
+            yield element, child.tail, href
 
 
 def _related_items(root, marker, order: dict, base_url: str) -> list[RelatedItem]:
@@ -271,11 +274,12 @@ def _related_items(root, marker, order: dict, base_url: str) -> list[RelatedItem
     start = order[marker]
     items: list[dict] = []
     seen: set[str] = set()
-    for element, text, href in _text_tokens(root):
+    for element, raw, href in _text_tokens(root):
         if order[element] <= start or marker in element.iterancestors() or element is marker:
             continue
         if _in_skipped_container(element):
             continue
+        text = normalise_space(raw)
         if text.lower() in END_OF_RELATED:
             break
         date_match = TEASER_DATE.match(text)
