@@ -15,7 +15,6 @@ def _wordset(text: str) -> frozenset[str]:
 
 MAX_PHRASE_WORDS = 3
 MIN_WORD_LENGTH = 3
-_BREAK = re.compile(r"[^\s]")
 
 STOPWORDS = {
     "en": _wordset(
@@ -65,13 +64,14 @@ def extract_keywords(title: str, body: str, language: str | None, limit: int = 1
     first_form: dict[str, str] = {}
     first_seen: dict[str, int] = {}
     for run in _content_runs(body, stopwords):
+        lowered = [word.lower() for word in run]
         for n in range(1, MAX_PHRASE_WORDS + 1):
             for i in range(len(run) - n + 1):
-                words = run[i : i + n]
-                key = " ".join(word.lower() for word in words)
+                key = " ".join(lowered[i : i + n])
                 counts[key] += 1
-                first_form.setdefault(key, " ".join(words))
-                first_seen.setdefault(key, len(first_seen))
+                if key not in first_form:
+                    first_form[key] = " ".join(run[i : i + n])
+                    first_seen[key] = len(first_seen)
     title_words = {word.lower() for word in KEYWORD_WORD.findall(title)}
 
     def score(key: str) -> float:
@@ -108,7 +108,9 @@ def _content_runs(text: str, stopwords: frozenset[str]) -> list[list[str]]:
     position = 0
     for match in KEYWORD_WORD.finditer(text):
         word = match.group()
-        if _BREAK.search(text[position : match.start()]) or "\n" in text[position : match.start()]:
+        gap = text[position : match.start()]
+        # Punctuation or a line break between two words ends a run; plain spaces do not.
+        if gap and (not gap.isspace() or "\n" in gap):
             run = _flush(runs, run)
         position = match.end()
         lower = word.lower()
