@@ -130,14 +130,16 @@ STAGE_ORDER = ("dedupe", "enrich", "index")
 STAGE_STEPS = {"dedupe": _dedupe, "enrich": _enrich, "index": _index}
 
 
-def _run_from(first: str, article: Article, task_stage: str) -> None:
+def _run_from(
+    first: str, article: Article, task_stage: str, metrics: list[tuple[str, str, int]] | None = None
+) -> None:
     """Run stage `first` and every later one in this task: one message per page, not one per stage.
 
     A TransientError in the task's own stage is the task's to retry. One in a later stage hands the
     article to that stage's own task, which retries it with backoff, so no stage that succeeded is ever
     redone, and a dead letter still names the stage that failed (a replay re-enters there).
     """
-    metrics: list[tuple[str, str, int]] = []
+    metrics = metrics or []  # recorded with the stages that follow, in one round trip
     try:
         for stage in STAGE_ORDER[STAGE_ORDER.index(first) :]:
             started = time.perf_counter()
@@ -168,9 +170,11 @@ def parse(payload: dict[str, Any]) -> None:
     """What the spider sends: the page goes through every stage here, unless one must wait and retry."""
     started = time.perf_counter()
     article = _parse(payload)
-    resources.record_stage_metrics([("parse", "succeeded", _ms_since(started))])
-    if article is not None:
-        _run_from("dedupe", article, task_stage="parse")
+    parsed = ("parse", "succeeded", _ms_since(started))
+    if article is None:
+        resources.record_stage_metrics([parsed])
+    else:
+        _run_from("dedupe", article, task_stage="parse", metrics=[parsed])
 
 
 def _continue_at(stage: str, payload: dict[str, Any]) -> None:
