@@ -13,6 +13,7 @@ import time
 from benchmarks.stack import REPO_ROOT, BenchStack
 from benchmarks.throughput import drain, log, new_run, render_pages, reset_stores
 from newsdesk.demosite import generate_site
+from newsdesk.redisstore import build_redis
 from newsdesk.services import _stop
 
 
@@ -41,8 +42,15 @@ def main(argv: list[str]) -> int:
         site = generate_site(args.pages, 3, republications=True)
         pages = render_pages(site, "http://127.0.0.1:1", args.pages, run_id)
         log(f"profile: {len(pages)} pages through one solo worker under cProfile")
+        redis_client = build_redis(settings)
+        redis_client.config_resetstat()
         result = drain(settings, pages, [worker.pid], run_id)
         log(f"profile: {result['seconds']:.1f}s, {result['worker_cpu_seconds']:.1f} worker CPU seconds")
+        # Every client's commands (the benchmark's polling and enqueueing too), per page drained.
+        commands = redis_client.info("commandstats")
+        print(f"Redis commands per page ({len(pages)} pages), every client:")
+        for name, stat in sorted(commands.items(), key=lambda item: -item[1]["calls"]):
+            print(f"  {name.removeprefix('cmdstat_'):28} {stat['calls'] / len(pages):8.2f}")
         _stop(worker, timeout=60)
         text = io.StringIO()
         stats = pstats.Stats(str(out), stream=text)

@@ -10,13 +10,17 @@ from newsdesk.redisstore import translated_errors
 
 STAGE_FIELDS = ("succeeded", "retried", "failed", "total_ms", "max_ms")
 PIPELINE_QUEUE = "newsdesk"
-# Keep the largest latency seen: HSET only when the new value is bigger.
+# One call counts several stage runs (KEYS: each run's stage hash; ARGV: outcome, ms per run) and keeps
+# the largest latency seen: HSET only when the new value is bigger.
 _RECORD = """
-redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-redis.call('HINCRBY', KEYS[1], 'total_ms', ARGV[2])
-local max = tonumber(redis.call('HGET', KEYS[1], 'max_ms') or '0')
-if tonumber(ARGV[2]) > max then redis.call('HSET', KEYS[1], 'max_ms', ARGV[2]) end
-return 1
+for i = 1, #KEYS do
+  local key, outcome, ms = KEYS[i], ARGV[2 * i - 1], tonumber(ARGV[2 * i])
+  redis.call('HINCRBY', key, outcome, 1)
+  redis.call('HINCRBY', key, 'total_ms', ms)
+  local max = tonumber(redis.call('HGET', key, 'max_ms') or '0')
+  if ms > max then redis.call('HSET', key, 'max_ms', ms) end
+end
+return #KEYS
 """
 
 
@@ -33,18 +37,18 @@ class Metrics:
 
     def record_task(self, stage: str, outcome: str, elapsed_ms: int) -> None:
         """Count one finished task run (`succeeded`, `retried` or `failed`) and its latency."""
-        with translated_errors("record metrics"):
-            self._record(keys=[self._key(stage)], args=[outcome, max(0, int(elapsed_ms))])
+        self.record_stages([(stage, outcome, elapsed_ms)])
 
     def record_stages(self, runs: list[tuple[str, str, int]]) -> None:
-        """Count several stage runs (stage, outcome, elapsed ms) in one round trip."""
+        """Count several stage runs (stage, outcome, elapsed ms) in one round trip (one script call: a
+        script in a pipeline costs a SCRIPT EXISTS round trip of its own)."""
         if not runs:
             return
+        args: list[str | int] = []
+        for _, outcome, elapsed_ms in runs:
+            args += [outcome, max(0, int(elapsed_ms))]
         with translated_errors("record metrics"):
-            pipe = self.client.pipeline(transaction=False)
-            for stage, outcome, elapsed_ms in runs:
-                self._record(keys=[self._key(stage)], args=[outcome, max(0, int(elapsed_ms))], client=pipe)
-            pipe.execute()
+            self._record(keys=[self._key(stage) for stage, _, _ in runs], args=args)
 
     def snapshot(self, stages: tuple[str, ...], extra_lists: dict[str, str]) -> dict[str, Any]:
         with translated_errors("read metrics"):
