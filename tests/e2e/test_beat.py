@@ -86,7 +86,11 @@ def test_two_beats_crawl_each_source_once_per_tick_and_never_concurrently(
         try:
             time.sleep(BEATS_RUN_FOR)
             alive = [beat.poll() is None for beat in beats]
+            # Read while both still run: once the leader is stopped, the standby rightly takes over.
+            leaders = [log.read_text().count("beat: Acquired lock") for log in beat_logs]
         finally:
+            for beat in beats:
+                beat.terminate()
             for beat in beats:
                 _stop(beat)
             time.sleep(8)  # let the last tick's crawls finish
@@ -96,7 +100,6 @@ def test_two_beats_crawl_each_source_once_per_tick_and_never_concurrently(
     runs = RunStore(client, settings.index_prefix)
     locks = CrawlLocks(client, settings.index_prefix)
     records = [runs.get(run_id) for run_id in runs.recent(1000)]
-    leaders = [log.read_text().count("beat: Acquired lock") for log in beat_logs]
 
     assert alive == [True, True], "both beats ran for the whole test"
     assert sorted(leaders) == [0, 1], "one beat schedules, the other waits for the lock"
