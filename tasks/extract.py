@@ -252,9 +252,51 @@ HEADING_TEXT = lxml.etree.XPath(
 )
 
 
-def _headings(root: lxml.html.HtmlElement) -> list[tuple[str, bool]]:
-    """Each <h1>'s text, and whether it sits in page chrome (a header, a nav, an aside…)."""
-    return [(clean("".join(HEADING_TEXT(h))), _in_chrome(h)) for h in root.iter("h1")]
+# A kicker (topic line) set in its own element inside an <h1>, above or before the headline proper.
+KICKER_CLASS = re.compile(
+    r"kicker|dachzeile|overline|topline|toptitle|roofline|eyebrow|supertitle|overtitle|pretitle|spitzmarke",
+    re.I,
+)
+# Text a screen reader gets but nobody sees ("Headline:"), or a separator hidden from view.
+HIDDEN_CLASS = re.compile(
+    r"sr-only|visually-?hidden|screen-reader|(?<![\w-])(?:invisible|hidden)(?![\w-])", re.I
+)
+PUNCTUATION_ONLY = re.compile(r"^[\W_]*$")
+
+
+def _heading(h1: lxml.html.HtmlElement) -> titles.Heading:
+    """An <h1>'s visible headline: without a kicker set in its own element, nor text hidden from view.
+
+    A punctuation-only element hidden from view (" – " with aria-hidden or a hidden class) separates a
+    kicker from the headline: what comes before it is the kicker.
+    """
+    pieces: list[tuple[str, lxml.html.HtmlElement]] = []
+    for text in HEADING_TEXT(h1):
+        holder = text.getparent()
+        if text.is_tail:
+            holder = holder.getparent()
+        pieces.append((str(text), holder))
+    kept: list[tuple[str, lxml.html.HtmlElement]] = []
+    for text, holder in pieces:
+        marks = [e for e in (holder, *holder.iterancestors()) if e is not h1 and h1 in e.iterancestors()]
+        hidden = any(HIDDEN_CLASS.search(e.get("class", "")) or e.get("aria-hidden") == "true" for e in marks)
+        if hidden and PUNCTUATION_ONLY.match(text) and text.strip() and kept:
+            kept = []  # everything before a hidden separator is a kicker
+            continue
+        if hidden or any(KICKER_CLASS.search(e.get("class", "")) for e in marks):
+            continue
+        kept.append((text, holder))
+    if not clean("".join(text for text, _ in kept)):
+        kept = pieces
+    whole = clean("".join(text for text, _ in kept))
+    one_piece = len({id(holder) for text, holder in kept if text.strip()}) <= 1
+    return titles.Heading(whole, _in_chrome(h1), one_piece)
+
+
+def _headings(root: lxml.html.HtmlElement) -> list[titles.Heading]:
+    """Each <h1>'s headline, whether it sits in page chrome (a header, a nav, an aside…), and whether it
+    is one piece of text (no element inside it that could hold a kicker)."""
+    return [_heading(h) for h in root.iter("h1")]
 
 
 def choose_title(

@@ -6,6 +6,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 WHITESPACE = re.compile(r"\s+")
@@ -23,6 +24,14 @@ SAME_QUOTES_AND_DASHES = str.maketrans(
 )
 # A heading agrees with a metadata title when one holds the other and covers at least this share of it.
 AGREEMENT = 0.5
+
+
+class Heading(NamedTuple):
+    """An <h1> as read: its text, whether it sits in page chrome, whether the text is one unbroken piece."""
+
+    text: str
+    in_chrome: bool
+    one_piece: bool = False
 
 
 def clean_title(text: str | None) -> str:
@@ -67,6 +76,18 @@ class SiteName:
         return any(
             letters == host or (len(letters) >= 4 and (letters in host or host.startswith(letters)))
             for host in self.hosts
+        )
+
+    def is_named_by(self, heading: str) -> bool:
+        """Whether a heading is the site's name (give or take a word), not a headline that mentions it."""
+        letters = _letters(heading)
+        if not letters:
+            return True
+        if not self.matches(heading):
+            return False
+        names = [_letters(name) for name in self.names] + list(self.hosts)
+        return any(name and name in letters and len(name) * 2 >= len(letters) for name in names) or any(
+            letters in name for name in names
         )
 
 
@@ -114,7 +135,7 @@ def _without_date_stamp(heading: str) -> str:
 
 
 def choose_title(
-    headings: list[tuple[str, bool]],
+    headings: list[Heading] | list[tuple[str, bool]],
     metadata_titles: list[str | None],
     site: SiteName,
     strategy: str = "heading",
@@ -122,14 +143,19 @@ def choose_title(
     """The title among the page's <h1>s (text, in page chrome?) and metadata titles, best first.
 
     1. An <h1> (outside page chrome first) that a metadata title agrees with; when the <h1> only adds a
-       kicker or label to that title, the metadata's title. Else an <h1> that is one part of a metadata title.
+       kicker or label to that title in an element of its own (not one piece of text), the metadata's
+       title. Else an <h1> that is one part of a metadata title.
     2. The page's only <h1> outside page chrome, when no metadata title agrees with any.
     3. The first metadata title, without the site's name.
+    An <h1> that is the site's name is no headline; one written "Headline | Site" is the headline.
     `strategy="metadata"` (measured against it) skips 1 and 2 when there is a metadata title.
     """
     titles = [clean_title(t) for t in metadata_titles if t and clean_title(t)]
-    cleaned = [(_without_date_stamp(clean_title(text)), chrome) for text, chrome in headings]
-    cleaned = [(text, chrome) for text, chrome in cleaned if text and not site.matches(text)]
+    read = [Heading(*heading) for heading in headings]
+    cleaned = [(_without_date_stamp(_without_site(h.text, site)), h.in_chrome) for h in read]
+    # An <h1> written as one piece of text has no kicker in an element of its own: its words are the headline.
+    one_piece = {text for (text, _), h in zip(cleaned, read, strict=True) if h.one_piece}
+    cleaned = [(text, chrome) for text, chrome in cleaned if text and not site.is_named_by(text)]
     ordered = [text for text, chrome in cleaned if not chrome] + [text for text, chrome in cleaned if chrome]
     stripped = [strip_site_name(t, site) for t in titles]
     if strategy == "metadata" and stripped:
@@ -138,7 +164,8 @@ def choose_title(
     for heading in ordered:
         for title, without_site in zip(titles, stripped, strict=True):
             if agrees(heading, without_site) or agrees(heading, title):
-                return without_site if _adds_a_kicker(heading, without_site) else heading
+                kicker = heading not in one_piece and _adds_a_kicker(heading, without_site)
+                return without_site if kicker else heading
             if part_of_a_title is None and _is_segment(heading, title):
                 part_of_a_title = heading
     if part_of_a_title:
@@ -153,3 +180,12 @@ def _adds_a_kicker(heading: str, title: str) -> bool:
     """ "Tunisia: Big tasks for the new government" as <h1> where the metadata says "Big tasks for…"."""
     h, t = _normal(heading), _normal(title)
     return len(t) < len(h) and t in h
+
+
+def _without_site(heading: str, site: SiteName) -> str:
+    """An <h1> written "Headline | Site" is the headline (only a trailing part naming the site is cut)."""
+    heading = clean_title(heading)
+    cuts = list(TITLE_SEPARATOR.finditer(heading))
+    if cuts and heading[: cuts[-1].start()].strip() and site.is_named_by(heading[cuts[-1].end() :]):
+        return heading[: cuts[-1].start()].strip()
+    return heading

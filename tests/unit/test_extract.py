@@ -251,6 +251,47 @@ def test_heading_text_leaves_out_inline_styles_and_ruby_annotations() -> None:
     assert parse_page(page(head, article)).title == "子どもの法律"
 
 
+@pytest.mark.parametrize(
+    "heading",
+    [
+        '<h1><span class="kicker">Summit</span> <span class="headline">Leaders meet in Vladivostok</span>'
+        "</h1>",
+        # a separator hidden from view (or from screen readers) follows the kicker
+        '<h1><span class="topic">Summit</span><span class="visually-hidden">: </span>'
+        "<span>Leaders meet in Vladivostok</span></h1>",
+        '<h1><span>Summit</span><span aria-hidden="true"> – </span>'
+        "<span>Leaders meet in Vladivostok</span></h1>",
+        # a label only screen readers get is not read either
+        '<h1><span class="sr-only">Headline:</span> Leaders meet in Vladivostok</h1>',
+    ],
+)
+def test_a_kicker_set_in_its_own_element_is_not_part_of_the_title(heading: str) -> None:
+    head = "<title>Summit: Leaders meet in Vladivostok | Example News</title>"
+
+    assert parse_page(page(head, heading + BODY)).title == "Leaders meet in Vladivostok"
+
+
+def test_an_h1_written_as_one_piece_keeps_words_the_metadata_leaves_out() -> None:
+    head = '<meta property="og:title" content="Leaders meet in Vladivostok">'
+    one_piece = parse_page(page(head, "<h1>Frank talks: Leaders meet in Vladivostok</h1>" + BODY))
+    kicker_element = parse_page(
+        page(head, "<h1><small>Frank talks</small> Leaders meet in Vladivostok</h1>" + BODY)
+    )
+
+    assert one_piece.title == "Frank talks: Leaders meet in Vladivostok"
+    assert kicker_element.title == "Leaders meet in Vladivostok"
+
+
+def test_an_h1_mentioning_the_site_is_a_headline_and_a_site_suffix_on_it_is_cut() -> None:
+    site = SiteName(["Summit"], URL)
+
+    assert choose_title([("Leaders meet at the Summit", False)], ["Leaders meet | Summit"], site) == (
+        "Leaders meet at the Summit"
+    )
+    assert choose_title([("Summit", False)], ["Leaders meet | Summit"], site) == "Leaders meet"
+    assert choose_title([("Leaders meet | Summit", False)], ["Other words"], site) == "Leaders meet"
+
+
 def test_the_registry_carries_extraction_hints(tmp_path) -> None:
     registry = tmp_path / "sources.yaml"
     registry.write_text(
