@@ -22,6 +22,10 @@ SAME_QUOTES_AND_DASHES = str.maketrans(
     {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "´": "'"}
     | {"–": "-", "—": "-"}
 )
+# A web archive's copy of a page: /web/<timestamp, maybe with a flag>/<the original address>.
+ARCHIVED_ADDRESS = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(https?://.+)$", re.I)
+# What blog software puts between a blog's name and a post's title ("Blog » Blog Archive » Post").
+BLOG_CHROME = {"blog archive", "blog archiv", "blog-archiv", "archives", "archiv"}
 # A heading agrees with a metadata title when one holds the other and covers at least this share of it.
 AGREEMENT = 0.5
 
@@ -49,7 +53,14 @@ def _letters(text: str) -> str:
 
 
 def host_names(url: str | None) -> set[str]:
-    """What a site is called in its own address: "www.mdr.de" gives "mdr.de" and "mdr"."""
+    """What a site is called in its own address: "www.mdr.de" gives "mdr.de" and "mdr".
+
+    A page kept by a web archive (`https://web.archive.org/web/20140226054445/http://www.mdr.de/…`) is
+    named by the address it was archived from.
+    """
+    archived = ARCHIVED_ADDRESS.match(url or "")
+    if archived:
+        url = archived.group(1)
     labels = [label for label in (urlsplit(url or "").hostname or "").lower().split(".") if label]
     labels = [label for label in labels if label not in ("www", "m")]
     names = {".".join(labels)}
@@ -67,16 +78,24 @@ class SiteName:
 
     def matches(self, part: str) -> bool:
         normal, letters = _normal(part), _letters(part)
-        if not letters:
+        if not letters or normal in BLOG_CHROME:
             return True
         for name in self.names:
             name_letters = _letters(name)
             if normal == name or (len(letters) >= 4 and (letters in name_letters or name_letters in letters)):
                 return True
         return any(
-            letters == host or (len(letters) >= 4 and (letters in host or host.startswith(letters)))
+            letters == host
+            or (len(letters) >= 4 and (letters in host or host.startswith(letters)))
+            or (len(host) >= 5 and host in letters)
             for host in self.hosts
         )
+
+    def also_called(self, names: Iterable[str]) -> SiteName:
+        """The same site, known by more names."""
+        more = SiteName()
+        more.names, more.hosts = self.names | {_normal(n) for n in names if n.strip()}, self.hosts
+        return more
 
     def is_named_by(self, heading: str) -> bool:
         """Whether a heading is the site's name (give or take a word), not a headline that mentions it."""
@@ -152,6 +171,7 @@ def choose_title(
     """
     titles = [clean_title(t) for t in metadata_titles if t and clean_title(t)]
     read = [Heading(*heading) for heading in headings]
+    site = site.also_called(_trailing_names(read, titles))
     cleaned = [(_without_date_stamp(_without_site(h.text, site)), h.in_chrome) for h in read]
     # An <h1> written as one piece of text has no kicker in an element of its own: its words are the headline.
     one_piece = {text for (text, _), h in zip(cleaned, read, strict=True) if h.one_piece}
@@ -189,3 +209,19 @@ def _without_site(heading: str, site: SiteName) -> str:
     if cuts and heading[: cuts[-1].start()].strip() and site.is_named_by(heading[cuts[-1].end() :]):
         return heading[: cuts[-1].start()].strip()
     return heading
+
+
+def _trailing_names(headings: list[Heading], titles: list[str]) -> list[str]:
+    """<h1>s that only repeat a later, shorter part of a page title ("Post title : Blog name | Motto").
+
+    A blog's name set as its <h1> on every page, with the post's title first in <title>: the name.
+    """
+    names = []
+    for heading in headings:
+        text = _normal(heading.text)
+        for title in titles:
+            parts = [_normal(part) for part in TITLE_SEPARATOR.split(title) if part.strip()]
+            if text and text in parts[1:] and len(parts[0]) > len(text):
+                names.append(heading.text)
+                break
+    return names

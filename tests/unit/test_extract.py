@@ -292,6 +292,30 @@ def test_an_h1_mentioning_the_site_is_a_headline_and_a_site_suffix_on_it_is_cut(
     assert choose_title([("Leaders meet | Summit", False)], ["Other words"], site) == "Leaders meet"
 
 
+def test_an_h1_repeating_a_later_shorter_part_of_the_page_title_is_the_blog_name() -> None:
+    head = "<title>Leaders meet in Vladivostok | Frank Talk Blog | Notes on diplomacy</title>"
+
+    assert parse_page(page(head, "<h1>Frank Talk Blog</h1>" + BODY)).title == "Leaders meet in Vladivostok"
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        # a trailing part holding the host's name: the site's name
+        ("https://forum.example-news.org/t/1", "Leaders meet in Vladivostok - Example-News Community Forum"),
+        # blog software's "Blog Archive" between the blog's name and the post's title
+        ("https://franktalk.example.org/?p=1", "Frank Talk » Blog Archive » Leaders meet in Vladivostok"),
+        # a page in a web archive is named by the address it was archived from
+        (
+            "https://web.archive.org/web/20140226054445/http://www.franktalk.example/2013/08/07/leaders/",
+            "Franktalk » Leaders meet in Vladivostok",
+        ),
+    ],
+)
+def test_more_site_name_forms_are_cut_from_page_titles(url: str, title: str) -> None:
+    assert parse_page(page(f"<title>{title}</title>", BODY, url=url)).title == "Leaders meet in Vladivostok"
+
+
 def test_the_registry_carries_extraction_hints(tmp_path) -> None:
     registry = tmp_path / "sources.yaml"
     registry.write_text(
