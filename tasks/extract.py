@@ -7,6 +7,7 @@ import functools
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -59,6 +60,12 @@ SCRIPTS_BUT_JSON_LD = lxml.etree.XPath("//script[not(@type='application/ld+json'
 # Measured on the real-pages corpus (benchmarks/extraction); see README, "Parsing".
 DATE_ORDER = ("structured", "url", "time_element", "htmldate")
 TITLE_STRATEGY = "heading"
+# The date written under the headline, when it names another day than the chain's, is the one readers see.
+BYLINE_DATE = True
+BYLINE_CHARS = 400
+# Longer text is a sentence of the article, whose dates are events, not the article's own.
+BYLINE_PIECE_CHARS = 80
+UNREAD = {"script", "style", "noscript", "template", "svg"}
 # htmldate's extensive search hands free text to dateparser: seconds for the first page a process sees
 # (dateparser loads its languages), then tens of milliseconds at worst; it finds dates the fast pass misses.
 HTMLDATE_EXTENSIVE = True
@@ -347,7 +354,9 @@ def _htmldate(root: lxml.html.HtmlElement, url: str) -> str | None:
         return None
 
 
-def choose_published(root, data: dict[str, Any], url: str, fetched_at: str, hints: ExtractionHints):
+def choose_published(
+    root, data: dict[str, Any], url: str, fetched_at: str, hints: ExtractionHints, headline: str | None = None
+):
     """(reading, method): the first of DATE_ORDER that yields a plausible date.
 
     A UTC timestamp from the page's own markup takes the offset the page writes it with elsewhere, or else
@@ -358,6 +367,7 @@ def choose_published(root, data: dict[str, Any], url: str, fetched_at: str, hint
         "time_element": lambda: _time_element_date(root),
         "htmldate": lambda: _htmldate(root, url),
     }
+    chosen, chosen_method = None, None
     for method in DATE_ORDER:
         if method == "url":
             reading = date_from_url(url, fetched_at)
@@ -367,8 +377,13 @@ def choose_published(root, data: dict[str, Any], url: str, fetched_at: str, hint
             if method in ("structured", "time_element"):
                 reading = _with_publisher_offset(reading, root, data, fetched_at, hints)
                 reading = publisher_day(reading, date_from_url(url, fetched_at))
-            return reading, method
-    return None, None
+            chosen, chosen_method = reading, method
+            break
+    site = SiteName(data["site_names"], url)
+    byline = _byline_date(root, headline, site, fetched_at, hints) if BYLINE_DATE and headline else None
+    if byline is not None and (chosen is None or _day(byline) != _day(chosen)):
+        return byline, "byline"
+    return chosen, chosen_method
 
 
 def _with_publisher_offset(reading: DateReading, root, data: dict[str, Any], fetched_at: str, hints):
@@ -380,6 +395,56 @@ def _with_publisher_offset(reading: DateReading, root, data: dict[str, Any], fet
         if other is not None and same_moment_elsewhere(reading, other):
             return other
     return reading
+
+
+def _day(reading: DateReading) -> dt.date | None:
+    value = reading.value
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _texts_after(element: lxml.html.HtmlElement, limit: int) -> Iterator[str]:
+    """The pieces of visible text that follow `element` in the document, `limit` characters in all."""
+    size = 0
+    after = False
+    for node in element.getroottree().getroot().iter():
+        if node is element:
+            after = True
+            pieces = [node.tail]
+        elif not after or any(parent is element for parent in node.iterancestors()):
+            continue
+        elif isinstance(node.tag, str) and node.tag not in UNREAD:
+            pieces = [node.text, node.tail]
+        else:
+            pieces = [node.tail]
+        for piece in pieces:
+            piece = clean(piece)
+            if piece:
+                yield piece
+                size += len(piece)
+        if size >= limit:
+            return
+
+
+def _byline_date(root, headline: str, site: SiteName, fetched_at: str, hints) -> DateReading | None:
+    """The date a reader sees under the headline: the first one in a short piece of text (a byline, a
+    dateline, not a sentence of the article) after the <h1> that holds the article's title.
+
+    Written out, not relative ("2 hours ago" says less than the metadata's timestamp).
+    """
+    written = [(h, clean("".join(HEADING_TEXT(h)))) for h in root.iter("h1")]
+    h1 = next((h for h, text in written if titles.agrees(text, headline)), None)
+    if h1 is None:
+        h1 = next((h for h, text in written if text and not site.is_named_by(text)), None)
+    if h1 is None:
+        return None
+    day_first, tz = day_first_for(hints.date_locale), source_timezone(hints)
+    for piece in _texts_after(h1, BYLINE_CHARS):
+        if len(piece) > BYLINE_PIECE_CHARS:
+            continue
+        reading = parse_date(piece, fetched_at, day_first=day_first, tz=tz, relative=False)
+        if reading is not None and reading.value is not None:
+            return reading
+    return None
 
 
 # --- links, images, related items
@@ -499,7 +564,7 @@ def extract_article(
     if reading is not None and reading.value is not None:
         found.published, found.date_method = reading, "hint"
     else:
-        found.published, found.date_method = choose_published(root, data, url, fetched_at, hints)
+        found.published, found.date_method = choose_published(root, data, url, fetched_at, hints, found.title)
     found.updated = _read_date(data["updated"], fetched_at, hints)
     container = _main_container(root)
     found.images = _unique_images(data["images"] + figure_images(container, url), url)

@@ -373,6 +373,49 @@ def test_a_utc_timestamp_is_stored_with_the_offset_the_page_itself_writes() -> N
     assert article.published_at == "2022-05-03T23:37:37-04:00"
 
 
+META_DATE = '<meta property="article:published_time" content="2020-04-03T10:35:41Z">'
+
+
+def test_the_date_written_under_the_headline_beats_a_metadata_date_that_disagrees() -> None:
+    byline = '<p class="byline">By A. Writer</p><p class="byline">11 April 2020</p>'
+    article = parse_page(page(META_DATE, f"<h1>Leaders meet</h1>{byline}{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == "2020-04-11"
+    assert article.extraction == "trafilatura+byline"
+
+
+def test_a_byline_on_the_metadatas_day_keeps_the_metadatas_timestamp() -> None:
+    byline = "<p>3 April 2020</p>"
+    article = parse_page(page(META_DATE, f"<h1>Leaders meet</h1>{byline}{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == "2020-04-03T10:35:41+00:00"
+
+
+@pytest.mark.parametrize(
+    "after_headline",
+    [
+        # a date inside a sentence of the article is an event, not the article's date
+        "<p>The summit that opened on 11 April 2020 in the port city ended without a joint statement.</p>",
+        # a relative date says less than the metadata's timestamp
+        "<p>2 days ago</p>",
+    ],
+)
+def test_dates_in_sentences_and_relative_dates_are_no_byline(after_headline: str) -> None:
+    article = parse_page(
+        page(META_DATE, f"<h1>Leaders meet</h1>{after_headline}{BODY}", url="https://x.example/a")
+    )
+
+    assert article.published_at == "2020-04-03T10:35:41+00:00"
+
+
+def test_the_byline_is_read_under_the_headline_not_under_the_sites_name() -> None:
+    head = META_DATE + '<meta property="og:site_name" content="Example News">'
+    layout = "<h1>Example News</h1><p>11 April 2020</p><h1>Leaders meet</h1><p>By A. Writer</p>"
+    article = parse_page(page(head, layout + BODY, url="https://x.example/a"))
+
+    assert article.published_at == "2020-04-03T10:35:41+00:00"
+
+
 SHORT_POST = (
     "<h1>Monster talk #1</h1><p>M: Who slips next on the ice? K: Not me, I have spikes on my boots.</p>"
 )
