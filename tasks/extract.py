@@ -300,10 +300,20 @@ def _heading(h1: lxml.html.HtmlElement) -> titles.Heading:
     return titles.Heading(whole, _in_chrome(h1), one_piece)
 
 
+# An <h1> that holds the site's logo or name (themes mark it so), not a headline.
+SITE_HEADING = re.compile(r"logo|site-?title|site-?name|branding|brand\b", re.I)
+
+
+def _is_headline(h1: lxml.html.HtmlElement) -> bool:
+    """Not the site's logo or name, and not hidden from view (only screen readers get it)."""
+    marks = f"{h1.get('class', '')} {h1.get('id', '')}"
+    return not SITE_HEADING.search(marks) and not HIDDEN_CLASS.search(h1.get("class", ""))
+
+
 def _headings(root: lxml.html.HtmlElement) -> list[titles.Heading]:
     """Each <h1>'s headline, whether it sits in page chrome (a header, a nav, an aside…), and whether it
     is one piece of text (no element inside it that could hold a kicker)."""
-    return [_heading(h) for h in root.iter("h1")]
+    return [_heading(h) for h in root.iter("h1") if _is_headline(h)]
 
 
 def choose_title(

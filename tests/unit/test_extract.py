@@ -292,6 +292,21 @@ def test_an_h1_mentioning_the_site_is_a_headline_and_a_site_suffix_on_it_is_cut(
     assert choose_title([("Leaders meet | Summit", False)], ["Other words"], site) == "Leaders meet"
 
 
+@pytest.mark.parametrize(
+    "site_heading",
+    [
+        '<h1 id="site-title"><a href="/">Frank Talk</a></h1>',
+        '<h1 class="logo"><a href="/"><span>F</span> <span>Frank Talk</span></a></h1>',
+        '<h1 class="sr-only">Details</h1>',  # only screen readers get it
+    ],
+)
+def test_an_h1_marked_as_the_sites_logo_or_hidden_is_not_the_headline(site_heading: str) -> None:
+    head = "<title>Leaders meet in Vladivostok</title>"
+    article = parse_page(page(head, f"{site_heading}<h2>Leaders meet in Vladivostok</h2>{BODY}"))
+
+    assert article.title == "Leaders meet in Vladivostok"
+
+
 def test_an_h1_repeating_a_later_shorter_part_of_the_page_title_is_the_blog_name() -> None:
     head = "<title>Leaders meet in Vladivostok | Frank Talk Blog | Notes on diplomacy</title>"
 
