@@ -193,6 +193,9 @@ def choose_title(
     outside_chrome = [text for text, chrome in cleaned if not chrome]
     if len(outside_chrome) == 1:
         return outside_chrome[0]
+    # An article's <h1> often sits in a <header>: the page's one headline, even there.
+    if not outside_chrome and len(set(ordered)) == 1:
+        return ordered[0]
     return next((s for s in stripped if s), ordered[0] if ordered else "")
 
 

@@ -233,6 +233,13 @@ def test_the_site_name_is_recognised_from_the_host_name() -> None:
         ([("Example News", False)], ["Leaders meet | Example News"], "Leaders meet"),
         # no metadata agrees, but the page has one <h1> outside its chrome
         ([("Welcome!", False)], ["Law office Smith"], "Welcome!"),
+        # ... or its one headline, repeated, sits in a <header>
+        (
+            [("Desktop 15 for Mac", True), ("Desktop 15 for Mac", True)],
+            ["Run Windows on Mac"],
+            "Desktop 15 for Mac",
+        ),
+        ([("Desktop 15", True), ("Support", True)], ["Run Windows on Mac"], "Run Windows on Mac"),
         # several unrelated <h1>s and no agreement: the metadata title
         ([("Most read", False), ("Weather", False)], ["Leaders meet | Example News"], "Leaders meet"),
         # entities escaped twice in metadata are decoded; a date stamp glued before the <h1> is dropped
