@@ -413,26 +413,44 @@ def _day(reading: DateReading) -> dt.date | None:
 
 
 def _texts_after(element: lxml.html.HtmlElement, limit: int) -> Iterator[str]:
-    """The pieces of visible text that follow `element` in the document, `limit` characters in all."""
+    """The pieces of visible text that follow `element` in the document, `limit` characters in all.
+
+    Walks forward from the element (its tail, its following siblings' subtrees, then its parent's), not
+    over the whole document.
+    """
     size = 0
-    after = False
-    for node in element.getroottree().getroot().iter():
-        if node is element:
-            after = True
-            pieces = [node.tail]
-        elif not after or any(parent is element for parent in node.iterancestors()):
-            continue
-        elif isinstance(node.tag, str) and node.tag not in UNREAD:
-            pieces = [node.text, node.tail]
-        else:
-            pieces = [node.tail]
-        for piece in pieces:
-            piece = clean(piece)
-            if piece:
-                yield piece
-                size += len(piece)
-        if size >= limit:
-            return
+    for piece in _following_text(element):
+        piece = clean(piece)
+        if piece:
+            yield piece
+            size += len(piece)
+            if size >= limit:
+                return
+
+
+def _following_text(element: lxml.html.HtmlElement) -> Iterator[str]:
+    node = element
+    while node is not None:
+        yield node.tail or ""
+        for sibling in node.itersiblings():
+            for part in sibling.iter():
+                if part is not sibling and _unread_inside(part, sibling):
+                    continue
+                if isinstance(part.tag, str) and part.tag not in UNREAD:
+                    yield part.text or ""
+                if part is not sibling:
+                    yield part.tail or ""
+            yield sibling.tail or ""
+        node = node.getparent()
+
+
+def _unread_inside(part: lxml.html.HtmlElement, top: lxml.html.HtmlElement) -> bool:
+    """Whether a script, style or the like holds `part` (`top` included)."""
+    while part is not top:
+        part = part.getparent()
+        if part.tag in UNREAD:
+            return True
+    return False
 
 
 def _byline_date(root, headline: str, site: SiteName, fetched_at: str, hints) -> DateReading | None:

@@ -420,6 +420,8 @@ def test_a_byline_on_the_metadatas_day_keeps_the_metadatas_timestamp() -> None:
         "<p>The summit that opened on 11 April 2020 in the port city ended without a joint statement.</p>",
         # a relative date says less than the metadata's timestamp
         "<p>2 days ago</p>",
+        # nobody reads a script
+        '<div><script>var published = "11 April 2020";</script></div>',
     ],
 )
 def test_dates_in_sentences_and_relative_dates_are_no_byline(after_headline: str) -> None:
