@@ -131,6 +131,13 @@ def strip_site_name(title: str, site: SiteName | str | None = None) -> str:
             title = rest
             continue
         break
+    # "Headline : Site | Motto | Since 2005": the site's name and all after it go.
+    for cut in TITLE_SEPARATOR.finditer(title):
+        following = TITLE_SEPARATOR.search(title, cut.end())
+        part = title[cut.end() : following.start() if following else len(title)].strip()
+        if following and site.is_named_by(part):
+            title = title[: cut.start()].strip()
+            break
     parts = [part.strip() for part in PIPE.split(title) if part.strip()]
     return max(parts, key=len) if len(parts) > 1 else title
 

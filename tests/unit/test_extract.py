@@ -186,6 +186,8 @@ def test_thin_pages_are_not_articles(html: str) -> None:
         # A dash that names no site is part of the headline (before: the longest part won, "Leaders meet").
         ("Leaders meet – a first summit", None, "Leaders meet – a first summit"),
         ("Leaders meet – a first summit | Example News", "Example News", "Leaders meet – a first summit"),
+        # the site's name in the middle, a motto after it
+        ("Leaders meet : Example News | Since 1990 | Daily", "Example News", "Leaders meet"),
     ],
 )
 def test_site_names_are_stripped_from_page_titles(title: str, site: str | None, expected: str) -> None:
