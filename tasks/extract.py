@@ -367,7 +367,8 @@ def _htmldate(root: lxml.html.HtmlElement, url: str) -> str | None:
 def choose_published(
     root, data: dict[str, Any], url: str, fetched_at: str, hints: ExtractionHints, headline: str | None = None
 ):
-    """(reading, method): the first of DATE_ORDER that yields a plausible date.
+    """(reading, method): the first of DATE_ORDER that yields a plausible date, unless the date written
+    under the `headline` names another day (`_byline_date`): readers see that one.
 
     A UTC timestamp from the page's own markup takes the offset the page writes it with elsewhere, or else
     the day in the URL when some time zone was living that day at that moment (`publisher_day`).
@@ -429,6 +430,7 @@ def _texts_after(element: lxml.html.HtmlElement, limit: int) -> Iterator[str]:
 
 
 def _following_text(element: lxml.html.HtmlElement) -> Iterator[str]:
+    """Text and tails after `element` in document order, scripts and styles unread."""
     node = element
     while node is not None:
         yield node.tail or ""
