@@ -285,7 +285,7 @@ def _heading(h1: lxml.html.HtmlElement) -> titles.Heading:
         pieces.append((str(text), holder))
     kept: list[tuple[str, lxml.html.HtmlElement]] = []
     for text, holder in pieces:
-        marks = [e for e in (holder, *holder.iterancestors()) if e is not h1 and h1 in e.iterancestors()]
+        marks = _elements_between(holder, h1)
         hidden = any(HIDDEN_CLASS.search(e.get("class", "")) or e.get("aria-hidden") == "true" for e in marks)
         if hidden and PUNCTUATION_ONLY.match(text) and text.strip() and kept:
             kept = []  # everything before a hidden separator is a kicker
@@ -298,6 +298,15 @@ def _heading(h1: lxml.html.HtmlElement) -> titles.Heading:
     whole = clean("".join(text for text, _ in kept))
     one_piece = len({id(holder) for text, holder in kept if text.strip()}) <= 1
     return titles.Heading(whole, _in_chrome(h1), one_piece)
+
+
+def _elements_between(element: lxml.html.HtmlElement, top: lxml.html.HtmlElement) -> list:
+    """`element` and its ancestors below `top`."""
+    between = []
+    while element is not None and element is not top:
+        between.append(element)
+        element = element.getparent()
+    return between
 
 
 # An <h1> that holds the site's logo or name (themes mark it so), not a headline.
