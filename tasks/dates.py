@@ -20,6 +20,23 @@ MONTH_NAMES = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
     "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
+# The months as bylines write them in the languages archives meet most after English: "15. Oktober 2023",
+# "3 de mayo de 2022", "1er mars 2021", "12 gennaio 2020", "5 de março de 2019", "3 mei 2018".
+FOREIGN_MONTH_NAMES = {
+    1: "januar jänner janvier janv enero gennaio gen janeiro januari",
+    2: "februar février fevrier févr fevr febrero febbraio fevereiro fev februari",
+    3: "märz maerz mär mars marzo março maart mrt",
+    4: "avril avr abril aprile",
+    5: "mai mayo maggio mag maio mei",
+    6: "juni juin junio giugno giu junho",
+    7: "juli juillet juil julio luglio lug julho",
+    8: "août aout agosto ago augustus",
+    9: "septembre septiembre setiembre settembre setembro",
+    10: "oktober okt octobre octubre ottobre ott outubro",
+    11: "novembre noviembre novembro",
+    12: "dezember dez décembre decembre déc diciembre dicembre dic dezembro",
+}
+MONTH_NAMES |= {name: month for month, names in FOREIGN_MONTH_NAMES.items() for name in names.split()}
 _MONTH = r"(?P<month_name>" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + r")\.?"
 _TIME = (
     r"(?:[T\s,]+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
@@ -40,9 +57,9 @@ MONTH_DAY_YEAR = re.compile(
     re.IGNORECASE,
 )
 DAY_MONTH_YEAR = re.compile(
-    r"(?<![\w])(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?"
+    r"(?<![\w])(?P<day>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:(?:of|de)\s+)?"
     + _MONTH
-    + r",?\s+(?P<year>\d{4})(?!\d)"
+    + r",?\s+(?:del?\s+)?(?P<year>\d{4})(?!\d)"
     + _TIME,
     re.IGNORECASE,
 )
@@ -178,12 +195,13 @@ def parse_date(
     *,
     day_first: bool = True,
     tz: dt.tzinfo = dt.UTC,
+    relative: bool = True,
 ) -> DateReading | None:
     """The first date written in `text`, or None when it holds none.
 
     `day_first` comes from the source's locale, never from the digits: 04/05/2019 is 4 May where the
     day comes first and 5 April where it does not. Times without an offset are in `tz`. Relative
-    dates ("2 hours ago") count back from `fetched_at`.
+    dates ("2 hours ago") count back from `fetched_at`; `relative=False` reads only dates written out.
     """
     raw = " ".join(text.split())
     if not raw:
@@ -208,7 +226,7 @@ def parse_date(
         else:
             day, month = int(fields["day"]), int(fields["month"])
         return _build(raw, int(fields["year"]), month, day, fields, tz, fetched)
-    return _relative(raw, fetched)
+    return _relative(raw, fetched) if relative else None
 
 
 def _relative(raw: str, fetched: dt.datetime) -> DateReading | None:

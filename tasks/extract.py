@@ -7,6 +7,7 @@ import functools
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -59,6 +60,12 @@ SCRIPTS_BUT_JSON_LD = lxml.etree.XPath("//script[not(@type='application/ld+json'
 # Measured on the real-pages corpus (benchmarks/extraction); see README, "Parsing".
 DATE_ORDER = ("structured", "url", "time_element", "htmldate")
 TITLE_STRATEGY = "heading"
+# The date written under the headline, when it names another day than the chain's, is the one readers see.
+BYLINE_DATE = True
+BYLINE_CHARS = 400
+# Longer text is a sentence of the article, whose dates are events, not the article's own.
+BYLINE_PIECE_CHARS = 80
+UNREAD = {"script", "style", "noscript", "template", "svg"}
 # htmldate's extensive search hands free text to dateparser: seconds for the first page a process sees
 # (dateparser loads its languages), then tens of milliseconds at worst; it finds dates the fast pass misses.
 HTMLDATE_EXTENSIVE = True
@@ -252,9 +259,70 @@ HEADING_TEXT = lxml.etree.XPath(
 )
 
 
-def _headings(root: lxml.html.HtmlElement) -> list[tuple[str, bool]]:
-    """Each <h1>'s text, and whether it sits in page chrome (a header, a nav, an aside…)."""
-    return [(clean("".join(HEADING_TEXT(h))), _in_chrome(h)) for h in root.iter("h1")]
+# A kicker (topic line) set in its own element inside an <h1>, above or before the headline proper.
+KICKER_CLASS = re.compile(
+    r"kicker|dachzeile|overline|topline|toptitle|roofline|eyebrow|supertitle|overtitle|pretitle|spitzmarke",
+    re.I,
+)
+# Text a screen reader gets but nobody sees ("Headline:"), or a separator hidden from view.
+HIDDEN_CLASS = re.compile(
+    r"sr-only|visually-?hidden|screen-reader|(?<![\w-])(?:invisible|hidden)(?![\w-])", re.I
+)
+PUNCTUATION_ONLY = re.compile(r"^[\W_]*$")
+
+
+def _heading(h1: lxml.html.HtmlElement) -> titles.Heading:
+    """An <h1>'s visible headline: without a kicker set in its own element, nor text hidden from view.
+
+    A punctuation-only element hidden from view (" – " with aria-hidden or a hidden class) separates a
+    kicker from the headline: what comes before it is the kicker.
+    """
+    pieces: list[tuple[str, lxml.html.HtmlElement]] = []
+    for text in HEADING_TEXT(h1):
+        holder = text.getparent()
+        if text.is_tail:
+            holder = holder.getparent()
+        pieces.append((str(text), holder))
+    kept: list[tuple[str, lxml.html.HtmlElement]] = []
+    for text, holder in pieces:
+        marks = _elements_between(holder, h1)
+        hidden = any(HIDDEN_CLASS.search(e.get("class", "")) or e.get("aria-hidden") == "true" for e in marks)
+        if hidden and PUNCTUATION_ONLY.match(text) and text.strip() and kept:
+            kept = []  # everything before a hidden separator is a kicker
+            continue
+        if hidden or any(KICKER_CLASS.search(e.get("class", "")) for e in marks):
+            continue
+        kept.append((text, holder))
+    if not clean("".join(text for text, _ in kept)):
+        kept = pieces
+    whole = clean("".join(text for text, _ in kept))
+    one_piece = len({id(holder) for text, holder in kept if text.strip()}) <= 1
+    return titles.Heading(whole, _in_chrome(h1), one_piece)
+
+
+def _elements_between(element: lxml.html.HtmlElement, top: lxml.html.HtmlElement) -> list:
+    """`element` and its ancestors below `top`."""
+    between = []
+    while element is not None and element is not top:
+        between.append(element)
+        element = element.getparent()
+    return between
+
+
+# An <h1> that holds the site's logo or name (themes mark it so), not a headline.
+SITE_HEADING = re.compile(r"logo|site-?title|site-?name|branding|brand\b", re.I)
+
+
+def _is_headline(h1: lxml.html.HtmlElement) -> bool:
+    """Not the site's logo or name, and not hidden from view (only screen readers get it)."""
+    marks = f"{h1.get('class', '')} {h1.get('id', '')}"
+    return not SITE_HEADING.search(marks) and not HIDDEN_CLASS.search(h1.get("class", ""))
+
+
+def _headings(root: lxml.html.HtmlElement) -> list[titles.Heading]:
+    """Each <h1>'s headline, whether it sits in page chrome (a header, a nav, an aside…), and whether it
+    is one piece of text (no element inside it that could hold a kicker)."""
+    return [_heading(h) for h in root.iter("h1") if _is_headline(h)]
 
 
 def choose_title(
@@ -305,8 +373,11 @@ def _htmldate(root: lxml.html.HtmlElement, url: str) -> str | None:
         return None
 
 
-def choose_published(root, data: dict[str, Any], url: str, fetched_at: str, hints: ExtractionHints):
-    """(reading, method): the first of DATE_ORDER that yields a plausible date.
+def choose_published(
+    root, data: dict[str, Any], url: str, fetched_at: str, hints: ExtractionHints, headline: str | None = None
+):
+    """(reading, method): the first of DATE_ORDER that yields a plausible date, unless the date written
+    under the `headline` names another day (`_byline_date`): readers see that one.
 
     A UTC timestamp from the page's own markup takes the offset the page writes it with elsewhere, or else
     the day in the URL when some time zone was living that day at that moment (`publisher_day`).
@@ -316,6 +387,7 @@ def choose_published(root, data: dict[str, Any], url: str, fetched_at: str, hint
         "time_element": lambda: _time_element_date(root),
         "htmldate": lambda: _htmldate(root, url),
     }
+    chosen, chosen_method = None, None
     for method in DATE_ORDER:
         if method == "url":
             reading = date_from_url(url, fetched_at)
@@ -325,8 +397,13 @@ def choose_published(root, data: dict[str, Any], url: str, fetched_at: str, hint
             if method in ("structured", "time_element"):
                 reading = _with_publisher_offset(reading, root, data, fetched_at, hints)
                 reading = publisher_day(reading, date_from_url(url, fetched_at))
-            return reading, method
-    return None, None
+            chosen, chosen_method = reading, method
+            break
+    site = SiteName(data["site_names"], url)
+    byline = _byline_date(root, headline, site, fetched_at, hints) if BYLINE_DATE and headline else None
+    if byline is not None and (chosen is None or _day(byline) != _day(chosen)):
+        return byline, "byline"
+    return chosen, chosen_method
 
 
 def _with_publisher_offset(reading: DateReading, root, data: dict[str, Any], fetched_at: str, hints):
@@ -338,6 +415,75 @@ def _with_publisher_offset(reading: DateReading, root, data: dict[str, Any], fet
         if other is not None and same_moment_elsewhere(reading, other):
             return other
     return reading
+
+
+def _day(reading: DateReading) -> dt.date | None:
+    value = reading.value
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _texts_after(element: lxml.html.HtmlElement, limit: int) -> Iterator[str]:
+    """The pieces of visible text that follow `element` in the document, `limit` characters in all.
+
+    Walks forward from the element (its tail, its following siblings' subtrees, then its parent's), not
+    over the whole document.
+    """
+    size = 0
+    for piece in _following_text(element):
+        piece = clean(piece)
+        if piece:
+            yield piece
+            size += len(piece)
+            if size >= limit:
+                return
+
+
+def _following_text(element: lxml.html.HtmlElement) -> Iterator[str]:
+    """Text and tails after `element` in document order, scripts and styles unread."""
+    node = element
+    while node is not None:
+        yield node.tail or ""
+        for sibling in node.itersiblings():
+            for part in sibling.iter():
+                if part is not sibling and _unread_inside(part, sibling):
+                    continue
+                if isinstance(part.tag, str) and part.tag not in UNREAD:
+                    yield part.text or ""
+                if part is not sibling:
+                    yield part.tail or ""
+            yield sibling.tail or ""
+        node = node.getparent()
+
+
+def _unread_inside(part: lxml.html.HtmlElement, top: lxml.html.HtmlElement) -> bool:
+    """Whether a script, style or the like holds `part` (`top` included)."""
+    while part is not top:
+        part = part.getparent()
+        if part.tag in UNREAD:
+            return True
+    return False
+
+
+def _byline_date(root, headline: str, site: SiteName, fetched_at: str, hints) -> DateReading | None:
+    """The date a reader sees under the headline: the first one in a short piece of text (a byline, a
+    dateline, not a sentence of the article) after the <h1> that holds the article's title.
+
+    Written out, not relative ("2 hours ago" says less than the metadata's timestamp).
+    """
+    written = [(h, clean("".join(HEADING_TEXT(h)))) for h in root.iter("h1")]
+    h1 = next((h for h, text in written if titles.agrees(text, headline)), None)
+    if h1 is None:
+        h1 = next((h for h, text in written if text and not site.is_named_by(text)), None)
+    if h1 is None:
+        return None
+    day_first, tz = day_first_for(hints.date_locale), source_timezone(hints)
+    for piece in _texts_after(h1, BYLINE_CHARS):
+        if len(piece) > BYLINE_PIECE_CHARS:
+            continue
+        reading = parse_date(piece, fetched_at, day_first=day_first, tz=tz, relative=False)
+        if reading is not None and reading.value is not None:
+            return reading
+    return None
 
 
 # --- links, images, related items
@@ -457,7 +603,7 @@ def extract_article(
     if reading is not None and reading.value is not None:
         found.published, found.date_method = reading, "hint"
     else:
-        found.published, found.date_method = choose_published(root, data, url, fetched_at, hints)
+        found.published, found.date_method = choose_published(root, data, url, fetched_at, hints, found.title)
     found.updated = _read_date(data["updated"], fetched_at, hints)
     container = _main_container(root)
     found.images = _unique_images(data["images"] + figure_images(container, url), url)

@@ -6,6 +6,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 WHITESPACE = re.compile(r"\s+")
@@ -21,8 +22,20 @@ SAME_QUOTES_AND_DASHES = str.maketrans(
     {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "´": "'"}
     | {"–": "-", "—": "-"}
 )
+# A web archive's copy of a page: /web/<timestamp, maybe with a flag>/<the original address>.
+ARCHIVED_ADDRESS = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(https?://.+)$", re.I)
+# What blog software puts between a blog's name and a post's title ("Blog » Blog Archive » Post").
+BLOG_CHROME = {"blog archive", "blog archiv", "blog-archiv", "archives", "archiv"}
 # A heading agrees with a metadata title when one holds the other and covers at least this share of it.
 AGREEMENT = 0.5
+
+
+class Heading(NamedTuple):
+    """An <h1> as read: its text, whether it sits in page chrome, whether the text is one unbroken piece."""
+
+    text: str
+    in_chrome: bool
+    one_piece: bool = False
 
 
 def clean_title(text: str | None) -> str:
@@ -40,7 +53,14 @@ def _letters(text: str) -> str:
 
 
 def host_names(url: str | None) -> set[str]:
-    """What a site is called in its own address: "www.mdr.de" gives "mdr.de" and "mdr"."""
+    """What a site is called in its own address: "www.mdr.de" gives "mdr.de" and "mdr".
+
+    A page kept by a web archive (`https://web.archive.org/web/20140226054445/http://www.mdr.de/…`) is
+    named by the address it was archived from.
+    """
+    archived = ARCHIVED_ADDRESS.match(url or "")
+    if archived:
+        url = archived.group(1)
     labels = [label for label in (urlsplit(url or "").hostname or "").lower().split(".") if label]
     labels = [label for label in labels if label not in ("www", "m")]
     names = {".".join(labels)}
@@ -58,15 +78,35 @@ class SiteName:
 
     def matches(self, part: str) -> bool:
         normal, letters = _normal(part), _letters(part)
-        if not letters:
+        if not letters or normal in BLOG_CHROME:
             return True
         for name in self.names:
             name_letters = _letters(name)
             if normal == name or (len(letters) >= 4 and (letters in name_letters or name_letters in letters)):
                 return True
         return any(
-            letters == host or (len(letters) >= 4 and (letters in host or host.startswith(letters)))
+            letters == host
+            or (len(letters) >= 4 and (letters in host or host.startswith(letters)))
+            or (len(host) >= 5 and host in letters)
             for host in self.hosts
+        )
+
+    def also_called(self, names: Iterable[str]) -> SiteName:
+        """The same site, known by more names."""
+        more = SiteName()
+        more.names, more.hosts = self.names | {_normal(n) for n in names if n.strip()}, self.hosts
+        return more
+
+    def is_named_by(self, heading: str) -> bool:
+        """Whether a heading is the site's name (give or take a word), not a headline that mentions it."""
+        letters = _letters(heading)
+        if not letters:
+            return True
+        if not self.matches(heading):
+            return False
+        names = [_letters(name) for name in self.names] + list(self.hosts)
+        return any(name and name in letters and len(name) * 2 >= len(letters) for name in names) or any(
+            letters in name for name in names
         )
 
 
@@ -91,6 +131,13 @@ def strip_site_name(title: str, site: SiteName | str | None = None) -> str:
             title = rest
             continue
         break
+    # "Headline : Site | Motto | Since 2005": the site's name and all after it go.
+    for cut in TITLE_SEPARATOR.finditer(title):
+        following = TITLE_SEPARATOR.search(title, cut.end())
+        part = title[cut.end() : following.start() if following else len(title)].strip()
+        if following and site.is_named_by(part):
+            title = title[: cut.start()].strip()
+            break
     parts = [part.strip() for part in PIPE.split(title) if part.strip()]
     return max(parts, key=len) if len(parts) > 1 else title
 
@@ -114,7 +161,7 @@ def _without_date_stamp(heading: str) -> str:
 
 
 def choose_title(
-    headings: list[tuple[str, bool]],
+    headings: list[Heading] | list[tuple[str, bool]],
     metadata_titles: list[str | None],
     site: SiteName,
     strategy: str = "heading",
@@ -122,14 +169,20 @@ def choose_title(
     """The title among the page's <h1>s (text, in page chrome?) and metadata titles, best first.
 
     1. An <h1> (outside page chrome first) that a metadata title agrees with; when the <h1> only adds a
-       kicker or label to that title, the metadata's title. Else an <h1> that is one part of a metadata title.
+       kicker or label to that title in an element of its own (not one piece of text), the metadata's
+       title. Else an <h1> that is one part of a metadata title.
     2. The page's only <h1> outside page chrome, when no metadata title agrees with any.
     3. The first metadata title, without the site's name.
+    An <h1> that is the site's name is no headline; one written "Headline | Site" is the headline.
     `strategy="metadata"` (measured against it) skips 1 and 2 when there is a metadata title.
     """
     titles = [clean_title(t) for t in metadata_titles if t and clean_title(t)]
-    cleaned = [(_without_date_stamp(clean_title(text)), chrome) for text, chrome in headings]
-    cleaned = [(text, chrome) for text, chrome in cleaned if text and not site.matches(text)]
+    read = [Heading(*heading) for heading in headings]
+    site = site.also_called(_trailing_names(read, titles))
+    cleaned = [(_without_date_stamp(_without_site(h.text, site)), h.in_chrome) for h in read]
+    # An <h1> written as one piece of text has no kicker in an element of its own: its words are the headline.
+    one_piece = {text for (text, _), h in zip(cleaned, read, strict=True) if h.one_piece}
+    cleaned = [(text, chrome) for text, chrome in cleaned if text and not site.is_named_by(text)]
     ordered = [text for text, chrome in cleaned if not chrome] + [text for text, chrome in cleaned if chrome]
     stripped = [strip_site_name(t, site) for t in titles]
     if strategy == "metadata" and stripped:
@@ -138,7 +191,8 @@ def choose_title(
     for heading in ordered:
         for title, without_site in zip(titles, stripped, strict=True):
             if agrees(heading, without_site) or agrees(heading, title):
-                return without_site if _adds_a_kicker(heading, without_site) else heading
+                kicker = heading not in one_piece and _adds_a_kicker(heading, without_site)
+                return without_site if kicker else heading
             if part_of_a_title is None and _is_segment(heading, title):
                 part_of_a_title = heading
     if part_of_a_title:
@@ -146,6 +200,9 @@ def choose_title(
     outside_chrome = [text for text, chrome in cleaned if not chrome]
     if len(outside_chrome) == 1:
         return outside_chrome[0]
+    # An article's <h1> often sits in a <header>: the page's one headline, even there.
+    if not outside_chrome and len(set(ordered)) == 1:
+        return ordered[0]
     return next((s for s in stripped if s), ordered[0] if ordered else "")
 
 
@@ -153,3 +210,28 @@ def _adds_a_kicker(heading: str, title: str) -> bool:
     """ "Tunisia: Big tasks for the new government" as <h1> where the metadata says "Big tasks for…"."""
     h, t = _normal(heading), _normal(title)
     return len(t) < len(h) and t in h
+
+
+def _without_site(heading: str, site: SiteName) -> str:
+    """An <h1> written "Headline | Site" is the headline (only a trailing part naming the site is cut)."""
+    heading = clean_title(heading)
+    cuts = list(TITLE_SEPARATOR.finditer(heading))
+    if cuts and heading[: cuts[-1].start()].strip() and site.is_named_by(heading[cuts[-1].end() :]):
+        return heading[: cuts[-1].start()].strip()
+    return heading
+
+
+def _trailing_names(headings: list[Heading], titles: list[str]) -> list[str]:
+    """<h1>s that only repeat a later, shorter part of a page title ("Post title : Blog name | Motto").
+
+    A blog's name set as its <h1> on every page, with the post's title first in <title>: the name.
+    """
+    names = []
+    for heading in headings:
+        text = _normal(heading.text)
+        for title in titles:
+            parts = [_normal(part) for part in TITLE_SEPARATOR.split(title) if part.strip()]
+            if text and text in parts[1:] and len(parts[0]) > len(text):
+                names.append(heading.text)
+                break
+    return names

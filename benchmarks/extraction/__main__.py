@@ -96,6 +96,7 @@ VARIANTS = [
     ("dates: <time> before URL", {"DATE_ORDER": ("structured", "time_element", "htmldate", "url")}),
     ("dates: no htmldate", {"DATE_ORDER": ("structured", "url", "time_element")}),
     ("dates: htmldate not extensive", {"HTMLDATE_EXTENSIVE": False}),
+    ("dates: no byline under the headline", {"BYLINE_DATE": False}),
     ("titles: metadata first", {"TITLE_STRATEGY": "metadata"}),
     ("body: with comments", {"TRAFILATURA_OPTIONS": {"include_comments": True, "include_tables": True}}),
     (

@@ -53,6 +53,28 @@ def test_month_names(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("15. Oktober 2023", "2023-10-15"),
+        ("Veröffentlicht am 3. März 2020, 14:05", "2020-03-03T14:05:00+00:00"),
+        ("1er mars 2021", "2021-03-01"),
+        ("19 février 2020", "2020-02-19"),
+        ("3 de mayo de 2022", "2022-05-03"),
+        ("12 gennaio 2020", "2020-01-12"),
+        ("5 de março de 2019", "2019-03-05"),
+        ("3 mei 2018", "2018-05-03"),
+    ],
+)
+def test_month_names_in_other_languages(text: str, expected: str) -> None:
+    assert iso(text) == expected
+
+
+def test_relative_dates_can_be_left_unread() -> None:
+    assert parse_date("2 hours ago", FETCHED_AT, relative=False) is None
+    assert iso("2 hours ago, 30 July 2025", relative=False) == "2025-07-30"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("2019-04-26", "2019-04-26"),
         ("2019-04-26T08:30:00Z", "2019-04-26T08:30:00+00:00"),
         ("2019-04-26T08:30:00.123+09:00", "2019-04-26T08:30:00+09:00"),

@@ -186,6 +186,8 @@ def test_thin_pages_are_not_articles(html: str) -> None:
         # A dash that names no site is part of the headline (before: the longest part won, "Leaders meet").
         ("Leaders meet – a first summit", None, "Leaders meet – a first summit"),
         ("Leaders meet – a first summit | Example News", "Example News", "Leaders meet – a first summit"),
+        # the site's name in the middle, a motto after it
+        ("Leaders meet : Example News | Since 1990 | Daily", "Example News", "Leaders meet"),
     ],
 )
 def test_site_names_are_stripped_from_page_titles(title: str, site: str | None, expected: str) -> None:
@@ -233,6 +235,13 @@ def test_the_site_name_is_recognised_from_the_host_name() -> None:
         ([("Example News", False)], ["Leaders meet | Example News"], "Leaders meet"),
         # no metadata agrees, but the page has one <h1> outside its chrome
         ([("Welcome!", False)], ["Law office Smith"], "Welcome!"),
+        # ... or its one headline, repeated, sits in a <header>
+        (
+            [("Desktop 15 for Mac", True), ("Desktop 15 for Mac", True)],
+            ["Run Windows on Mac"],
+            "Desktop 15 for Mac",
+        ),
+        ([("Desktop 15", True), ("Support", True)], ["Run Windows on Mac"], "Run Windows on Mac"),
         # several unrelated <h1>s and no agreement: the metadata title
         ([("Most read", False), ("Weather", False)], ["Leaders meet | Example News"], "Leaders meet"),
         # entities escaped twice in metadata are decoded; a date stamp glued before the <h1> is dropped
@@ -249,6 +258,86 @@ def test_heading_text_leaves_out_inline_styles_and_ruby_annotations() -> None:
     head = "<title>子どもの法律 | NEWS WEB EASY</title>"
 
     assert parse_page(page(head, article)).title == "子どもの法律"
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        '<h1><span class="kicker">Summit</span> <span class="headline">Leaders meet in Vladivostok</span>'
+        "</h1>",
+        # a separator hidden from view (or from screen readers) follows the kicker
+        '<h1><span class="topic">Summit</span><span class="visually-hidden">: </span>'
+        "<span>Leaders meet in Vladivostok</span></h1>",
+        '<h1><span>Summit</span><span aria-hidden="true"> – </span>'
+        "<span>Leaders meet in Vladivostok</span></h1>",
+        # a label only screen readers get is not read either
+        '<h1><span class="sr-only">Headline:</span> Leaders meet in Vladivostok</h1>',
+    ],
+)
+def test_a_kicker_set_in_its_own_element_is_not_part_of_the_title(heading: str) -> None:
+    head = "<title>Summit: Leaders meet in Vladivostok | Example News</title>"
+
+    assert parse_page(page(head, heading + BODY)).title == "Leaders meet in Vladivostok"
+
+
+def test_an_h1_written_as_one_piece_keeps_words_the_metadata_leaves_out() -> None:
+    head = '<meta property="og:title" content="Leaders meet in Vladivostok">'
+    one_piece = parse_page(page(head, "<h1>Frank talks: Leaders meet in Vladivostok</h1>" + BODY))
+    kicker_element = parse_page(
+        page(head, "<h1><small>Frank talks</small> Leaders meet in Vladivostok</h1>" + BODY)
+    )
+
+    assert one_piece.title == "Frank talks: Leaders meet in Vladivostok"
+    assert kicker_element.title == "Leaders meet in Vladivostok"
+
+
+def test_an_h1_mentioning_the_site_is_a_headline_and_a_site_suffix_on_it_is_cut() -> None:
+    site = SiteName(["Summit"], URL)
+
+    assert choose_title([("Leaders meet at the Summit", False)], ["Leaders meet | Summit"], site) == (
+        "Leaders meet at the Summit"
+    )
+    assert choose_title([("Summit", False)], ["Leaders meet | Summit"], site) == "Leaders meet"
+    assert choose_title([("Leaders meet | Summit", False)], ["Other words"], site) == "Leaders meet"
+
+
+@pytest.mark.parametrize(
+    "site_heading",
+    [
+        '<h1 id="site-title"><a href="/">Frank Talk</a></h1>',
+        '<h1 class="logo"><a href="/"><span>F</span> <span>Frank Talk</span></a></h1>',
+        '<h1 class="sr-only">Details</h1>',  # only screen readers get it
+    ],
+)
+def test_an_h1_marked_as_the_sites_logo_or_hidden_is_not_the_headline(site_heading: str) -> None:
+    head = "<title>Leaders meet in Vladivostok</title>"
+    article = parse_page(page(head, f"{site_heading}<h2>Leaders meet in Vladivostok</h2>{BODY}"))
+
+    assert article.title == "Leaders meet in Vladivostok"
+
+
+def test_an_h1_repeating_a_later_shorter_part_of_the_page_title_is_the_blog_name() -> None:
+    head = "<title>Leaders meet in Vladivostok | Frank Talk Blog | Notes on diplomacy</title>"
+
+    assert parse_page(page(head, "<h1>Frank Talk Blog</h1>" + BODY)).title == "Leaders meet in Vladivostok"
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        # a trailing part holding the host's name: the site's name
+        ("https://forum.example-news.org/t/1", "Leaders meet in Vladivostok - Example-News Community Forum"),
+        # blog software's "Blog Archive" between the blog's name and the post's title
+        ("https://franktalk.example.org/?p=1", "Frank Talk » Blog Archive » Leaders meet in Vladivostok"),
+        # a page in a web archive is named by the address it was archived from
+        (
+            "https://web.archive.org/web/20140226054445/http://www.franktalk.example/2013/08/07/leaders/",
+            "Franktalk » Leaders meet in Vladivostok",
+        ),
+    ],
+)
+def test_more_site_name_forms_are_cut_from_page_titles(url: str, title: str) -> None:
+    assert parse_page(page(f"<title>{title}</title>", BODY, url=url)).title == "Leaders meet in Vladivostok"
 
 
 def test_the_registry_carries_extraction_hints(tmp_path) -> None:
@@ -306,6 +395,51 @@ def test_a_utc_timestamp_is_stored_with_the_offset_the_page_itself_writes() -> N
     )
 
     assert article.published_at == "2022-05-03T23:37:37-04:00"
+
+
+META_DATE = '<meta property="article:published_time" content="2020-04-03T10:35:41Z">'
+
+
+def test_the_date_written_under_the_headline_beats_a_metadata_date_that_disagrees() -> None:
+    byline = '<p class="byline">By A. Writer</p><p class="byline">11 April 2020</p>'
+    article = parse_page(page(META_DATE, f"<h1>Leaders meet</h1>{byline}{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == "2020-04-11"
+    assert article.extraction == "trafilatura+byline"
+
+
+def test_a_byline_on_the_metadatas_day_keeps_the_metadatas_timestamp() -> None:
+    byline = "<p>3 April 2020</p>"
+    article = parse_page(page(META_DATE, f"<h1>Leaders meet</h1>{byline}{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == "2020-04-03T10:35:41+00:00"
+
+
+@pytest.mark.parametrize(
+    "after_headline",
+    [
+        # a date inside a sentence of the article is an event, not the article's date
+        "<p>The summit that opened on 11 April 2020 in the port city ended without a joint statement.</p>",
+        # a relative date says less than the metadata's timestamp
+        "<p>2 days ago</p>",
+        # nobody reads a script
+        '<div><script>var published = "11 April 2020";</script></div>',
+    ],
+)
+def test_dates_in_sentences_and_relative_dates_are_no_byline(after_headline: str) -> None:
+    article = parse_page(
+        page(META_DATE, f"<h1>Leaders meet</h1>{after_headline}{BODY}", url="https://x.example/a")
+    )
+
+    assert article.published_at == "2020-04-03T10:35:41+00:00"
+
+
+def test_the_byline_is_read_under_the_headline_not_under_the_sites_name() -> None:
+    head = META_DATE + '<meta property="og:site_name" content="Example News">'
+    layout = "<h1>Example News</h1><p>11 April 2020</p><h1>Leaders meet</h1><p>By A. Writer</p>"
+    article = parse_page(page(head, layout + BODY, url="https://x.example/a"))
+
+    assert article.published_at == "2020-04-03T10:35:41+00:00"
 
 
 SHORT_POST = (
