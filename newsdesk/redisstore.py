@@ -147,6 +147,24 @@ class RunStore:
                 )
             )
 
+    def record_outcomes(self, outcomes: list[tuple[str | None, str, str]]) -> None:
+        """`record_outcome` for many (run_id, url, outcome) at once: one round trip for a whole batch."""
+        counted = [(run_id, url, outcome) for run_id, url, outcome in outcomes if run_id]
+        for _, _, outcome in counted:
+            if outcome not in OUTCOMES:
+                raise ValueError(f"unknown outcome {outcome!r}")
+        if not counted:
+            return
+        with translated_errors("record outcomes"):
+            pipe = self.client.pipeline(transaction=False)
+            for run_id, url, outcome in counted:
+                self._record(
+                    keys=[f"{self._key(run_id)}:urls", self._key(run_id)],
+                    args=[url, outcome, RUN_TTL_SECONDS],
+                    client=pipe,
+                )
+            pipe.execute()
+
     def get(self, run_id: str) -> dict[str, Any]:
         with translated_errors("read run"):
             raw = self.client.hgetall(self._key(run_id))
@@ -526,6 +544,16 @@ class SeenElsewhere:
         return bool(added)
 
     def entries(self, doc_id: str) -> list[dict[str, Any]]:
+        return self.entries_of([doc_id])[doc_id]
+
+    def entries_of(self, doc_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """The copies gathered for each of `doc_ids`, in one round trip."""
         with translated_errors("read copies"):
-            raw = self.client.hgetall(self._key(doc_id))
-        return [json.loads(value) for value in raw.values()]
+            pipe = self.client.pipeline(transaction=False)
+            for doc_id in doc_ids:
+                pipe.hgetall(self._key(doc_id))
+            answers = pipe.execute()
+        return {
+            doc_id: [json.loads(value) for value in raw.values()]
+            for doc_id, raw in zip(doc_ids, answers, strict=True)
+        }

@@ -234,7 +234,7 @@ def flush_index() -> None:
     except TransientError as exc:
         _requeue_or_give_up(batch_key, [payload for payload, _ in ready], str(exc))
         raise
-    again, reasons = [], set()
+    again, reasons, written = [], set(), []
     for (payload, _), result in zip(ready, results, strict=True):
         if result.outcome == "retry":
             again.append(payload)
@@ -242,9 +242,12 @@ def flush_index() -> None:
         elif result.outcome == "rejected":
             resources.record_rejection("index", payload, Rejected("index_rejected", result.error or ""))
         else:
-            resources.list_copies(result.doc_id)
-            outcome = _outcome(payload, result)
-            resources.runs.record_outcome(payload.get("run_id"), payload.get("url", ""), outcome)
+            written.append((payload, result))
+    # Copies first, outcomes after: a run counts as complete only once its documents list their copies.
+    resources.list_copies_of([result.doc_id for _, result in written])
+    resources.runs.record_outcomes(
+        [(p.get("run_id"), p.get("url", ""), _outcome(p, result)) for p, result in written]
+    )
     resources.gone.clear([r.doc_id for r in results if r.outcome in INDEX_OUTCOMES])
     if again:
         error = f"{len(again)} articles refused for now: {'; '.join(map(str, reasons))}"

@@ -192,10 +192,15 @@ class Resources:
 
     def list_copies(self, canonical_doc_id: str) -> str:
         """Bring the canonical document's `also_seen_at` up to date with every copy gathered in Redis."""
-        entries = self.seen.entries(canonical_doc_id)
-        if not entries:
-            return "noop"
-        return merge_also_seen(self.es, self.settings, canonical_doc_id, entries)
+        return self.list_copies_of([canonical_doc_id])[canonical_doc_id]
+
+    def list_copies_of(self, canonical_doc_ids: list[str]) -> dict[str, str]:
+        """`list_copies` for a batch: the gathered copies are read in one round trip; most have none."""
+        gathered = self.seen.entries_of(canonical_doc_ids) if canonical_doc_ids else {}
+        return {
+            doc_id: merge_also_seen(self.es, self.settings, doc_id, entries) if entries else "noop"
+            for doc_id, entries in gathered.items()
+        }
 
     def _record(self, stage: str, payload: dict[str, Any], reason: str, detail: str, attempts: int) -> dict:
         return {

@@ -223,3 +223,29 @@ def test_state_an_older_newsdesk_left_is_moved_into_the_sharded_maps_once(redis_
     assert _claim(claims, _doc(2), ORIGINAL.upper()) == ("exact", _doc(1))  # its signature is not needed
     assert _claim(claims, _doc(7), OTHER) == ("near", _doc(1))  # a copy stays what it was judged
     assert upgrade_dedupe_layout(redis_client, prefix) == {"url_owners": 0, "fingerprints": 0, "verdicts": 0}
+
+
+def test_a_batch_of_outcomes_counts_each_url_once_per_run(clean_stores, redis_client):
+    from newsdesk.redisstore import RunStore, SeenElsewhere
+
+    runs = RunStore(redis_client, clean_stores.index_prefix)
+    first, second = runs.create("test"), runs.create("test")
+    batch = [
+        (first, "http://a.test/1", "new"),
+        (first, "http://a.test/2", "updated"),
+        (first, "http://a.test/1", "unchanged"),  # the same URL again in one batch: counted once
+        (second, "http://a.test/1", "unchanged"),
+        (None, "http://a.test/3", "new"),  # no run: nothing to count
+    ]
+    runs.record_outcomes(batch)
+    runs.record_outcomes(batch)  # a replayed batch changes nothing
+
+    assert (runs.get(first)["new"], runs.get(first)["updated"], runs.get(first)["done"]) == (1, 1, 2)
+    assert (runs.get(second)["unchanged"], runs.get(second)["done"]) == (1, 1)
+    with pytest.raises(ValueError):
+        runs.record_outcomes([(first, "http://a.test/4", "gone")])
+
+    seen = SeenElsewhere(redis_client, clean_stores.index_prefix, 60)
+    seen.add(_doc(1), {"url": "http://b.test/1", "kind": "exact"})
+    gathered = seen.entries_of([_doc(1), _doc(2), _doc(1)])
+    assert gathered == {_doc(1): [{"url": "http://b.test/1", "kind": "exact"}], _doc(2): []}
