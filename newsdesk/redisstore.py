@@ -133,36 +133,32 @@ class RunStore:
         with translated_errors("crawl progress"):
             self._progress(keys=[self._key(run_id)], args=fields)
 
+    def _count_outcome(self, run_id: str, url: str, outcome: str, client=None):
+        """One call of the outcome script (on `client`, e.g. a pipeline, when given)."""
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        return self._record(
+            keys=[f"{self._key(run_id)}:urls", self._key(run_id)],
+            args=[url, outcome, RUN_TTL_SECONDS],
+            client=client,
+        )
+
     def record_outcome(self, run_id: str | None, url: str, outcome: str) -> bool:
         """Count `outcome` for `url` in this run unless one was counted already; True if counted."""
         if not run_id:
             return False
-        if outcome not in OUTCOMES:
-            raise ValueError(f"unknown outcome {outcome!r}")
         with translated_errors("record outcome"):
-            return bool(
-                self._record(
-                    keys=[f"{self._key(run_id)}:urls", self._key(run_id)],
-                    args=[url, outcome, RUN_TTL_SECONDS],
-                )
-            )
+            return bool(self._count_outcome(run_id, url, outcome))
 
     def record_outcomes(self, outcomes: list[tuple[str | None, str, str]]) -> None:
         """`record_outcome` for many (run_id, url, outcome) at once: one round trip for a whole batch."""
         counted = [(run_id, url, outcome) for run_id, url, outcome in outcomes if run_id]
-        for _, _, outcome in counted:
-            if outcome not in OUTCOMES:
-                raise ValueError(f"unknown outcome {outcome!r}")
         if not counted:
             return
         with translated_errors("record outcomes"):
             pipe = self.client.pipeline(transaction=False)
             for run_id, url, outcome in counted:
-                self._record(
-                    keys=[f"{self._key(run_id)}:urls", self._key(run_id)],
-                    args=[url, outcome, RUN_TTL_SECONDS],
-                    client=pipe,
-                )
+                self._count_outcome(run_id, url, outcome, client=pipe)
             pipe.execute()
 
     def get(self, run_id: str) -> dict[str, Any]:

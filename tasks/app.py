@@ -10,7 +10,6 @@ from celery.signals import after_setup_logger, task_postrun, task_prerun, worker
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.logs import use_json_logs
-from newsdesk.metrics import Metrics
 from newsdesk.settings import Settings
 from tasks.beat import redbeat_prefix
 from tasks.resources import Resources
@@ -97,6 +96,4 @@ def _count_task(task_id=None, task=None, state=None, **_kwargs) -> None:
     stage = getattr(task, "stage", None) or task.name.removeprefix("newsdesk.")
     # Metrics never fail a task; Redis being away shows up everywhere else.
     with contextlib.suppress(NewsdeskError):
-        Metrics(app.newsdesk_resources.runs.client, app.newsdesk_settings.index_prefix).record_task(
-            stage, outcome, int((time.monotonic() - started) * 1000)
-        )
+        app.newsdesk_resources.metrics.record_task(stage, outcome, int((time.monotonic() - started) * 1000))

@@ -13,6 +13,7 @@ from index.writer import WriteResult, merge_also_seen, write_dead_letter, write_
 from newsdesk.dedupestate import upgrade_dedupe_layout
 from newsdesk.errors import Rejected, TransientError
 from newsdesk.messages import Article
+from newsdesk.metrics import Metrics
 from newsdesk.redisstore import (
     ContentClaims,
     IndexBuffer,
@@ -51,6 +52,7 @@ class Resources:
         self._enricher: Enricher | None = None
         self._sources: dict[str, Source] | None = None
         self._gone: GoneWatch | None = None
+        self._metrics: Metrics | None = None
 
     def open(self) -> None:
         self._es = build_client(self.settings)
@@ -64,6 +66,7 @@ class Resources:
         self._content = ContentClaims(client, self.settings.index_prefix, window)
         self._seen = SeenElsewhere(client, self.settings.index_prefix, 2 * window)
         self._gone = GoneWatch(client, self.settings.index_prefix)
+        self._metrics = Metrics(client, self.settings.index_prefix)
         try:
             moved = upgrade_dedupe_layout(client, self.settings.index_prefix)
         except TransientError as exc:  # Redis away at start-up: the next process start moves it
@@ -180,13 +183,17 @@ class Resources:
         self.list_copies(canonical_doc_id)
         self.runs.record_outcome(article.run_id, article.url, "duplicate")
 
+    @property
+    def metrics(self) -> Metrics:
+        if self._metrics is None:
+            self.open()
+        return self._metrics
+
     def record_stage_metrics(self, runs: list[tuple[str, str, int]]) -> None:
         """Stage latencies and outcomes for `newsdesk metrics`; never fails a task (Redis being away shows
         up everywhere else)."""
-        from newsdesk.metrics import Metrics
-
         try:
-            Metrics(self.runs.client, self.settings.index_prefix).record_stages(runs)
+            self.metrics.record_stages(runs)
         except TransientError as exc:
             log.warning("stage metrics not recorded: %s", exc)
 

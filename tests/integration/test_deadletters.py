@@ -53,21 +53,28 @@ def _wait(check, timeout: float, what: str):
     raise AssertionError(f"{what}: not after {timeout}s")
 
 
+def _own_worker_settings(base_settings, tmp_path: Path, database: int, prefix: str, retries: int):
+    """Settings for a worker of the test's own (a Redis database and prefix the session worker never
+    reads), retrying `retries` times with backoff capped at as many seconds; and its emptied broker."""
+    settings = dataclasses.replace(
+        base_settings,
+        redis_url=base_settings.redis_url.rsplit("/", 1)[0] + f"/{database}",
+        index_prefix=prefix,
+        home=tmp_path / "home",
+        max_retries=retries,
+        retry_backoff_max=retries,
+    )
+    broker = build_redis(settings)
+    broker.flushdb()
+    return settings, broker
+
+
 def test_transient_failures_retry_with_backoff_then_dead_letter_and_replay_indexes_once(
     base_settings, es_client, services_dir: Path, tmp_path: Path
 ):
     from index.setup import ensure_setup
 
-    settings = dataclasses.replace(
-        base_settings,
-        redis_url=base_settings.redis_url.rsplit("/", 1)[0] + "/5",
-        index_prefix="nddlq",
-        home=tmp_path / "home",
-        max_retries=2,
-        retry_backoff_max=2,
-    )
-    broker = build_redis(settings)
-    broker.flushdb()
+    settings, broker = _own_worker_settings(base_settings, tmp_path, database=5, prefix="nddlq", retries=2)
     es_client.options(ignore_status=404).indices.delete(index="nddlq-*", expand_wildcards="all")
     ensure_setup(es_client, settings)
     runs = RunStore(broker, settings.index_prefix)
@@ -144,16 +151,7 @@ def test_purge_deletes_only_what_is_selected(clean_stores, worker, redis_client,
 def test_a_later_stage_that_must_wait_retries_in_its_own_task_and_is_dead_lettered_there(
     base_settings, services_dir: Path, tmp_path: Path
 ):
-    settings = dataclasses.replace(
-        base_settings,
-        redis_url=base_settings.redis_url.rsplit("/", 1)[0] + "/6",
-        index_prefix="ndlater",
-        home=tmp_path / "home",
-        max_retries=1,
-        retry_backoff_max=1,
-    )
-    broker = build_redis(settings)
-    broker.flushdb()
+    settings, broker = _own_worker_settings(base_settings, tmp_path, database=6, prefix="ndlater", retries=1)
     runs = RunStore(broker, settings.index_prefix)
     run_id = runs.create("test")
     original, copy = "http://site.test/story/1", "http://mirror.test/story/1"
