@@ -12,6 +12,7 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.logs import use_json_logs
 from newsdesk.settings import Settings
 from tasks.beat import redbeat_prefix
+from tasks.broker import StrandedDeliverySweep
 from tasks.resources import Resources
 
 QUEUE = "newsdesk"
@@ -31,6 +32,10 @@ def broker_transport_options(settings: Settings) -> dict:
         "visibility_timeout": visibility,
         "unacked_restore_interval": max(1, min(10, visibility // 4)),
         "unacked_restore_throttle": 1,
+        # A worker killed inside that sweep leaves its lock behind; kombu's default keeps it for 300 s.
+        "unacked_mutex_expire": max(10, min(300, visibility // 2)),
+        # One priority, one list: lets the worker take messages with BLMOVE (tasks/broker.py).
+        "priority_steps": [0],
     }
 
 
@@ -46,6 +51,8 @@ def create_app(settings: Settings) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
+        # Kombu's Redis transport, but a worker killed while taking a task does not lose it (tasks/broker.py).
+        broker_transport="tasks.broker:Transport",
         broker_transport_options=broker_transport_options(settings),
         worker_hijack_root_logger=False,
         # Beat keeps its schedule in Redis (RedBeat) behind a lock: any number of beat processes may run,
@@ -63,6 +70,7 @@ def create_app(settings: Settings) -> Celery:
 
 
 app = create_app(Settings.from_env())
+app.steps["worker"].add(StrandedDeliverySweep)
 
 
 @worker_process_init.connect
