@@ -85,8 +85,8 @@ class Channel(kombu_redis.Channel):
                 # Kombu records the message in `unacked` before it hands it to the consumer.
                 self.connection._deliver(loads(bytes_to_str(item)), queue)
             finally:
-                with self.conn_or_acquire() as client:
-                    client.lrem(delivering_key(queue), 1, item)
+                # On the connection that took it: idle now, and no new client per message.
+                self.client.lrem(delivering_key(queue), 1, item)
             return True
         finally:
             self._in_poll = None
