@@ -188,8 +188,15 @@ def article_properties(capabilities: Capabilities) -> dict[str, Any]:
     return properties
 
 
-def _template(pattern: str, properties: dict[str, Any], priority: int, policy: str | None) -> dict[str, Any]:
-    settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+def _template(
+    pattern: str, properties: dict[str, Any], priority: int, policy: str | None, refresh_every_second=False
+) -> dict[str, Any]:
+    settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
+    if refresh_every_second:
+        # Only for writes that wait for a refresh (`refresh=wait_for`). Elsewhere the engine's default holds:
+        # a refresh every second while the index is searched, none while nobody searches it (a crawl writing
+        # into an archive nobody is reading), and a search after a quiet spell refreshes before it answers.
+        settings["refresh_interval"] = "1s"
     if policy:
         settings["index.lifecycle.name"] = policy
         settings["index.lifecycle.rollover_alias"] = pattern.removesuffix("-*")
@@ -227,7 +234,7 @@ def index_templates(
         articles: _template(f"{articles}-*", article_properties(capabilities), 200, policy(articles)),
         duplicates: _template(f"{duplicates}-*", DUPLICATE_PROPERTIES, 200, policy(duplicates)),
         deadletter: _template(f"{deadletter}-*", DEADLETTER_PROPERTIES, 200, policy(deadletter)),
-        runs: _template(f"{runs}-*", CRAWL_RUN_PROPERTIES, 200, policy(runs)),
+        runs: _template(f"{runs}-*", CRAWL_RUN_PROPERTIES, 200, policy(runs), refresh_every_second=True),
         settings.raw_index: _template(
             f"{settings.raw_index}-*", RAW_PROPERTIES, 200, policy(settings.raw_index)
         ),
