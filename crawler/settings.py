@@ -7,6 +7,12 @@ NEWSPIDER_MODULE = "crawler.spiders"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Scrapy starts this many asyncio tasks for the output of every response, however little it yields (one
+# item and a few links here): the default of 100 cost more CPU than parsing the page.
+CONCURRENT_ITEMS = 8
+# Scrapy re-reads a callback's source to warn about `return value` in generators; a bound method is a new
+# object each time, so its cache never hits and every response paid for an `ast.parse`.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 3
