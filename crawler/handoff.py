@@ -129,7 +129,8 @@ class HandOffPipeline:
         self._wait_for_room(item["url"])
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
-                self.celery.send_task(PARSE_TASK, args=[item], queue=QUEUE)
+                # argsrepr: Celery would otherwise build a repr of the whole page for the message header.
+                self.celery.send_task(PARSE_TASK, args=[item], queue=QUEUE, argsrepr=repr(item["url"]))
                 if item.get("run_id"):
                     self.runs.count_sent(item["run_id"])
                 if item.get("status") == 200 and not item.get("error"):
