@@ -65,6 +65,20 @@ BYLINE_DATE = True
 BYLINE_CHARS = 400
 # Longer text is a sentence of the article, whose dates are events, not the article's own.
 BYLINE_PIECE_CHARS = 80
+# Words before a date that make it the date of a change ("Update vom 3. Mai", "Zuletzt aktualisiert:").
+UPDATE_LABEL = re.compile(
+    r"updat|aktualisier|geändert|änderung|mis à jour|modifi|actualiza|aggiorna|bearbeitet|edited|revised",
+    re.I,
+)
+# Words before a date that make it the publication date ("Erschienen am: 01.11.2023", "Published on").
+PUBLISHED_LABEL = re.compile(
+    r"\b(?:published|posted|erschienen|veröffentlicht|erstellt|publiziert|publié|publicado|pubblicato"
+    r"|publicerad|julkaistu|gepubliceerd)\b",
+    re.I,
+)
+# A date a label anywhere in the text calls the publication date, when it names another day than the chain.
+LABELLED_DATE = True
+FIRST_DIGIT = re.compile(r"\d")
 UNREAD = {"script", "style", "noscript", "template", "svg"}
 # htmldate's extensive search hands free text to dateparser: seconds for the first page a process sees
 # (dateparser loads its languages), then tens of milliseconds at worst; it finds dates the fast pass misses.
@@ -400,9 +414,17 @@ def choose_published(
             chosen, chosen_method = reading, method
             break
     site = SiteName(data["site_names"], url)
-    byline = _byline_date(root, headline, site, fetched_at, hints) if BYLINE_DATE and headline else None
+    published_day = _day(chosen) if chosen is not None else None
+    byline = (
+        _byline_date(root, headline, site, fetched_at, hints, published_day)
+        if BYLINE_DATE and headline
+        else None
+    )
     if byline is not None and (chosen is None or _day(byline) != _day(chosen)):
         return byline, "byline"
+    labelled = _labelled_date(root, fetched_at, hints) if LABELLED_DATE and byline is None else None
+    if labelled is not None and (chosen is None or _day(labelled) != _day(chosen)):
+        return labelled, "labelled"
     return chosen, chosen_method
 
 
@@ -464,11 +486,15 @@ def _unread_inside(part: lxml.html.HtmlElement, top: lxml.html.HtmlElement) -> b
     return False
 
 
-def _byline_date(root, headline: str, site: SiteName, fetched_at: str, hints) -> DateReading | None:
+def _byline_date(
+    root, headline: str, site: SiteName, fetched_at: str, hints, published_day: dt.date | None = None
+) -> DateReading | None:
     """The date a reader sees under the headline: the first one in a short piece of text (a byline, a
     dateline, not a sentence of the article) after the <h1> that holds the article's title.
 
-    Written out, not relative ("2 hours ago" says less than the metadata's timestamp).
+    Written out, not relative ("2 hours ago" says less than the metadata's timestamp). A date labelled as
+    an update that falls before `published_day` is a live ticker's entry: nothing is updated before it
+    appears.
     """
     written = [(h, clean("".join(HEADING_TEXT(h)))) for h in root.iter("h1")]
     h1 = next((h for h, text in written if titles.agrees(text, headline)), None)
@@ -481,9 +507,56 @@ def _byline_date(root, headline: str, site: SiteName, fetched_at: str, hints) ->
         if len(piece) > BYLINE_PIECE_CHARS:
             continue
         reading = parse_date(piece, fetched_at, day_first=day_first, tz=tz, relative=False)
-        if reading is not None and reading.value is not None:
-            return reading
+        if reading is None or reading.value is None:
+            continue
+        if published_day and _day(reading) < published_day and UPDATE_LABEL.search(_label_of(piece)):
+            continue
+        return reading
     return None
+
+
+def _label_of(piece: str) -> str:
+    """The words before the first digit of a piece of text: what it says the date that follows is."""
+    digit = FIRST_DIGIT.search(piece)
+    return piece[: digit.start()] if digit else piece
+
+
+# A publication label's stem (its first letter may be a capital) with a digit soon after it: found in the
+# page's whole text in one pass, so that only the few pages with one are walked element by element.
+LABEL_STEMS = ("ubli", "ubblicat", "osted", "rschienen", "eröffentlicht", "rstellt", "ulkaistu")
+LABEL_NEAR_DIGIT = re.compile(r"(?P<stem>" + "|".join(LABEL_STEMS) + r")[^\d]{0,25}\d")
+BODY_TEXT = lxml.etree.XPath("string(//body)")
+TEXTS_WITH = lxml.etree.XPath("//body//text()[contains(., $stem)]")
+NEXT_TEXT = lxml.etree.XPath("following::text()[normalize-space()][1]")
+
+
+def _labelled_date(root, fetched_at: str, hints) -> DateReading | None:
+    """The date a label anywhere in the page's text calls the publication date ("Erschienen am: 01.11.2023",
+    "Published on 3 May 2020"; the date may stand in the next element), written out.
+
+    None when labels name several days: a list of teasers, each with its own date, dates no one article.
+    """
+    stems = {match["stem"] for match in LABEL_NEAR_DIGIT.finditer(BODY_TEXT(root))}
+    if not stems:
+        return None
+    day_first, tz = day_first_for(hints.date_locale), source_timezone(hints)
+    found: list[DateReading] = []
+    for text in (text for stem in stems for text in TEXTS_WITH(root, stem=stem)):
+        piece, holder = clean(text), text.getparent() if text.is_text else text.getparent().getparent()
+        if len(piece) > BYLINE_PIECE_CHARS or holder is None or holder.tag in UNREAD:
+            continue
+        label = _label_of(piece)
+        if not PUBLISHED_LABEL.search(label) or UPDATE_LABEL.search(label):
+            continue
+        if label == piece:  # the label alone: its date is the next piece of text
+            following = NEXT_TEXT(holder) if text.is_text else []
+            piece = f"{piece} {clean(following[0])}" if following else piece
+        reading = parse_date(
+            piece[:BYLINE_PIECE_CHARS], fetched_at, day_first=day_first, tz=tz, relative=False
+        )
+        if reading is not None and reading.value is not None:
+            found.append(reading)
+    return found[0] if found and len({_day(r) for r in found}) == 1 else None
 
 
 # --- links, images, related items

@@ -442,6 +442,59 @@ def test_the_byline_is_read_under_the_headline_not_under_the_sites_name() -> Non
     assert article.published_at == "2020-04-03T10:35:41+00:00"
 
 
+def test_an_update_under_the_headline_dated_before_the_publication_is_no_byline() -> None:
+    # a live ticker: "Update vom 3. Mai" is an entry of the story, published on 4 May
+    head = '<meta property="article:published_time" content="2020-05-04T14:50:00+02:00">'
+    ticker = "<p>Update vom 03. Mai 2020, 16:05 Uhr:</p>"
+    article = parse_page(page(head, f"<h1>Leaders meet</h1>{ticker}{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == "2020-05-04T14:50:00+02:00"
+
+
+def test_an_update_under_the_headline_dated_after_the_metadata_is_still_the_date_readers_see() -> None:
+    byline = "<p>Updated April 11, 2020</p>"
+    article = parse_page(page(META_DATE, f"<h1>Leaders meet</h1>{byline}{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == "2020-04-11"
+
+
+@pytest.mark.parametrize(
+    "labelled",
+    [
+        "<p>Erschienen am: 11.04.2020</p>",
+        "<p>Letzte Änderung: 03.04.2020 - 14:49:39<br>Erschienen am: 11.04.2020</p>",
+        "<p><span>Published on</span> <span>April 11, 2020</span></p>",
+    ],
+)
+def test_a_date_labelled_as_the_publication_beats_a_metadata_date_that_disagrees(labelled: str) -> None:
+    # above the headline, where no byline is read
+    article = parse_page(page(META_DATE, f"{labelled}<h1>Leaders meet</h1>{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == "2020-04-11"
+    assert article.extraction == "trafilatura+labelled"
+
+
+@pytest.mark.parametrize(
+    "labelled",
+    [
+        # teasers, each published on its own day
+        "<ul><li>Other story <span>veröffentlicht am Januar 20, 2020</span></li>"
+        "<li>Third story <span>veröffentlicht am Januar 1, 2020</span></li></ul>",
+        # a change, not the publication
+        "<p>Zuletzt aktualisiert: 11.04.2020</p>",
+        # a sentence of the article
+        "<p>The report was published on 11 April 2020 by the ministry, which had promised it for months.</p>",
+        # nobody reads a script
+        '<script>var label = "Published: 11.04.2020";</script>',
+    ],
+)
+def test_labels_on_teasers_updates_and_sentences_date_no_article(labelled: str) -> None:
+    # above the headline, where no byline is read
+    article = parse_page(page(META_DATE, f"{labelled}<h1>Leaders meet</h1>{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == "2020-04-03T10:35:41+00:00"
+
+
 SHORT_POST = (
     "<h1>Monster talk #1</h1><p>M: Who slips next on the ice? K: Not me, I have spikes on my boots.</p>"
 )
