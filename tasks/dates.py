@@ -89,6 +89,8 @@ URL_DATE = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d{2})(?P<sep>[/_-]?)(?P<month>0[1-9]|1[0-2])(?P=sep)(?P<day>0[1-9]|[12]\d|3[01])"
     r"(?!\d)"
 )
+# A zone written at the end of a timestamp: "Z", "+02:00", "-0300", "UTC", "GMT", "KST".
+WRITTEN_OFFSET = re.compile(r"(?:\d(?:Z|[+-]\d{2}:?\d{2})|\b(?:UTC|GMT|KST))\W*$", re.IGNORECASE)
 TIMEZONES = {"Z": dt.UTC, "UTC": dt.UTC, "GMT": dt.UTC, "KST": dt.timezone(dt.timedelta(hours=9))}
 
 
@@ -274,6 +276,11 @@ def publisher_day(reading: DateReading, url_reading: DateReading | None) -> Date
     if not earliest <= url_reading.value <= latest:
         return reading
     return DateReading(reading.raw, url_reading.value)
+
+
+def states_offset(raw: str) -> bool:
+    """Whether a timestamp says in which zone it is written ("…T10:00:00Z", "…+02:00"), not only a time."""
+    return bool(WRITTEN_OFFSET.search(raw.strip()))
 
 
 def same_moment_elsewhere(utc_reading: DateReading, other: DateReading) -> bool:

@@ -29,6 +29,7 @@ from tasks.dates import (
     parse_date,
     publisher_day,
     same_moment_elsewhere,
+    states_offset,
 )
 from tasks.titles import SiteName
 
@@ -394,7 +395,8 @@ def choose_published(
     under the `headline` names another day (`_byline_date`): readers see that one.
 
     A UTC timestamp from the page's own markup takes the offset the page writes it with elsewhere, or else
-    the day in the URL when some time zone was living that day at that moment (`publisher_day`).
+    the day in the URL when some time zone was living that day at that moment (`publisher_day`); a
+    timestamp written without a zone takes, the same way, the one day the metadata states without a time.
     """
     finders = {
         "structured": lambda: data["published"],
@@ -410,7 +412,10 @@ def choose_published(
         if reading is not None and reading.value is not None:
             if method in ("structured", "time_element"):
                 reading = _with_publisher_offset(reading, root, data, fetched_at, hints)
-                reading = publisher_day(reading, date_from_url(url, fetched_at))
+                day_stated = date_from_url(url, fetched_at)
+                if day_stated is None and not states_offset(reading.raw):
+                    day_stated = _date_only_statement(data, fetched_at, hints)
+                reading = publisher_day(reading, day_stated)
             chosen, chosen_method = reading, method
             break
     site = SiteName(data["site_names"], url)
@@ -437,6 +442,14 @@ def _with_publisher_offset(reading: DateReading, root, data: dict[str, Any], fet
         if other is not None and same_moment_elsewhere(reading, other):
             return other
     return reading
+
+
+def _date_only_statement(data: dict[str, Any], fetched_at: str, hints) -> DateReading | None:
+    """The day the page's metadata states as the publication's without a time, when it states one day: the
+    day of a timestamp written without an offset, whose zone nobody knows."""
+    readings = [_read_date(text, fetched_at, hints) for text in data["published_all"]]
+    days = [r for r in readings if r is not None and type(r.value) is dt.date]
+    return days[0] if len({r.value for r in days}) == 1 else None
 
 
 def _day(reading: DateReading) -> dt.date | None:

@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from tasks.dates import date_from_url, day_first_for, parse_date, publisher_day, same_moment_elsewhere
+from tasks.dates import (
+    date_from_url,
+    day_first_for,
+    parse_date,
+    publisher_day,
+    same_moment_elsewhere,
+    states_offset,
+)
 
 FETCHED_AT = "2025-07-31T10:00:00+00:00"
 KST = dt.timezone(dt.timedelta(hours=9))
@@ -248,3 +255,20 @@ def test_the_same_moment_written_with_the_publishers_offset_is_recognised() -> N
     assert not same_moment_elsewhere(utc, parse_date("2022-05-03T23:37:37-05:00", FETCHED_AT))
     assert not same_moment_elsewhere(utc, parse_date("2022-05-04T03:37:37Z", FETCHED_AT))
     assert not same_moment_elsewhere(utc, parse_date("2022-05-04", FETCHED_AT))
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "states"),
+    [
+        ("2019-10-19T03:00:00.000Z", True),
+        ("2022-05-03T23:37:37-04:00", True),
+        ("2022-11-21T18:24:08+0100", True),
+        ("10 May 2022 10:00 GMT", True),
+        # a time, but in no named zone
+        ("2022-05-10T23:35:55", False),
+        ("2022-05-03 13:32:45.000000", False),
+        ("2022-05-10", False),
+    ],
+)
+def test_a_timestamp_states_its_zone_only_when_it_writes_one(timestamp: str, states: bool) -> None:
+    assert states_offset(timestamp) is states

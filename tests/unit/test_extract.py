@@ -397,6 +397,41 @@ def test_a_utc_timestamp_is_stored_with_the_offset_the_page_itself_writes() -> N
     assert article.published_at == "2022-05-03T23:37:37-04:00"
 
 
+def jsonld_page(*objects: dict, url: str = "https://x.example/a"):
+    scripts = "".join(f'<script type="application/ld+json">{json.dumps(o)}</script>' for o in objects)
+    return page(scripts, f"<h1>Leaders meet</h1>{BODY}", url=url)
+
+
+def test_a_timestamp_without_a_zone_takes_the_day_the_page_states_without_a_time() -> None:
+    # 23:35 in no named zone: the publisher's own calendar says the 11th
+    article = parse_page(
+        jsonld_page(
+            dict(JSON_LD, datePublished="2022-05-10T23:35:55", dateModified="2022-05-11T04:10:00"),
+            {"@type": "WebPage", "datePublished": "2022-05-11"},
+        )
+    )
+
+    assert article.published_at == "2022-05-11"
+    assert article.published_at_raw == "2022-05-10T23:35:55"
+
+
+@pytest.mark.parametrize(
+    ("published", "stated"),
+    [
+        # a timestamp in a named zone is the publisher's moment already
+        ("2019-10-19T03:00:00.000Z", "2019-10-18"),
+        # a day more than a time zone away is another event
+        ("2022-05-10T08:35:55", "2022-05-12"),
+    ],
+)
+def test_a_timestamp_keeps_its_day_against_a_stated_day_it_cannot_be(published: str, stated: str) -> None:
+    article = parse_page(
+        jsonld_page(dict(JSON_LD, datePublished=published), {"@type": "WebPage", "datePublished": stated})
+    )
+
+    assert article.published_at[:10] == published[:10]
+
+
 META_DATE = '<meta property="article:published_time" content="2020-04-03T10:35:41Z">'
 
 
