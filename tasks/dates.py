@@ -278,6 +278,18 @@ def publisher_day(reading: DateReading, url_reading: DateReading | None) -> Date
     return DateReading(reading.raw, url_reading.value)
 
 
+def in_source_zone(reading: DateReading, zone: dt.tzinfo) -> DateReading:
+    """A UTC timestamp as the source's own clock showed it: its day is the day the publisher printed.
+
+    2022-11-06T23:00Z from a Berlin source is a page dated 7 November (midnight there). A timestamp written
+    with another offset is the publisher's own statement and stays as written.
+    """
+    value = reading.value
+    if not isinstance(value, dt.datetime) or value.utcoffset() != dt.timedelta(0):
+        return reading
+    return DateReading(reading.raw, value.astimezone(zone), reading.problem)
+
+
 def states_offset(raw: str) -> bool:
     """Whether a timestamp says in which zone it is written ("…T10:00:00Z", "…+02:00"), not only a time."""
     return bool(WRITTEN_OFFSET.search(raw.strip()))

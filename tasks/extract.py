@@ -26,6 +26,7 @@ from tasks.dates import (
     DateReading,
     date_from_url,
     day_first_for,
+    in_source_zone,
     parse_date,
     publisher_day,
     same_moment_elsewhere,
@@ -392,11 +393,13 @@ def choose_published(
     root, data: dict[str, Any], url: str, fetched_at: str, hints: ExtractionHints, headline: str | None = None
 ):
     """(reading, method): the first of DATE_ORDER that yields a plausible date, unless the date written
-    under the `headline` names another day (`_byline_date`): readers see that one.
+    under the `headline` (`_byline_date`), or else one labelled as the publication (`_labelled_date`),
+    names another day: readers see that one.
 
-    A UTC timestamp from the page's own markup takes the offset the page writes it with elsewhere, or else
-    the day in the URL when some time zone was living that day at that moment (`publisher_day`); a
-    timestamp written without a zone takes, the same way, the one day the metadata states without a time.
+    A UTC timestamp from the page's own markup takes the offset the page writes it with elsewhere, the
+    source's own time zone when the registry names one, or else the day in the URL when some time zone was
+    living that day at that moment (`publisher_day`); a timestamp written without a zone takes, the same
+    way, the one day the metadata states without a time.
     """
     finders = {
         "structured": lambda: data["published"],
@@ -412,6 +415,7 @@ def choose_published(
         if reading is not None and reading.value is not None:
             if method in ("structured", "time_element"):
                 reading = _with_publisher_offset(reading, root, data, fetched_at, hints)
+                reading = in_source_zone(reading, source_timezone(hints))
                 day_stated = date_from_url(url, fetched_at)
                 if day_stated is None and not states_offset(reading.raw):
                     day_stated = _date_only_statement(data, fetched_at, hints)

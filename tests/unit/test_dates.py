@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from tasks.dates import (
     date_from_url,
     day_first_for,
+    in_source_zone,
     parse_date,
     publisher_day,
     same_moment_elsewhere,
@@ -272,3 +274,22 @@ def test_the_same_moment_written_with_the_publishers_offset_is_recognised() -> N
 )
 def test_a_timestamp_states_its_zone_only_when_it_writes_one(timestamp: str, states: bool) -> None:
     assert states_offset(timestamp) is states
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "zone", "expected"),
+    [
+        # midnight in Berlin, stored in UTC: the publisher printed the 7th
+        ("2022-11-06T23:00:00.000Z", "Europe/Berlin", "2022-11-07T00:00:00+01:00"),
+        ("2019-04-25T20:30:00Z", "Asia/Pyongyang", "2019-04-26T05:30:00+09:00"),
+        # the publisher's own offset stays as written
+        ("2022-05-03T23:37:37-04:00", "Europe/Berlin", "2022-05-03T23:37:37-04:00"),
+        # a day has no clock time to move
+        ("2022-11-06", "Europe/Berlin", "2022-11-06"),
+    ],
+)
+def test_a_utc_timestamp_is_read_on_the_sources_own_clock(timestamp: str, zone: str, expected: str) -> None:
+    reading = in_source_zone(parse_date(timestamp, FETCHED_AT), ZoneInfo(zone))
+
+    assert reading.iso == expected
+    assert reading.raw == timestamp

@@ -432,6 +432,14 @@ def test_a_timestamp_keeps_its_day_against_a_stated_day_it_cannot_be(published: 
     assert article.published_at[:10] == published[:10]
 
 
+def test_a_utc_timestamp_takes_the_day_on_the_sources_clock_when_the_registry_names_its_zone() -> None:
+    head = '<meta property="article:published_time" content="2022-11-06T23:00:00.000Z">'
+    hints = ExtractionHints(timezone="Europe/Berlin")
+    article = parse_page(page(head, f"<h1>Leaders meet</h1>{BODY}", url="https://x.example/a"), hints=hints)
+
+    assert article.published_at == "2022-11-07T00:00:00+01:00"
+
+
 META_DATE = '<meta property="article:published_time" content="2020-04-03T10:35:41Z">'
 
 
