@@ -368,6 +368,8 @@ def _time_element_date(root: lxml.html.HtmlElement) -> str | None:
         "//*[@itemprop='datePublished']/@datetime",
         "//time[@pubdate]/@datetime",
         "//article//time/@datetime",
+        # Last, any <time> outside page chrome: a masthead's clock or a footer's is not the article's date.
+        "//time[not(ancestor::header or ancestor::footer or ancestor::nav or ancestor::aside)]/@datetime",
     ):
         found = root.xpath(xpath)
         if found:

@@ -440,6 +440,19 @@ def test_a_utc_timestamp_takes_the_day_on_the_sources_clock_when_the_registry_na
     assert article.published_at == "2022-11-07T00:00:00+01:00"
 
 
+def test_a_time_element_outside_any_article_element_dates_the_page_when_nothing_else_does() -> None:
+    # the header's <time> (today's date on a masthead) comes first in the page and is not the article's
+    layout = (
+        '<header><time datetime="2021-01-01">today</time></header><div class="content"><h1>Leaders meet</h1>'
+        f'<div class="meta"><time datetime="2022-12-12 12:22">12.12.2022 12:22</time></div>{BODY}</div>'
+    )
+    fetched = dataclasses.replace(page(url="https://x.example/a"), html=f"<html><body>{layout}</body></html>")
+    article = parse_page(fetched)
+
+    assert article.published_at == "2022-12-12T12:22:00+00:00"
+    assert article.extraction == "trafilatura+time_element"
+
+
 META_DATE = '<meta property="article:published_time" content="2020-04-03T10:35:41Z">'
 
 
