@@ -433,7 +433,12 @@ def choose_published(
     )
     if byline is not None and (chosen is None or _day(byline) != _day(chosen)):
         return byline, "byline"
-    labelled = _labelled_date(root, fetched_at, hints) if LABELLED_DATE and byline is None else None
+    labelled, is_update = None, False
+    if LABELLED_DATE and byline is None:
+        labelled, is_update = _labelled_date(root, fetched_at, hints)
+    # An update's date stands against htmldate's guess, not against a date the page's markup states.
+    if is_update and chosen_method not in (None, "htmldate"):
+        labelled = None
     if labelled is not None and (chosen is None or _day(labelled) != _day(chosen)):
         return labelled, "labelled"
     return chosen, chosen_method
@@ -542,30 +547,36 @@ def _label_of(piece: str) -> str:
 
 # A publication label's stem (its first letter may be a capital) with a digit soon after it: found in the
 # page's whole text in one pass, so that only the few pages with one are walked element by element.
-LABEL_STEMS = ("ubli", "ubblicat", "osted", "rschienen", "eröffentlicht", "rstellt", "ulkaistu")
+LABEL_STEMS = (
+    "ubli", "ubblicat", "osted", "rschienen", "eröffentlicht", "rstellt", "ulkaistu", "pdated", "ktualisiert",
+)  # fmt: skip
 LABEL_NEAR_DIGIT = re.compile(r"(?P<stem>" + "|".join(LABEL_STEMS) + r")[^\d]{0,25}\d")
 BODY_TEXT = lxml.etree.XPath("string(//body)")
 TEXTS_WITH = lxml.etree.XPath("//body//text()[contains(., $stem)]")
 NEXT_TEXT = lxml.etree.XPath("following::text()[normalize-space()][1]")
 
 
-def _labelled_date(root, fetched_at: str, hints) -> DateReading | None:
-    """The date a label anywhere in the page's text calls the publication date ("Erschienen am: 01.11.2023",
-    "Published on 3 May 2020"; the date may stand in the next element), written out.
+def _labelled_date(root, fetched_at: str, hints) -> tuple[DateReading | None, bool]:
+    """(reading, whether it dates an update): the date a label anywhere in the page's text calls the
+    publication date ("Erschienen am: 01.11.2023", "Published on 3 May 2020"; the date may stand in the
+    next element), written out; when no label names the publication, the date labelled as the update
+    ("Updated June 13, 2019"), the only one the page shows.
 
     None when labels name several days: a list of teasers, each with its own date, dates no one article.
     """
     stems = {match["stem"] for match in LABEL_NEAR_DIGIT.finditer(BODY_TEXT(root))}
     if not stems:
-        return None
+        return None, False
     day_first, tz = day_first_for(hints.date_locale), source_timezone(hints)
-    found: list[DateReading] = []
+    published: list[DateReading] = []
+    updated: list[DateReading] = []
     for text in (text for stem in stems for text in TEXTS_WITH(root, stem=stem)):
         piece, holder = clean(text), text.getparent() if text.is_text else text.getparent().getparent()
         if len(piece) > BYLINE_PIECE_CHARS or holder is None or holder.tag in UNREAD:
             continue
         label = _label_of(piece)
-        if not PUBLISHED_LABEL.search(label) or UPDATE_LABEL.search(label):
+        update = bool(UPDATE_LABEL.search(label))
+        if not update and not PUBLISHED_LABEL.search(label):
             continue
         if label == piece:  # the label alone: its date is the next piece of text
             following = NEXT_TEXT(holder) if text.is_text else []
@@ -574,8 +585,9 @@ def _labelled_date(root, fetched_at: str, hints) -> DateReading | None:
             piece[:BYLINE_PIECE_CHARS], fetched_at, day_first=day_first, tz=tz, relative=False
         )
         if reading is not None and reading.value is not None:
-            found.append(reading)
-    return found[0] if found and len({_day(r) for r in found}) == 1 else None
+            (updated if update else published).append(reading)
+    found, is_update = (published, False) if published else (updated, True)
+    return (found[0], is_update) if found and len({_day(r) for r in found}) == 1 else (None, False)
 
 
 # --- links, images, related items

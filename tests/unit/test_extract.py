@@ -551,6 +551,27 @@ def test_labels_on_teasers_updates_and_sentences_date_no_article(labelled: str) 
     assert article.published_at == "2020-04-03T10:35:41+00:00"
 
 
+def test_the_only_date_a_page_shows_is_its_update_when_the_markup_states_none() -> None:
+    layout = (
+        '<div class="recipe"><meta itemprop="dateCreated" content="01/01/2004"><div class="recipeDate"> Updated'
+        f" June 13, 2019 </div><h1>Pineapple upside-down cake</h1>{BODY}</div>"
+    )
+    fetched = dataclasses.replace(page(url="https://x.example/a"), html=f"<html><body>{layout}</body></html>")
+    article = parse_page(fetched)
+
+    assert article.published_at == "2019-06-13"
+
+
+def test_an_update_label_stands_not_against_a_publication_date_in_the_markup() -> None:
+    article = parse_page(
+        page(
+            META_DATE, f"<p>Updated April 11, 2020</p><h1>Leaders meet</h1>{BODY}", url="https://x.example/a"
+        )
+    )
+
+    assert article.published_at == "2020-04-03T10:35:41+00:00"
+
+
 SHORT_POST = (
     "<h1>Monster talk #1</h1><p>M: Who slips next on the ice? K: Not me, I have spikes on my boots.</p>"
 )
