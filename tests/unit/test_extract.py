@@ -553,8 +553,9 @@ def test_labels_on_teasers_updates_and_sentences_date_no_article(labelled: str) 
 
 def test_the_only_date_a_page_shows_is_its_update_when_the_markup_states_none() -> None:
     layout = (
-        '<div class="recipe"><meta itemprop="dateCreated" content="01/01/2004"><div class="recipeDate"> Updated'
-        f" June 13, 2019 </div><h1>Pineapple upside-down cake</h1>{BODY}</div>"
+        '<div class="recipe"><meta itemprop="dateCreated" content="01/01/2004">'
+        '<div class="recipeDate"> Updated June 13, 2019 </div>'
+        f"<h1>Pineapple upside-down cake</h1>{BODY}</div>"
     )
     fetched = dataclasses.replace(page(url="https://x.example/a"), html=f"<html><body>{layout}</body></html>")
     article = parse_page(fetched)
