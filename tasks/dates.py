@@ -38,9 +38,10 @@ FOREIGN_MONTH_NAMES = {
 }
 MONTH_NAMES |= {name: month for month, names in FOREIGN_MONTH_NAMES.items() for name in names.split()}
 _MONTH = r"(?P<month_name>" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + r")\.?"
+_AMPM = r"(?P<ampm>[aApP]\.?\s?[mM]\.?(?!\w))"
 _TIME = (
     r"(?:[T\s,]+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
-    r"\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<tz>Z|UTC|GMT|KST|[+-]\d{2}:?\d{2})?)?"
+    r"\s*" + _AMPM + r"?\s*(?P<tz>Z|UTC|GMT|KST|[+-]\d{2}:?\d{2})?)?"
 )
 
 ISO_DATE = re.compile(
@@ -65,11 +66,11 @@ DAY_MONTH_YEAR = re.compile(
 )
 YEAR_FIRST_NUMERIC = re.compile(
     r"(?<![\d.])(?P<year>\d{4})(?P<sep>[/.])\s?(?P<month>\d{1,2})(?P=sep)\s?(?P<day>\d{1,2})\.?(?![\d])"
-    r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2}))?"
+    r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*" + _AMPM + "?)?"
 )
 NUMERIC_DATE = re.compile(
     r"(?<![\d./-])(?P<part1>\d{1,2})(?P<sep>[/.-])(?P<part2>\d{1,2})(?P=sep)(?P<year>\d{4})(?![\d])"
-    r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2}))?"
+    r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*" + _AMPM + "?)?"
 )
 JUCHE_KOREAN = re.compile(r"주체\s*(?P<juche>\d{1,3})\s*(?:\(\s*(?P<year>\d{4})\s*\))?\s*년")
 JUCHE_LATIN = re.compile(r"\bJuche\s+(?P<juche>\d{1,3})(?:\s*\(\s*(?P<year>\d{4})\s*\))?", re.IGNORECASE)
@@ -146,7 +147,7 @@ def _build(
     value: dt.date | dt.datetime = date
     if fields.get("hour") is not None:
         hour, minute = int(fields["hour"]), int(fields["minute"])
-        ampm = (fields.get("ampm") or "").lower().replace(".", "")
+        ampm = "".join((fields.get("ampm") or "").lower().replace(".", "").split())
         if ampm in ("pm", "오후") and hour < 12:
             hour += 12
         elif ampm in ("am", "오전") and hour == 12:

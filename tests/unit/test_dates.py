@@ -293,3 +293,18 @@ def test_a_utc_timestamp_is_read_on_the_sources_own_clock(timestamp: str, zone: 
 
     assert reading.iso == expected
     assert reading.raw == timestamp
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("04 de mayo 2022, 12:00 A. M.", "2022-05-04T00:00:00+00:00"),
+        ("May 3, 2022 at 5:22 p.m.", "2022-05-03T17:22:00+00:00"),
+        ("10/05/2022 05:22 pm", "2022-05-10T17:22:00+00:00"),
+        ("2022/05/10 05:36:11 PM", "2022-05-10T17:36:11+00:00"),
+        # "am" only as a word of its own
+        ("May 3, 2022 10:00 amazing", "2022-05-03T10:00:00+00:00"),
+    ],
+)
+def test_am_and_pm_are_read_however_they_are_written(text: str, expected: str) -> None:
+    assert parse_date(text, FETCHED_AT).iso == expected
