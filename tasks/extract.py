@@ -553,7 +553,8 @@ LABEL_STEMS = (
 LABEL_NEAR_DIGIT = re.compile(r"(?P<stem>" + "|".join(LABEL_STEMS) + r")[^\d]{0,25}\d")
 BODY_TEXT = lxml.etree.XPath("string(//body)")
 TEXTS_WITH = lxml.etree.XPath("//body//text()[contains(., $stem)]")
-NEXT_TEXT = lxml.etree.XPath("following::text()[normalize-space()][1]")
+# More labelled dates than an article shows: a list of teasers.
+MAX_LABELS = 20
 
 
 def _labelled_date(root, fetched_at: str, hints) -> tuple[DateReading | None, bool]:
@@ -578,14 +579,17 @@ def _labelled_date(root, fetched_at: str, hints) -> tuple[DateReading | None, bo
         update = bool(UPDATE_LABEL.search(label))
         if not update and not PUBLISHED_LABEL.search(label):
             continue
-        if label == piece:  # the label alone: its date is the next piece of text
-            following = NEXT_TEXT(holder) if text.is_text else []
-            piece = f"{piece} {clean(following[0])}" if following else piece
+        if label == piece and text.is_text:  # the label alone: its date is inside its element, or next
+            whole = clean(holder.text_content())
+            following = next((t for t in _following_text(holder) if t.strip()), "")
+            piece = whole if piece != whole and len(whole) <= BYLINE_PIECE_CHARS else f"{piece} {following}"
         reading = parse_date(
             piece[:BYLINE_PIECE_CHARS], fetched_at, day_first=day_first, tz=tz, relative=False
         )
         if reading is not None and reading.value is not None:
             (updated if update else published).append(reading)
+            if len({_day(r) for r in published}) > 1 or len(published) + len(updated) >= MAX_LABELS:
+                return None, False  # teasers: a page of them is not read to its end
     found, is_update = (published, False) if published else (updated, True)
     return (found[0], is_update) if found and len({_day(r) for r in found}) == 1 else (None, False)
 

@@ -520,6 +520,7 @@ def test_an_update_under_the_headline_dated_after_the_metadata_is_still_the_date
         "<p>Erschienen am: 11.04.2020</p>",
         "<p>Letzte Änderung: 03.04.2020 - 14:49:39<br>Erschienen am: 11.04.2020</p>",
         "<p><span>Published on</span> <span>April 11, 2020</span></p>",
+        "<p>Published on <b>April 11, 2020</b></p>",
     ],
 )
 def test_a_date_labelled_as_the_publication_beats_a_metadata_date_that_disagrees(labelled: str) -> None:
@@ -536,6 +537,8 @@ def test_a_date_labelled_as_the_publication_beats_a_metadata_date_that_disagrees
         # teasers, each published on its own day
         "<ul><li>Other story <span>veröffentlicht am Januar 20, 2020</span></li>"
         "<li>Third story <span>veröffentlicht am Januar 1, 2020</span></li></ul>",
+        # more labelled dates than an article shows, even on one day: a list of teasers
+        "<ul>" + "<li>Story <span>Posted on</span> <span>April 11, 2020</span></li>" * 25 + "</ul>",
         # a change, not the publication
         "<p>Zuletzt aktualisiert: 11.04.2020</p>",
         # a sentence of the article
