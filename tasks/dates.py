@@ -266,6 +266,8 @@ def publisher_day(reading: DateReading, url_reading: DateReading | None) -> Date
 
     Sites store times in UTC but date their URLs by their own calendar: 2019-01-01 00:30 in Berlin is
     2018-12-31T23:30Z. Only a whole day is known then, so the time is dropped; the raw string is kept.
+    The parse stage also hands in the one day a page's metadata states without a time, for a timestamp
+    written without a zone (read as UTC).
     """
     value = reading.value
     if url_reading is None or url_reading.value is None or not isinstance(value, dt.datetime):
