@@ -38,9 +38,10 @@ FOREIGN_MONTH_NAMES = {
 }
 MONTH_NAMES |= {name: month for month, names in FOREIGN_MONTH_NAMES.items() for name in names.split()}
 _MONTH = r"(?P<month_name>" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + r")\.?"
+_AMPM = r"(?P<ampm>[aApP]\.?\s?[mM]\.?(?!\w))"
 _TIME = (
     r"(?:[T\s,]+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
-    r"\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<tz>Z|UTC|GMT|KST|[+-]\d{2}:?\d{2})?)?"
+    r"\s*" + _AMPM + r"?\s*(?P<tz>Z|UTC|GMT|KST|[+-]\d{2}:?\d{2})?)?"
 )
 
 ISO_DATE = re.compile(
@@ -65,11 +66,11 @@ DAY_MONTH_YEAR = re.compile(
 )
 YEAR_FIRST_NUMERIC = re.compile(
     r"(?<![\d.])(?P<year>\d{4})(?P<sep>[/.])\s?(?P<month>\d{1,2})(?P=sep)\s?(?P<day>\d{1,2})\.?(?![\d])"
-    r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2}))?"
+    r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*" + _AMPM + "?)?"
 )
 NUMERIC_DATE = re.compile(
     r"(?<![\d./-])(?P<part1>\d{1,2})(?P<sep>[/.-])(?P<part2>\d{1,2})(?P=sep)(?P<year>\d{4})(?![\d])"
-    r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2}))?"
+    r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*" + _AMPM + "?)?"
 )
 JUCHE_KOREAN = re.compile(r"주체\s*(?P<juche>\d{1,3})\s*(?:\(\s*(?P<year>\d{4})\s*\))?\s*년")
 JUCHE_LATIN = re.compile(r"\bJuche\s+(?P<juche>\d{1,3})(?:\s*\(\s*(?P<year>\d{4})\s*\))?", re.IGNORECASE)
@@ -89,6 +90,8 @@ URL_DATE = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d{2})(?P<sep>[/_-]?)(?P<month>0[1-9]|1[0-2])(?P=sep)(?P<day>0[1-9]|[12]\d|3[01])"
     r"(?!\d)"
 )
+# A zone written at the end of a timestamp: "Z", "+02:00", "-0300", "UTC", "GMT", "KST".
+WRITTEN_OFFSET = re.compile(r"(?:\d(?:Z|[+-]\d{2}:?\d{2})|\b(?:UTC|GMT|KST))\W*$", re.IGNORECASE)
 TIMEZONES = {"Z": dt.UTC, "UTC": dt.UTC, "GMT": dt.UTC, "KST": dt.timezone(dt.timedelta(hours=9))}
 
 
@@ -144,7 +147,7 @@ def _build(
     value: dt.date | dt.datetime = date
     if fields.get("hour") is not None:
         hour, minute = int(fields["hour"]), int(fields["minute"])
-        ampm = (fields.get("ampm") or "").lower().replace(".", "")
+        ampm = "".join((fields.get("ampm") or "").lower().replace(".", "").split())
         if ampm in ("pm", "오후") and hour < 12:
             hour += 12
         elif ampm in ("am", "오전") and hour == 12:
@@ -263,6 +266,8 @@ def publisher_day(reading: DateReading, url_reading: DateReading | None) -> Date
 
     Sites store times in UTC but date their URLs by their own calendar: 2019-01-01 00:30 in Berlin is
     2018-12-31T23:30Z. Only a whole day is known then, so the time is dropped; the raw string is kept.
+    The parse stage also hands in the one day a page's metadata states without a time, for a timestamp
+    written without a zone (read as UTC).
     """
     value = reading.value
     if url_reading is None or url_reading.value is None or not isinstance(value, dt.datetime):
@@ -274,6 +279,23 @@ def publisher_day(reading: DateReading, url_reading: DateReading | None) -> Date
     if not earliest <= url_reading.value <= latest:
         return reading
     return DateReading(reading.raw, url_reading.value)
+
+
+def in_source_zone(reading: DateReading, zone: dt.tzinfo) -> DateReading:
+    """A UTC timestamp as the source's own clock showed it: its day is the day the publisher printed.
+
+    2022-11-06T23:00Z from a Berlin source is a page dated 7 November (midnight there). A timestamp written
+    with another offset is the publisher's own statement and stays as written.
+    """
+    value = reading.value
+    if not isinstance(value, dt.datetime) or value.utcoffset() != dt.timedelta(0):
+        return reading
+    return DateReading(reading.raw, value.astimezone(zone), reading.problem)
+
+
+def states_offset(raw: str) -> bool:
+    """Whether a timestamp says in which zone it is written ("…T10:00:00Z", "…+02:00"), not only a time."""
+    return bool(WRITTEN_OFFSET.search(raw.strip()))
 
 
 def same_moment_elsewhere(utc_reading: DateReading, other: DateReading) -> bool:

@@ -26,9 +26,11 @@ from tasks.dates import (
     DateReading,
     date_from_url,
     day_first_for,
+    in_source_zone,
     parse_date,
     publisher_day,
     same_moment_elsewhere,
+    states_offset,
 )
 from tasks.titles import SiteName
 
@@ -65,6 +67,20 @@ BYLINE_DATE = True
 BYLINE_CHARS = 400
 # Longer text is a sentence of the article, whose dates are events, not the article's own.
 BYLINE_PIECE_CHARS = 80
+# Words before a date that make it the date of a change ("Update vom 3. Mai", "Zuletzt aktualisiert:").
+UPDATE_LABEL = re.compile(
+    r"updat|aktualisier|geändert|änderung|mis à jour|modifi|actualiza|aggiorna|bearbeitet|edited|revised",
+    re.I,
+)
+# Words before a date that make it the publication date ("Erschienen am: 01.11.2023", "Published on").
+PUBLISHED_LABEL = re.compile(
+    r"\b(?:published|posted|erschienen|veröffentlicht|erstellt|publiziert|publié|publicado|pubblicato"
+    r"|publicerad|julkaistu|gepubliceerd)\b",
+    re.I,
+)
+# A date a label anywhere in the text calls the publication date, when it names another day than the chain.
+LABELLED_DATE = True
+FIRST_DIGIT = re.compile(r"\d")
 UNREAD = {"script", "style", "noscript", "template", "svg"}
 # htmldate's extensive search hands free text to dateparser: seconds for the first page a process sees
 # (dateparser loads its languages), then tens of milliseconds at worst; it finds dates the fast pass misses.
@@ -352,6 +368,8 @@ def _time_element_date(root: lxml.html.HtmlElement) -> str | None:
         "//*[@itemprop='datePublished']/@datetime",
         "//time[@pubdate]/@datetime",
         "//article//time/@datetime",
+        # Last, any <time> outside page chrome: a masthead's clock or a footer's is not the article's date.
+        "//time[not(ancestor::header or ancestor::footer or ancestor::nav or ancestor::aside)]/@datetime",
     ):
         found = root.xpath(xpath)
         if found:
@@ -377,10 +395,13 @@ def choose_published(
     root, data: dict[str, Any], url: str, fetched_at: str, hints: ExtractionHints, headline: str | None = None
 ):
     """(reading, method): the first of DATE_ORDER that yields a plausible date, unless the date written
-    under the `headline` names another day (`_byline_date`): readers see that one.
+    under the `headline` (`_byline_date`), or else one labelled as the publication (`_labelled_date`),
+    names another day: readers see that one.
 
-    A UTC timestamp from the page's own markup takes the offset the page writes it with elsewhere, or else
-    the day in the URL when some time zone was living that day at that moment (`publisher_day`).
+    A UTC timestamp from the page's own markup takes the offset the page writes it with elsewhere, the
+    source's own time zone when the registry names one, or else the day in the URL when some time zone was
+    living that day at that moment (`publisher_day`); a timestamp written without a zone takes, the same
+    way, the one day the metadata states without a time.
     """
     finders = {
         "structured": lambda: data["published"],
@@ -396,13 +417,30 @@ def choose_published(
         if reading is not None and reading.value is not None:
             if method in ("structured", "time_element"):
                 reading = _with_publisher_offset(reading, root, data, fetched_at, hints)
-                reading = publisher_day(reading, date_from_url(url, fetched_at))
+                reading = in_source_zone(reading, source_timezone(hints))
+                day_stated = date_from_url(url, fetched_at)
+                if day_stated is None and not states_offset(reading.raw):
+                    day_stated = _date_only_statement(data, fetched_at, hints)
+                reading = publisher_day(reading, day_stated)
             chosen, chosen_method = reading, method
             break
     site = SiteName(data["site_names"], url)
-    byline = _byline_date(root, headline, site, fetched_at, hints) if BYLINE_DATE and headline else None
+    published_day = _day(chosen) if chosen is not None else None
+    byline = (
+        _byline_date(root, headline, site, fetched_at, hints, published_day)
+        if BYLINE_DATE and headline
+        else None
+    )
     if byline is not None and (chosen is None or _day(byline) != _day(chosen)):
         return byline, "byline"
+    labelled, is_update = None, False
+    if LABELLED_DATE and byline is None:
+        labelled, is_update = _labelled_date(root, fetched_at, hints)
+    # An update's date stands against htmldate's guess, not against a date the page's markup states.
+    if is_update and chosen_method not in (None, "htmldate"):
+        labelled = None
+    if labelled is not None and (chosen is None or _day(labelled) != _day(chosen)):
+        return labelled, "labelled"
     return chosen, chosen_method
 
 
@@ -415,6 +453,14 @@ def _with_publisher_offset(reading: DateReading, root, data: dict[str, Any], fet
         if other is not None and same_moment_elsewhere(reading, other):
             return other
     return reading
+
+
+def _date_only_statement(data: dict[str, Any], fetched_at: str, hints) -> DateReading | None:
+    """The day the page's metadata states as the publication's without a time, when it states one day: the
+    day of a timestamp written without an offset, whose zone nobody knows."""
+    readings = [_read_date(text, fetched_at, hints) for text in data["published_all"]]
+    days = [r for r in readings if r is not None and type(r.value) is dt.date]
+    return days[0] if len({r.value for r in days}) == 1 else None
 
 
 def _day(reading: DateReading) -> dt.date | None:
@@ -464,11 +510,15 @@ def _unread_inside(part: lxml.html.HtmlElement, top: lxml.html.HtmlElement) -> b
     return False
 
 
-def _byline_date(root, headline: str, site: SiteName, fetched_at: str, hints) -> DateReading | None:
+def _byline_date(
+    root, headline: str, site: SiteName, fetched_at: str, hints, published_day: dt.date | None = None
+) -> DateReading | None:
     """The date a reader sees under the headline: the first one in a short piece of text (a byline, a
     dateline, not a sentence of the article) after the <h1> that holds the article's title.
 
-    Written out, not relative ("2 hours ago" says less than the metadata's timestamp).
+    Written out, not relative ("2 hours ago" says less than the metadata's timestamp). A date labelled as
+    an update that falls before `published_day` is a live ticker's entry: nothing is updated before it
+    appears.
     """
     written = [(h, clean("".join(HEADING_TEXT(h)))) for h in root.iter("h1")]
     h1 = next((h for h, text in written if titles.agrees(text, headline)), None)
@@ -481,9 +531,67 @@ def _byline_date(root, headline: str, site: SiteName, fetched_at: str, hints) ->
         if len(piece) > BYLINE_PIECE_CHARS:
             continue
         reading = parse_date(piece, fetched_at, day_first=day_first, tz=tz, relative=False)
-        if reading is not None and reading.value is not None:
-            return reading
+        if reading is None or reading.value is None:
+            continue
+        if published_day and _day(reading) < published_day and UPDATE_LABEL.search(_label_of(piece)):
+            continue
+        return reading
     return None
+
+
+def _label_of(piece: str) -> str:
+    """The words before the first digit of a piece of text: what it says the date that follows is."""
+    digit = FIRST_DIGIT.search(piece)
+    return piece[: digit.start()] if digit else piece
+
+
+# A publication label's stem (its first letter may be a capital) with a digit soon after it: found in the
+# page's whole text in one pass, so that only the few pages with one are walked element by element.
+LABEL_STEMS = (
+    "ubli", "ubblicat", "osted", "rschienen", "eröffentlicht", "rstellt", "ulkaistu", "pdated", "ktualisiert",
+)  # fmt: skip
+LABEL_NEAR_DIGIT = re.compile(r"(?P<stem>" + "|".join(LABEL_STEMS) + r")[^\d]{0,25}\d")
+BODY_TEXT = lxml.etree.XPath("string(//body)")
+TEXTS_WITH = lxml.etree.XPath("//body//text()[contains(., $stem)]")
+# More labelled dates than an article shows: a list of teasers.
+MAX_LABELS = 20
+
+
+def _labelled_date(root, fetched_at: str, hints) -> tuple[DateReading | None, bool]:
+    """(reading, whether it dates an update): the date a label anywhere in the page's text calls the
+    publication date ("Erschienen am: 01.11.2023", "Published on 3 May 2020"; the date may stand in the
+    next element), written out; when no label names the publication, the date labelled as the update
+    ("Updated June 13, 2019"), the only one the page shows.
+
+    None when labels name several days: a list of teasers, each with its own date, dates no one article.
+    """
+    stems = {match["stem"] for match in LABEL_NEAR_DIGIT.finditer(BODY_TEXT(root))}
+    if not stems:
+        return None, False
+    day_first, tz = day_first_for(hints.date_locale), source_timezone(hints)
+    published: list[DateReading] = []
+    updated: list[DateReading] = []
+    for text in (text for stem in stems for text in TEXTS_WITH(root, stem=stem)):
+        piece, holder = clean(text), text.getparent() if text.is_text else text.getparent().getparent()
+        if len(piece) > BYLINE_PIECE_CHARS or holder is None or holder.tag in UNREAD:
+            continue
+        label = _label_of(piece)
+        update = bool(UPDATE_LABEL.search(label))
+        if not update and not PUBLISHED_LABEL.search(label):
+            continue
+        if label == piece and text.is_text:  # the label alone: its date is inside its element, or next
+            whole = clean(holder.text_content())
+            following = next((t for t in _following_text(holder) if t.strip()), "")
+            piece = whole if piece != whole and len(whole) <= BYLINE_PIECE_CHARS else f"{piece} {following}"
+        reading = parse_date(
+            piece[:BYLINE_PIECE_CHARS], fetched_at, day_first=day_first, tz=tz, relative=False
+        )
+        if reading is not None and reading.value is not None:
+            (updated if update else published).append(reading)
+            if len({_day(r) for r in published}) > 1 or len(published) + len(updated) >= MAX_LABELS:
+                return None, False  # teasers: a page of them is not read to its end
+    found, is_update = (published, False) if published else (updated, True)
+    return (found[0], is_update) if found and len({_day(r) for r in found}) == 1 else (None, False)
 
 
 # --- links, images, related items

@@ -97,6 +97,7 @@ VARIANTS = [
     ("dates: no htmldate", {"DATE_ORDER": ("structured", "url", "time_element")}),
     ("dates: htmldate not extensive", {"HTMLDATE_EXTENSIVE": False}),
     ("dates: no byline under the headline", {"BYLINE_DATE": False}),
+    ("dates: no labelled publication date", {"LABELLED_DATE": False}),
     ("titles: metadata first", {"TITLE_STRATEGY": "metadata"}),
     ("body: with comments", {"TRAFILATURA_OPTIONS": {"include_comments": True, "include_tables": True}}),
     (

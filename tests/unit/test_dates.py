@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from tasks.dates import date_from_url, day_first_for, parse_date, publisher_day, same_moment_elsewhere
+from tasks.dates import (
+    date_from_url,
+    day_first_for,
+    in_source_zone,
+    parse_date,
+    publisher_day,
+    same_moment_elsewhere,
+    states_offset,
+)
 
 FETCHED_AT = "2025-07-31T10:00:00+00:00"
 KST = dt.timezone(dt.timedelta(hours=9))
@@ -248,3 +257,54 @@ def test_the_same_moment_written_with_the_publishers_offset_is_recognised() -> N
     assert not same_moment_elsewhere(utc, parse_date("2022-05-03T23:37:37-05:00", FETCHED_AT))
     assert not same_moment_elsewhere(utc, parse_date("2022-05-04T03:37:37Z", FETCHED_AT))
     assert not same_moment_elsewhere(utc, parse_date("2022-05-04", FETCHED_AT))
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "states"),
+    [
+        ("2019-10-19T03:00:00.000Z", True),
+        ("2022-05-03T23:37:37-04:00", True),
+        ("2022-11-21T18:24:08+0100", True),
+        ("10 May 2022 10:00 GMT", True),
+        # a time, but in no named zone
+        ("2022-05-10T23:35:55", False),
+        ("2022-05-03 13:32:45.000000", False),
+        ("2022-05-10", False),
+    ],
+)
+def test_a_timestamp_states_its_zone_only_when_it_writes_one(timestamp: str, states: bool) -> None:
+    assert states_offset(timestamp) is states
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "zone", "expected"),
+    [
+        # midnight in Berlin, stored in UTC: the publisher printed the 7th
+        ("2022-11-06T23:00:00.000Z", "Europe/Berlin", "2022-11-07T00:00:00+01:00"),
+        ("2019-04-25T20:30:00Z", "Asia/Pyongyang", "2019-04-26T05:30:00+09:00"),
+        # the publisher's own offset stays as written
+        ("2022-05-03T23:37:37-04:00", "Europe/Berlin", "2022-05-03T23:37:37-04:00"),
+        # a day has no clock time to move
+        ("2022-11-06", "Europe/Berlin", "2022-11-06"),
+    ],
+)
+def test_a_utc_timestamp_is_read_on_the_sources_own_clock(timestamp: str, zone: str, expected: str) -> None:
+    reading = in_source_zone(parse_date(timestamp, FETCHED_AT), ZoneInfo(zone))
+
+    assert reading.iso == expected
+    assert reading.raw == timestamp
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("04 de mayo 2022, 12:00 A. M.", "2022-05-04T00:00:00+00:00"),
+        ("May 3, 2022 at 5:22 p.m.", "2022-05-03T17:22:00+00:00"),
+        ("10/05/2022 05:22 pm", "2022-05-10T17:22:00+00:00"),
+        ("2022/05/10 05:36:11 PM", "2022-05-10T17:36:11+00:00"),
+        # "am" only as a word of its own
+        ("May 3, 2022 10:00 amazing", "2022-05-03T10:00:00+00:00"),
+    ],
+)
+def test_am_and_pm_are_read_however_they_are_written(text: str, expected: str) -> None:
+    assert parse_date(text, FETCHED_AT).iso == expected

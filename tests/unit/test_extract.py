@@ -397,6 +397,62 @@ def test_a_utc_timestamp_is_stored_with_the_offset_the_page_itself_writes() -> N
     assert article.published_at == "2022-05-03T23:37:37-04:00"
 
 
+def jsonld_page(*objects: dict, url: str = "https://x.example/a"):
+    scripts = "".join(f'<script type="application/ld+json">{json.dumps(o)}</script>' for o in objects)
+    return page(scripts, f"<h1>Leaders meet</h1>{BODY}", url=url)
+
+
+def test_a_timestamp_without_a_zone_takes_the_day_the_page_states_without_a_time() -> None:
+    # 23:35 in no named zone: the publisher's own calendar says the 11th
+    article = parse_page(
+        jsonld_page(
+            dict(JSON_LD, datePublished="2022-05-10T23:35:55", dateModified="2022-05-11T04:10:00"),
+            {"@type": "WebPage", "datePublished": "2022-05-11"},
+        )
+    )
+
+    assert article.published_at == "2022-05-11"
+    assert article.published_at_raw == "2022-05-10T23:35:55"
+
+
+@pytest.mark.parametrize(
+    ("published", "stated"),
+    [
+        # a timestamp in a named zone is the publisher's moment already
+        ("2019-10-19T03:00:00.000Z", "2019-10-18"),
+        # a day more than a time zone away is another event
+        ("2022-05-10T08:35:55", "2022-05-12"),
+    ],
+)
+def test_a_timestamp_keeps_its_day_against_a_stated_day_it_cannot_be(published: str, stated: str) -> None:
+    article = parse_page(
+        jsonld_page(dict(JSON_LD, datePublished=published), {"@type": "WebPage", "datePublished": stated})
+    )
+
+    assert article.published_at[:10] == published[:10]
+
+
+def test_a_utc_timestamp_takes_the_day_on_the_sources_clock_when_the_registry_names_its_zone() -> None:
+    head = '<meta property="article:published_time" content="2022-11-06T23:00:00.000Z">'
+    hints = ExtractionHints(timezone="Europe/Berlin")
+    article = parse_page(page(head, f"<h1>Leaders meet</h1>{BODY}", url="https://x.example/a"), hints=hints)
+
+    assert article.published_at == "2022-11-07T00:00:00+01:00"
+
+
+def test_a_time_element_outside_any_article_element_dates_the_page_when_nothing_else_does() -> None:
+    # the header's <time> (today's date on a masthead) comes first in the page and is not the article's
+    layout = (
+        '<header><time datetime="2021-01-01">today</time></header><div class="content"><h1>Leaders meet</h1>'
+        f'<div class="meta"><time datetime="2022-12-12 12:22">12.12.2022 12:22</time></div>{BODY}</div>'
+    )
+    fetched = dataclasses.replace(page(url="https://x.example/a"), html=f"<html><body>{layout}</body></html>")
+    article = parse_page(fetched)
+
+    assert article.published_at == "2022-12-12T12:22:00+00:00"
+    assert article.extraction == "trafilatura+time_element"
+
+
 META_DATE = '<meta property="article:published_time" content="2020-04-03T10:35:41Z">'
 
 
@@ -438,6 +494,84 @@ def test_the_byline_is_read_under_the_headline_not_under_the_sites_name() -> Non
     head = META_DATE + '<meta property="og:site_name" content="Example News">'
     layout = "<h1>Example News</h1><p>11 April 2020</p><h1>Leaders meet</h1><p>By A. Writer</p>"
     article = parse_page(page(head, layout + BODY, url="https://x.example/a"))
+
+    assert article.published_at == "2020-04-03T10:35:41+00:00"
+
+
+def test_an_update_under_the_headline_dated_before_the_publication_is_no_byline() -> None:
+    # a live ticker: "Update vom 3. Mai" is an entry of the story, published on 4 May
+    head = '<meta property="article:published_time" content="2020-05-04T14:50:00+02:00">'
+    ticker = "<p>Update vom 03. Mai 2020, 16:05 Uhr:</p>"
+    article = parse_page(page(head, f"<h1>Leaders meet</h1>{ticker}{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == "2020-05-04T14:50:00+02:00"
+
+
+def test_an_update_under_the_headline_dated_after_the_metadata_is_still_the_date_readers_see() -> None:
+    byline = "<p>Updated April 11, 2020</p>"
+    article = parse_page(page(META_DATE, f"<h1>Leaders meet</h1>{byline}{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == "2020-04-11"
+
+
+@pytest.mark.parametrize(
+    "labelled",
+    [
+        "<p>Erschienen am: 11.04.2020</p>",
+        "<p>Letzte Änderung: 03.04.2020 - 14:49:39<br>Erschienen am: 11.04.2020</p>",
+        "<p><span>Published on</span> <span>April 11, 2020</span></p>",
+        "<p>Published on <b>April 11, 2020</b></p>",
+    ],
+)
+def test_a_date_labelled_as_the_publication_beats_a_metadata_date_that_disagrees(labelled: str) -> None:
+    # above the headline, where no byline is read
+    article = parse_page(page(META_DATE, f"{labelled}<h1>Leaders meet</h1>{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == "2020-04-11"
+    assert article.extraction == "trafilatura+labelled"
+
+
+@pytest.mark.parametrize(
+    "labelled",
+    [
+        # teasers, each published on its own day
+        "<ul><li>Other story <span>veröffentlicht am Januar 20, 2020</span></li>"
+        "<li>Third story <span>veröffentlicht am Januar 1, 2020</span></li></ul>",
+        # more labelled dates than an article shows, even on one day: a list of teasers
+        "<ul>" + "<li>Story <span>Posted on</span> <span>April 11, 2020</span></li>" * 25 + "</ul>",
+        # a change, not the publication
+        "<p>Zuletzt aktualisiert: 11.04.2020</p>",
+        # a sentence of the article
+        "<p>The report was published on 11 April 2020 by the ministry, which had promised it for months.</p>",
+        # nobody reads a script
+        '<script>var label = "Published: 11.04.2020";</script>',
+    ],
+)
+def test_labels_on_teasers_updates_and_sentences_date_no_article(labelled: str) -> None:
+    # above the headline, where no byline is read
+    article = parse_page(page(META_DATE, f"{labelled}<h1>Leaders meet</h1>{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == "2020-04-03T10:35:41+00:00"
+
+
+def test_the_only_date_a_page_shows_is_its_update_when_the_markup_states_none() -> None:
+    layout = (
+        '<div class="recipe"><meta itemprop="dateCreated" content="01/01/2004">'
+        '<div class="recipeDate"> Updated June 13, 2019 </div>'
+        f"<h1>Pineapple upside-down cake</h1>{BODY}</div>"
+    )
+    fetched = dataclasses.replace(page(url="https://x.example/a"), html=f"<html><body>{layout}</body></html>")
+    article = parse_page(fetched)
+
+    assert article.published_at == "2019-06-13"
+
+
+def test_an_update_label_stands_not_against_a_publication_date_in_the_markup() -> None:
+    article = parse_page(
+        page(
+            META_DATE, f"<p>Updated April 11, 2020</p><h1>Leaders meet</h1>{BODY}", url="https://x.example/a"
+        )
+    )
 
     assert article.published_at == "2020-04-03T10:35:41+00:00"
 
