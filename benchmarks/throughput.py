@@ -6,6 +6,11 @@ import contextlib
 import dataclasses
 import datetime as dt
 import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +19,7 @@ from urllib.parse import urlsplit
 
 from benchmarks.procstat import TreeSampler, cpu_seconds, process_tree
 from benchmarks.report import Row, Target, rss_growth
-from benchmarks.stack import BenchStack
+from benchmarks.stack import REPO_ROOT, BenchStack
 from newsdesk.demosite import DemoServer, DemoSite, generate_site
 from newsdesk.messages import FetchedPage
 from newsdesk.settings import Settings
@@ -96,9 +101,16 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 def reset_stores(settings: Settings) -> None:
     """Empty the benchmark's indices and Redis (broker included), then set up as a user would."""
+    from newsdesk.redisstore import build_redis
+
+    reset_indices(settings)
+    build_redis(settings).flushdb()
+
+
+def reset_indices(settings: Settings) -> None:
+    """Delete the indices under the settings' prefix and set them up again, as a user would."""
     from index.client import build_client
     from index.setup import ensure_setup
-    from newsdesk.redisstore import build_redis
 
     es = build_client(settings)
     try:
@@ -108,7 +120,6 @@ def reset_stores(settings: Settings) -> None:
         ensure_setup(es, settings)
     finally:
         es.close()
-    build_redis(settings).flushdb()
 
 
 def redis_state_bytes(settings: Settings) -> dict[str, int]:
@@ -292,19 +303,6 @@ def measure_stages(settings: Settings, pages: list[dict]) -> tuple[dict[str, Sta
     return costs, enriched
 
 
-def _reset_indices(settings: Settings) -> None:
-    from index.client import build_client
-    from index.setup import ensure_setup
-
-    es = build_client(settings)
-    try:
-        indices = f"{settings.index_prefix}-*"
-        es.options(ignore_status=404).indices.delete(index=indices, expand_wildcards="all")
-        ensure_setup(es, settings)
-    finally:
-        es.close()
-
-
 def _index_stage_pass(settings: Settings, articles: list) -> StageCost:
     """The index stage on empty indices: documents built and written in batches of the configured size."""
     from index.client import build_client
@@ -312,7 +310,7 @@ def _index_stage_pass(settings: Settings, articles: list) -> StageCost:
     from index.writer import write_articles
     from newsdesk.redisstore import utc_now
 
-    _reset_indices(settings)
+    reset_indices(settings)
     es = build_client(settings)
     size = settings.index_batch_size
     indexed_at = utc_now()
@@ -335,7 +333,7 @@ def _raw_bulk_pass(settings: Settings, documents: list[dict]) -> StageCost:
     from index.client import build_client
 
     bulk_settings = dataclasses.replace(settings, index_prefix=f"{settings.index_prefix}-bulk")
-    _reset_indices(bulk_settings)
+    reset_indices(bulk_settings)
     es = build_client(bulk_settings)
     actions = [
         {"_op_type": "index", "_index": bulk_settings.articles_alias, "_id": d["doc_id"], "_source": d}
@@ -752,12 +750,6 @@ def _drain_warm(stack: BenchStack, settings: Settings, pages: list[dict]) -> dic
 
 def _run_inline(stack: BenchStack, settings: Settings, pages: list[dict]) -> dict:
     """The same pages through the parse task's own code in one process (`benchmarks/inline.py`)."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    from benchmarks.stack import REPO_ROOT
 
     reset_stores(settings)
     run_id = new_run(settings, "bench-inline")
@@ -779,7 +771,6 @@ def orchestration_overhead(run: Run, stack: BenchStack, settings: Settings, page
     """Worker CPU per page through Celery over the CPU of the very same code called in one process, on the
     same pages against the same services: what Celery, kombu and the pool add. Both warmed up first
     (models loaded, clients open); rounds alternate which goes first; medians."""
-    import statistics
 
     through_worker, inline = [], []
     for round_ in range(OVERHEAD_ROUNDS):

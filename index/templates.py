@@ -189,7 +189,11 @@ def article_properties(capabilities: Capabilities) -> dict[str, Any]:
 
 
 def _template(
-    pattern: str, properties: dict[str, Any], priority: int, policy: str | None, refresh_every_second=False
+    pattern: str,
+    properties: dict[str, Any],
+    priority: int,
+    policy: str | None,
+    refresh_every_second: bool = False,
 ) -> dict[str, Any]:
     settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
     if refresh_every_second:

@@ -17,16 +17,15 @@ import time
 from queue import Empty
 
 import redis
-from celery import bootsteps
 from kombu.transport import redis as kombu_redis
 from kombu.utils.encoding import bytes_to_str
 from kombu.utils.json import loads
 
 from newsdesk.errors import TransientError
 from newsdesk.redisstore import build_redis, translated_errors
+from tasks.periodic import PeriodicSweep
 
 log = logging.getLogger(__name__)
-SWEEP_SECONDS = 5.0
 
 # Put a message back where workers take from (BRPOP/BLMOVE read the right end), if it is still stranded.
 _RESTORE = """
@@ -132,25 +131,15 @@ class StrandedDeliveries:
         return restored
 
 
-class StrandedDeliverySweep(bootsteps.StartStopStep):
+class StrandedDeliverySweep(PeriodicSweep):
     """Every few seconds, a worker puts back what a dead worker left in the delivering list."""
 
-    requires = {"celery.worker.components:Timer"}
+    stranded: StrandedDeliveries
 
-    def __init__(self, worker, **kwargs) -> None:
-        super().__init__(worker, **kwargs)
-        self.timer_ref = None
-        self.stranded: StrandedDeliveries | None = None
-
-    def start(self, worker) -> None:
+    def prepare(self, worker) -> None:
         settings = worker.app.newsdesk_settings
         grace = stranded_delivery_grace(settings.broker_visibility_timeout)
         self.stranded = StrandedDeliveries(build_redis(settings), worker.app.conf.task_default_queue, grace)
-        self.timer_ref = worker.timer.call_repeatedly(SWEEP_SECONDS, self.sweep, priority=10)
-
-    def stop(self, worker) -> None:
-        if self.timer_ref is not None:
-            self.timer_ref.cancel()
 
     def sweep(self) -> None:
         try:

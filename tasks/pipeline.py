@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 import kombu.exceptions
-from celery import Task, bootsteps
+from celery import Task
 from celery.exceptions import Reject
 
 from index.documents import article_document, raw_page_record
@@ -22,6 +22,7 @@ from tasks.backoff import backoff_delay, retry_window
 from tasks.dedupe import assign_identity, content_identity, duplicate_kind, judge_claim
 from tasks.enrich import enrich_article
 from tasks.parse import parse_page
+from tasks.periodic import PeriodicSweep
 from tasks.removals import apply_listing_changes, watch_removal
 from tasks.revisions import judge_recheck
 
@@ -29,7 +30,6 @@ log = logging.getLogger(__name__)
 settings = app.newsdesk_settings
 resources = app.newsdesk_resources
 INDEX_OUTCOMES = {"created": "new", "updated": "updated", "noop": "unchanged"}
-INDEX_SWEEP_SECONDS = 5.0
 
 
 class StageTask(Task):
@@ -293,26 +293,13 @@ def _requeue_or_give_up(batch_key: str, payloads: list[dict[str, Any]], error: s
     resources.index_buffer.complete(batch_key, requeue=again)
 
 
-class IndexBufferSweep(bootsteps.StartStopStep):
+class IndexBufferSweep(PeriodicSweep):
     """Every few seconds, a worker queues a flush if articles wait in the index buffer.
 
     Flushes are queued by the index task and by the flush itself, but such a message can be lost with the
     broker (a Redis restart before it was saved) or refused while it is away; the buffer would then wait
     for the next article, which may never come.
     """
-
-    requires = {"celery.worker.components:Timer"}
-
-    def __init__(self, worker, **kwargs) -> None:
-        super().__init__(worker, **kwargs)
-        self.timer_ref = None
-
-    def start(self, worker) -> None:
-        self.timer_ref = worker.timer.call_repeatedly(INDEX_SWEEP_SECONDS, self.sweep, priority=10)
-
-    def stop(self, worker) -> None:
-        if self.timer_ref is not None:
-            self.timer_ref.cancel()
 
     def sweep(self) -> None:
         try:
