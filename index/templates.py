@@ -163,6 +163,16 @@ RAW_PROPERTIES: dict[str, Any] = {
 }
 
 
+# The near-duplicate archive: each canonical article's MinHash signature and its bands. Bands are searched
+# (any shared band makes a candidate); the signature and day are only read back to score a candidate.
+MINHASH_PROPERTIES: dict[str, Any] = {
+    "doc_id": {"type": "keyword"},
+    "bands": {"type": "keyword", "doc_values": False},
+    "signature": {"type": "keyword", "index": False, "doc_values": False},
+    "day": {"type": "integer", "index": False, "doc_values": False},
+}
+
+
 # Sub-fields added only where the engine has the analysis module (production images do; the minimal
 # distribution the tests run on does not): detected at setup time, never assumed.
 LANGUAGE_ANALYZERS = {"en": "english", "ru": "russian", "cjk": "cjk"}
@@ -244,6 +254,9 @@ def index_templates(
         ),
         settings.revisions_index: _template(
             f"{settings.revisions_index}-*", REVISION_PROPERTIES, 200, policy(settings.revisions_index)
+        ),
+        settings.minhash_index: _template(
+            f"{settings.minhash_index}-*", MINHASH_PROPERTIES, 200, policy(settings.minhash_index)
         ),
     }
 

@@ -1,14 +1,15 @@
-"""Rebuild the dedupe state in Redis (URL owners, fingerprints, signatures, verdicts) from the index."""
+"""Rebuild the dedupe state (URL owners, fingerprints, verdicts in Redis; signatures in the archive)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import redis
 from elasticsearch import Elasticsearch
 
+from index.minhash import minhash_record, write_minhashes
 from index.query import scan_articles
+from newsdesk.errors import TransientError
 from newsdesk.redisstore import ContentClaims, UrlClaims, sharded, translated_errors
 from newsdesk.settings import Settings
 from tasks.dedupe import canonical_url, document_id
@@ -21,13 +22,13 @@ FIELDS = [
     "canonical_url",
     "body",
     "published_at",
-    "first_fetched_at",
     "also_seen_at",
 ]
 
 
 LAYOUT = "2"  # 2: URL owners, fingerprints and verdicts in sharded maps (newsdesk.redisstore.sharded)
 DOC_ID_HEX = 40
+SIGNATURE_BATCH = 500
 
 
 def upgrade_dedupe_layout(client: redis.Redis, prefix: str) -> dict[str, int]:
@@ -67,39 +68,30 @@ def upgrade_dedupe_layout(client: redis.Redis, prefix: str) -> dict[str, int]:
     return moved
 
 
-def _timestamp(value: str | None) -> float:
-    if not value:
-        return dt.datetime.now(dt.UTC).timestamp()
-    moment = dt.datetime.fromisoformat(value)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).timestamp()
-
-
 def rebuild_dedupe_state(
     es: Elasticsearch, client: redis.Redis, settings: Settings, clear: bool = True
 ) -> dict[str, Any]:
     """Every indexed article becomes a claim again, as when it was first seen; returns what was done.
 
-    Signatures go back into the time bucket of the article's first fetch, so one older than the window
-    is again no near-duplicate candidate; its fingerprint and URL stay claimed for good.
+    Fingerprints, URL owners and verdicts go back into Redis, for good; signatures go into the
+    near-duplicate archive (an archive indexed before it existed gets them so), and Redis holds none:
+    it only ever holds the articles not yet archived.
     """
     window = settings.dedupe_window_days * 24 * 3600
     content = ContentClaims(client, settings.index_prefix, window)
     urls = UrlClaims(client, settings.index_prefix)
     cleared = content.clear() if clear else 0
     counts = {"cleared_keys": cleared, "articles": 0, "copies": 0}
+    signatures: list[dict[str, Any]] = []
     for source in scan_articles(es, settings, FIELDS):
         doc_id = source["doc_id"]
         owner = source.get("final_url") or source["url"]
         urls.restore(doc_id, owner, source.get("canonical_url"))
         key = content_key(source.get("body") or "", source.get("published_at"))
-        content.restore(
-            doc_id,
-            key.fingerprint,
-            key.signature,
-            key.bands,
-            key.day,
-            _timestamp(source.get("first_fetched_at")),
-        )
+        content.restore_fingerprint(doc_id, key.fingerprint)
+        signatures.append(minhash_record(doc_id, key.signature, key.bands, key.day))
+        if len(signatures) >= SIGNATURE_BATCH:
+            _archive(es, settings, signatures)
         counts["articles"] += 1
         for copy in source.get("also_seen_at") or []:
             # A copy's own id, as the dedupe stage derives it, so a re-crawl of it meets its verdict.
@@ -109,5 +101,14 @@ def rebuild_dedupe_state(
             else:
                 content.restore_verdict(copy_id, copy.get("kind") or "near", doc_id)
             counts["copies"] += 1
+    _archive(es, settings, signatures)
     counts["dedupe_bytes"] = content.memory_bytes()
     return counts
+
+
+def _archive(es: Elasticsearch, settings: Settings, signatures: list[dict[str, Any]]) -> None:
+    """Write (and empty) a batch of signatures into the near-duplicate archive."""
+    for result in write_minhashes(es, settings, signatures):
+        if result.outcome in ("retry", "rejected"):
+            raise TransientError(f"minhash of {result.doc_id}: {result.error}")
+    signatures.clear()

@@ -100,6 +100,8 @@ class Article:
     # Dedupe (content level).
     content_fingerprint: str | None = None
     story_id: str | None = None
+    # The MinHash signature (hex) the index stage archives for later near-copies; not in the document.
+    content_signature: str | None = None
     # Enrich (entities, places, topics).
     language_confidence: float | None = None
     people: list[str] = field(default_factory=list)

@@ -311,16 +311,19 @@ class IndexBuffer:
 # One atomic decision per article: is its text a copy (exact fingerprint) or a near-copy (MinHash bands,
 # verified on the stored signatures) of an article claimed earlier, or is it new? Deciding and registering
 # in one script means two workers seeing copies of one story at once can never both find it new.
+# Redis holds the articles claimed but maybe not yet searchable in the archive (index.minhash); the caller
+# searched the archive just before and passes its closest match, so both are weighed in one decision.
 # KEYS: the verdicts shard of this doc, the fingerprints shard of this text, signatures (this bucket, the
 # previous one), then each band's shard in this bucket and in the previous one. ARGV: doc id, its short id
 # (signatures), the text's fingerprint field, the signature entry (doc_id (40) .. published day (6) ..
-# bytes), threshold, days apart, expiry, the doc's verdict field, then the bands.
+# bytes), threshold, days apart, expiry, the doc's verdict field, the closest archived article and its
+# score ("" and 0 for none), "1" when this doc is archived itself, then the bands.
 _CLAIM_CONTENT = """
 local verdicts, fingerprints, sigs, old_sigs = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local doc, short, fp, entry = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local threshold, max_days, expire_at = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local doc_field = ARGV[8]
-local first_band, first_shard = 9, 5
+local doc_field, archived_doc, archived_score, archived_self = ARGV[8], ARGV[9], tonumber(ARGV[10]), ARGV[11]
+local first_band, first_shard = 12, 5
 
 local verdict = redis.call('HGET', verdicts, doc_field)
 if verdict then return verdict end
@@ -338,7 +341,8 @@ local function register(canonical)
 end
 
 -- A retry, or a re-crawl of a canonical article: it stays what it was.
-if redis.call('HEXISTS', sigs, short) == 1 or redis.call('HEXISTS', old_sigs, short) == 1 then
+local pending = redis.call('HEXISTS', sigs, short) == 1 or redis.call('HEXISTS', old_sigs, short) == 1
+if archived_self == '1' or pending then
   return register(doc)
 end
 local owner = redis.call('HGET', fingerprints, fp)
@@ -353,6 +357,7 @@ local my_day = tonumber(string.sub(entry, 41, 46))
 local my_sig = string.sub(entry, 47)
 local units = #my_sig
 local best_score, best_doc, seen = -1, nil, {}
+if archived_doc ~= '' then best_score, best_doc = archived_score, archived_doc end
 for i = first_band, #ARGV do
   local shard = first_shard + 2 * (i - first_band)
   for _, band_key in ipairs({KEYS[shard], KEYS[shard + 1]}) do
@@ -383,6 +388,48 @@ end
 return register(doc)
 """
 SHORT_ID_CHARS = 16
+# Bytes of one band's minima: tasks.similarity's ROWS × SIGNATURE_BITS / 8 (a unit test holds them equal).
+BAND_BYTES = 4
+# Seconds an article stays in Redis after the index stage archived it: any search for candidates started
+# before its archive entry became searchable (a refresh, about a second) has long been decided by then.
+SETTLE_SECONDS = 30
+
+# The articles archived at least `age` seconds ago (on Redis's clock, whichever worker asks) leave the
+# Redis window: their signature and every band entry still naming them, in this bucket and the previous.
+# KEYS: the settling set. ARGV: age, at most how many, the signature and band key prefixes, this bucket.
+# Band shard keys are derived here from the stored signature, as `ContentClaims._shard` names them.
+_FORGET_SETTLED = """
+local settling = KEYS[1]
+local age, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
+local sig_prefix, band_prefix, bucket, width = ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local now = tonumber(redis.call('TIME')[1])
+local due = redis.call('ZRANGEBYSCORE', settling, '-inf', now - age, 'LIMIT', 0, limit)
+for _, doc in ipairs(due) do
+  local short = ''
+  for i = 1, 16, 2 do short = short .. string.char(tonumber(string.sub(doc, i, i + 1), 16)) end
+  for b = bucket - 1, bucket do
+    local sigs = sig_prefix .. b
+    local entry = redis.call('HGET', sigs, short)
+    if entry and string.sub(entry, 1, 40) == doc then
+      redis.call('HDEL', sigs, short)
+      local sig = string.sub(entry, 47)
+      for band = 0, #sig / width - 1 do
+        local field = string.sub(sig, band * width + 1, (band + 1) * width)
+        local shard_name = string.format('%02d%x', band, math.floor(string.byte(field, 1) / 16))
+        local shard = band_prefix .. b .. ':' .. shard_name
+        if redis.call('HGET', shard, field) == short then redis.call('HDEL', shard, field) end
+      end
+    end
+  end
+  redis.call('ZREM', settling, doc)
+end
+return #due
+"""
+_SETTLE = """
+local now = redis.call('TIME')[1]
+for i = 1, #ARGV do redis.call('ZADD', KEYS[1], now, ARGV[i]) end
+return #ARGV
+"""
 
 
 def _short_id(doc_id: str) -> bytes:
@@ -417,6 +464,9 @@ class ContentClaims:
         self.prefix = prefix
         self.window_seconds = max(1, window_seconds)
         self._claim = client.register_script(_CLAIM_CONTENT)
+        self._settle = client.register_script(_SETTLE)
+        self._forget_settled = client.register_script(_FORGET_SETTLED)
+        self.settling_key = f"{prefix}:dedupe:settling"
 
     def _bucket(self, at: float) -> int:
         return int(at // self.window_seconds)
@@ -453,8 +503,14 @@ class ContentClaims:
         threshold: float,
         max_days_apart: int,
         at: float | None = None,
+        archived: tuple[str, float] | None = None,
+        archived_self: bool = False,
     ) -> tuple[str, str]:
-        """Return (kind, canonical doc_id): kind is "new" (this article is canonical), "exact" or "near"."""
+        """Return (kind, canonical doc_id): kind is "new" (this article is canonical), "exact" or "near".
+
+        `archived` is the closest article the archive search found (doc_id, estimated similarity), and
+        `archived_self` says that search found this article itself: it is canonical already.
+        """
         at = dt.datetime.now(dt.UTC).timestamp() if at is None else at
         bucket = self._bucket(at)
         shards = [key for band in bands for key in (self._shard(bucket, band), self._shard(bucket - 1, band))]
@@ -472,30 +528,45 @@ class ContentClaims:
                     max_days_apart,
                     self._expire_at(at),
                     doc_field,
+                    archived[0] if archived else "",
+                    archived[1] if archived else 0,
+                    "1" if archived_self else "0",
                     *(_band_field(band) for band in bands),
                 ],
             )
         kind, canonical = answer.split(" ", 1)
         return kind, canonical
 
-    def restore(
-        self, doc_id: str, fingerprint: str, signature: bytes, bands: list[str], day: int, at: float
-    ) -> None:
-        """Register a canonical article as the claim script would have when it was first seen `at`."""
-        sigs, _ = self.signature_keys(at)
+    def settle(self, doc_ids: list[str]) -> None:
+        """These articles are in the archive now: their signatures and bands leave Redis `SETTLE_SECONDS`
+        later (`forget_settled`), once every search that could have missed them is decided."""
+        if doc_ids:
+            with translated_errors("settle content claims"):
+                self._settle(keys=[self.settling_key], args=doc_ids)
+
+    def forget_settled(self, settle_seconds: float = SETTLE_SECONDS, limit: int = 1000) -> int:
+        """Drop the Redis entries of articles archived `settle_seconds` ago; how many articles left."""
+        bucket = self._bucket(dt.datetime.now(dt.UTC).timestamp())
+        with translated_errors("forget settled content claims"):
+            return int(
+                self._forget_settled(
+                    keys=[self.settling_key],
+                    args=[
+                        settle_seconds,
+                        limit,
+                        f"{self.prefix}:dedupe:sigs:",
+                        f"{self.prefix}:dedupe:bands:",
+                        bucket,
+                        BAND_BYTES,
+                    ],
+                )
+            )
+
+    def restore_fingerprint(self, doc_id: str, fingerprint: str) -> None:
+        """The text of `doc_id` is claimed by it, unless another article claimed it first."""
         fingerprints, fingerprint_field = self.fingerprint_slot(fingerprint)
-        expire_at = self._expire_at(at)
-        with translated_errors("restore content claim"):
-            pipe = self.client.pipeline()
-            pipe.hsetnx(fingerprints, fingerprint_field, doc_id)
-            if expire_at > dt.datetime.now(dt.UTC).timestamp():
-                pipe.hset(sigs, _short_id(doc_id), self._entry(doc_id, day, signature))
-                pipe.expireat(sigs, expire_at)
-                for band in bands:
-                    shard = self._shard(self._bucket(at), band)
-                    pipe.hsetnx(shard, _band_field(band), _short_id(doc_id))
-                    pipe.expireat(shard, expire_at)
-            pipe.execute()
+        with translated_errors("restore fingerprint"):
+            self.client.hsetnx(fingerprints, fingerprint_field, doc_id)
 
     def restore_verdict(self, doc_id: str, kind: str, canonical: str) -> None:
         verdicts, doc_field = self.verdict_slot(doc_id)
@@ -541,6 +612,18 @@ class SeenElsewhere:
 
     def entries(self, doc_id: str) -> list[dict[str, Any]]:
         return self.entries_of([doc_id])[doc_id]
+
+    def forget(self, listed: dict[str, list[str]]) -> None:
+        """Drop the copies now listed on their document (doc_id → URLs): the document holds them for good,
+        and lists a URL once however often it is seen again. A copy gathered meanwhile stays."""
+        listed = {doc_id: urls for doc_id, urls in listed.items() if urls}
+        if not listed:
+            return
+        with translated_errors("forget listed copies"):
+            pipe = self.client.pipeline(transaction=False)
+            for doc_id, urls in listed.items():
+                pipe.hdel(self._key(doc_id), *urls)
+            pipe.execute()
 
     def entries_of(self, doc_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """The copies gathered for each of `doc_ids`, in one round trip."""

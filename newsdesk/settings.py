@@ -90,6 +90,10 @@ class Settings:
     def revisions_index(self) -> str:
         return f"{self.index_prefix}-revisions"
 
+    @property
+    def minhash_index(self) -> str:
+        return f"{self.index_prefix}-minhash"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Build settings: defaults, then the running local stack (if any), then NEWSDESK_* variables."""

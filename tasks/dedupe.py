@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 
 from newsdesk.errors import Rejected
 from newsdesk.messages import Article
-from tasks.similarity import ContentKey, content_key
+from tasks.similarity import ContentKey, content_key, estimated_similarity
 
 # Parameters that say how a reader arrived, never which article they read.
 TRACKING_PARAMS = re.compile(
@@ -104,9 +104,26 @@ def judge_claim(article: Article, owner_url: str) -> UrlVerdict:
 
 
 def content_identity(article: Article) -> tuple[Article, ContentKey]:
-    """The article with its content fingerprint set, and the key its text is claimed under."""
+    """The article with its content fingerprint and signature set, and the key its text is claimed under."""
     key = content_key(article.body, article.published_at)
-    return article.replace(content_fingerprint=key.fingerprint), key
+    return article.replace(content_fingerprint=key.fingerprint, content_signature=key.signature.hex()), key
+
+
+def closest_archived(
+    key: ContentKey, candidates: list[tuple[str, bytes, int]], max_days_apart: int
+) -> tuple[str, float] | None:
+    """The candidate (doc_id, signature, day) most similar to `key`, published close enough, and its score.
+
+    The same rule the claim script applies to the articles in Redis: an unknown day is close to any day.
+    """
+    best: tuple[str, float] | None = None
+    for doc_id, signature, day in candidates:
+        if key.day and day and abs(day - key.day) > max_days_apart:
+            continue
+        score = estimated_similarity(key.signature, signature)
+        if best is None or score > best[1]:
+            best = (doc_id, score)
+    return best
 
 
 def duplicate_kind(url_verdict: UrlVerdict, content_kind: str) -> str | None:

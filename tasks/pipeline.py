@@ -243,7 +243,9 @@ def flush_index() -> None:
             resources.record_rejection("index", payload, Rejected("index_rejected", result.error or ""))
         else:
             written.append((payload, result))
-    # Copies first, outcomes after: a run counts as complete only once its documents list their copies.
+    # Signatures and copies first, outcomes after: a run counts as complete only once its documents are
+    # near-duplicate candidates and list their copies.
+    resources.archive_signatures([payload for payload, _ in written])
     resources.list_copies_of([result.doc_id for _, result in written])
     resources.runs.record_outcomes(
         [(p.get("run_id"), p.get("url", ""), _outcome(p, result)) for p, result in written]
@@ -310,6 +312,19 @@ class IndexBufferSweep(PeriodicSweep):
 
 
 app.steps["worker"].add(IndexBufferSweep)
+
+
+class SettledClaimsSweep(PeriodicSweep):
+    """Every few seconds, a worker lets Redis forget the articles settled in the near-duplicate archive."""
+
+    def sweep(self) -> None:
+        try:
+            resources.content.forget_settled()
+        except TransientError as exc:
+            log.warning("settled claims sweep skipped: %s", exc, extra={"stage": "dedupe"})
+
+
+app.steps["worker"].add(SettledClaimsSweep)
 
 
 def _write_raw_pages(ready: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[tuple[dict, dict]]:

@@ -9,6 +9,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from index.documents import article_document
+from index.minhash import minhash_record, write_minhashes
 from index.raw import iter_raw_pages
 from index.writer import write_articles
 from newsdesk.errors import Rejected, TransientError
@@ -19,6 +20,7 @@ from newsdesk.sources import ExtractionHints
 from tasks.dedupe import assign_identity
 from tasks.enrich import enrich_article
 from tasks.parse import parse_page, unpack_body
+from tasks.similarity import content_key
 
 OUTCOMES = {"updated": "updated", "noop": "unchanged", "created": "created"}
 
@@ -65,6 +67,17 @@ def reparse_source(
             counts["failed"] += 1
             problems.append({"doc_id": record["doc_id"], "url": record["url"], "reason": result.error or ""})
             continue
+        if result.outcome in ("created", "updated"):
+            _archive_signature(es, settings, article)
         counts[OUTCOMES.get(result.outcome, "updated")] += 1
     totals = {k: counts[k] for k in ("updated", "unchanged", "created", "rejected", "failed")}
     return {"source": source, **totals, "problems": problems}
+
+
+def _archive_signature(es: Elasticsearch, settings: Settings, article: Article) -> None:
+    """Near-copies are found by the text the document holds now, not by the text it was first parsed to."""
+    key = content_key(article.body, article.published_at)
+    record = minhash_record(article.doc_id, key.signature, key.bands, key.day)
+    (result,) = write_minhashes(es, settings, [record])
+    if result.outcome in ("retry", "rejected"):
+        raise TransientError(f"reparse {article.doc_id}: minhash {result.error}")

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
 from index.client import build_client
+from index.minhash import archived_candidates, minhash_record, write_minhashes
 from index.writer import WriteResult, merge_also_seen, write_dead_letter, write_duplicate
 from newsdesk.dedupestate import upgrade_dedupe_layout
 from newsdesk.errors import Rejected, TransientError
 from newsdesk.messages import Article
 from newsdesk.metrics import Metrics
 from newsdesk.redisstore import (
+    SETTLE_SECONDS,
     ContentClaims,
     IndexBuffer,
     RunStore,
@@ -27,8 +30,9 @@ from newsdesk.redisstore import (
 from newsdesk.revisionstate import GoneWatch
 from newsdesk.settings import Settings
 from newsdesk.sources import ExtractionHints, Source, load_sources
+from tasks.dedupe import closest_archived
 from tasks.enrich import Enricher
-from tasks.similarity import ContentKey
+from tasks.similarity import ContentKey, band_keys, day_number
 
 log = logging.getLogger(__name__)
 DEADLETTER_FALLBACK_KEY = "newsdesk:deadletter:pending"
@@ -36,6 +40,10 @@ DEADLETTER_FALLBACK_KEY = "newsdesk:deadletter:pending"
 # Replaying a batch that is merely slow is harmless: every write is idempotent by document id.
 INDEX_BATCH_STALE_SECONDS = 60
 DEADLETTER_UNSTORABLE_KEY = "newsdesk:deadletter:unstorable"
+# A near-duplicate search takes milliseconds; one older than this may have missed an article that has
+# left Redis since (it does `SETTLE_SECONDS` after it became searchable), so it is done again.
+CLAIM_SEARCH_FRESH_SECONDS = SETTLE_SECONDS / 3
+CLAIM_SEARCH_ATTEMPTS = 3
 
 
 class Resources:
@@ -126,16 +134,57 @@ class Resources:
         return found.extraction if found else None
 
     def claim_content(self, doc_id: str, key: ContentKey) -> tuple[str, str]:
-        """Is this text new (kind "new"), or an "exact"/"near" copy of the canonical doc_id returned?"""
-        return self.content.claim(
-            doc_id,
-            key.fingerprint,
-            key.signature,
-            key.bands,
-            key.day,
-            self.settings.dedupe_threshold,
-            self.settings.dedupe_max_days_apart,
-        )
+        """Is this text new (kind "new"), or an "exact"/"near" copy of the canonical doc_id returned?
+
+        The archive is searched first, then Redis decides atomically with what it holds besides: the
+        articles not yet settled in the archive. A search older than `CLAIM_SEARCH_FRESH_SECONDS` is not
+        used: an article it missed could have settled (and left Redis) since.
+        """
+        for _ in range(CLAIM_SEARCH_ATTEMPTS):
+            searched = time.monotonic()
+            archived_self, found = archived_candidates(self.es, self.settings, doc_id, key.bands)
+            closest = closest_archived(
+                key, [(c.doc_id, c.signature, c.day) for c in found], self.settings.dedupe_max_days_apart
+            )
+            if time.monotonic() - searched > CLAIM_SEARCH_FRESH_SECONDS:
+                continue
+            return self.content.claim(
+                doc_id,
+                key.fingerprint,
+                key.signature,
+                key.bands,
+                key.day,
+                self.settings.dedupe_threshold,
+                self.settings.dedupe_max_days_apart,
+                archived=closest,
+                archived_self=archived_self,
+            )
+        raise TransientError(f"near-duplicate search slower than {CLAIM_SEARCH_FRESH_SECONDS} s, {doc_id}")
+
+    def archive_signatures(self, payloads: list[dict[str, Any]]) -> None:
+        """Archive the signatures of articles just written, then let Redis forget them (`settle`)."""
+        records = [
+            minhash_record(
+                p["doc_id"],
+                bytes.fromhex(p["content_signature"]),
+                band_keys(bytes.fromhex(p["content_signature"])),
+                day_number(p.get("published_at")),
+            )
+            for p in payloads
+            if p.get("content_signature")
+        ]
+        if not records:
+            return
+        archived = []
+        for result in write_minhashes(self.es, self.settings, records):
+            if result.outcome == "retry":
+                raise TransientError(f"minhash of {result.doc_id}: {result.error}")
+            if result.outcome == "rejected":
+                # The article is indexed; only its near-copies past the Redis window would go unnoticed.
+                log.warning("minhash of %s refused: %s", result.doc_id, result.error)
+            else:
+                archived.append(result.doc_id)
+        self.content.settle(archived)
 
     @property
     def gone(self) -> GoneWatch:
@@ -204,10 +253,19 @@ class Resources:
     def list_copies_of(self, canonical_doc_ids: list[str]) -> dict[str, str]:
         """`list_copies` for a batch: the gathered copies are read in one round trip; most have none."""
         gathered = self.seen.entries_of(canonical_doc_ids) if canonical_doc_ids else {}
-        return {
+        outcomes = {
             doc_id: merge_also_seen(self.es, self.settings, doc_id, entries) if entries else "noop"
             for doc_id, entries in gathered.items()
         }
+        # Listed on a document that exists: Redis need not keep them ("missing" waits for its document).
+        self.seen.forget(
+            {
+                doc_id: [entry["url"] for entry in entries]
+                for doc_id, entries in gathered.items()
+                if outcomes[doc_id] in ("updated", "noop")
+            }
+        )
+        return outcomes
 
     def _record(self, stage: str, payload: dict[str, Any], reason: str, detail: str, attempts: int) -> dict:
         return {

@@ -13,6 +13,7 @@ from index.writer import merge_also_seen, write_articles
 from newsdesk.dedupestate import rebuild_dedupe_state
 from newsdesk.redisstore import ContentClaims, UrlClaims, build_redis
 from newsdesk.services import RedisServer
+from tasks.resources import Resources
 from tasks.similarity import content_key
 
 pytestmark = pytest.mark.services
@@ -166,23 +167,88 @@ def test_rebuild_from_the_index_restores_owners_fingerprints_signatures_and_verd
     counts = rebuild_dedupe_state(es_client, redis_client, clean_stores)
 
     assert counts["articles"] == 2 and counts["copies"] == 1
-    # Two articles: a fingerprint shard each, a verdict shard for the copy, one signature hash, and one
-    # band shard per band (bytes per article at scale are measured by the benchmarks, not asserted here).
+    # Fingerprints, URL owners and verdicts are back in Redis; signatures are in the archive, not in Redis
+    # (bytes per article at scale are measured by the benchmarks, not asserted here).
     dedupe_keys = list(redis_client.scan_iter(match=f"{clean_stores.index_prefix}:dedupe:*"))
-    assert len(dedupe_keys) <= 2 + 1 + 1 + 32
+    assert dedupe_keys and not [key for key in dedupe_keys if ":sigs:" in key or ":bands:" in key]
     assert counts["dedupe_bytes"] > 0
-    claims = ContentClaims(redis_client, clean_stores.index_prefix, WINDOW)
+    es_client.indices.refresh(index=clean_stores.minhash_index)
+    resources = Resources(clean_stores)
     urls = UrlClaims(redis_client, clean_stores.index_prefix)
     assert urls.claim(_doc(1), "http://elsewhere.test/", "http://a.test/1") == "http://a.test/1?from=feed"
-    assert _claim(claims, _doc(9), ORIGINAL.upper(), at=None) == ("exact", _doc(1))
-    assert _claim(claims, _doc(10), EDITED, at=None) == ("near", _doc(1))
-    # Fetched long ago: its fingerprint stays claimed, its signature is past the window.
-    assert _claim(claims, _doc(11), OTHER, at=None) == ("exact", _doc(2))
-    assert _claim(claims, _doc(12), OTHER + "\n\nThe talks were friendly.", at=None)[0] == "new"
-    assert _claim(claims, document_id(canonical_url(copy_url)), "anything at all", at=None) == (
-        "near",
-        _doc(1),
-    )
+    assert _claim_archived(resources, _doc(9), ORIGINAL.upper()) == ("exact", _doc(1))
+    assert _claim_archived(resources, _doc(10), EDITED) == ("near", _doc(1))
+    # However long ago it was fetched, an archived article is a candidate; only publication days count.
+    assert _claim_archived(resources, _doc(11), OTHER) == ("exact", _doc(2))
+    assert _claim_archived(resources, _doc(12), OTHER + "\n\nThe tour ends on Friday.") == ("near", _doc(2))
+    far_apart = _claim_archived(resources, _doc(13), EDITED + "\n\nAnd more.", published="2024-09-19")
+    assert far_apart == ("new", _doc(13))
+    copy_id = document_id(canonical_url(copy_url))
+    assert _claim_archived(resources, copy_id, "anything at all") == ("near", _doc(1))
+
+
+def _claim_archived(resources: Resources, doc_id: str, body: str, published="2024-06-19") -> tuple[str, str]:
+    """A claim as the dedupe stage makes it: the archive searched, then Redis deciding."""
+    return resources.claim_content(doc_id, content_key(body, published))
+
+
+def _archive(resources: Resources, es_client, doc_id: str, body: str, published="2024-06-19") -> None:
+    """What the index stage does once an article is written: its signature archived, then settled."""
+    key = content_key(body, published)
+    payload = {"doc_id": doc_id, "content_signature": key.signature.hex(), "published_at": published}
+    resources.archive_signatures([payload])
+    es_client.indices.refresh(index=resources.settings.minhash_index)
+
+
+def _window_keys(redis_client, prefix: str) -> list[str]:
+    return [
+        key
+        for pattern in ("sigs", "bands")
+        for key in redis_client.scan_iter(match=f"{prefix}:dedupe:{pattern}:*")
+        if redis_client.hlen(key)
+    ]
+
+
+def test_an_archived_article_leaves_redis_once_settled_and_is_still_found_by_its_near_copies(
+    clean_stores, es_client, redis_client
+):
+    resources = Resources(clean_stores)
+    prefix = clean_stores.index_prefix
+    assert _claim_archived(resources, _doc(1), ORIGINAL) == ("new", _doc(1))
+    assert _window_keys(redis_client, prefix), "claimed, not archived yet: Redis holds it"
+    assert _claim_archived(resources, _doc(2), EDITED) == ("near", _doc(1))
+
+    _archive(resources, es_client, _doc(1), ORIGINAL)
+    assert resources.content.forget_settled() == 0, "settled just now: kept until any search has seen it"
+    assert _window_keys(redis_client, prefix)
+    assert resources.content.forget_settled(settle_seconds=0) == 1
+    assert _window_keys(redis_client, prefix) == []
+
+    # Found in the archive now: a new near-copy, a re-crawl of the copy, and the article itself revised.
+    assert _claim_archived(resources, _doc(3), EDITED + "\n\nSpeeches followed.") == ("near", _doc(1))
+    assert _claim_archived(resources, _doc(2), EDITED) == ("near", _doc(1))
+    revised = ORIGINAL.replace("June 19", "June 20") + "\n\nA banquet was given."
+    assert _claim_archived(resources, _doc(1), revised) == ("new", _doc(1))
+    # An unrelated article is new, and so is a near-copy published too long after.
+    assert _claim_archived(resources, _doc(4), OTHER) == ("new", _doc(4))
+    late = EDITED + "\n\nThe delegation left."
+    assert _claim_archived(resources, _doc(5), late, published="2024-12-01") == ("new", _doc(5))
+
+
+def test_a_settled_entry_is_forgotten_only_where_it_still_names_its_article(
+    clean_stores, es_client, redis_client
+):
+    resources = Resources(clean_stores)
+    prefix = clean_stores.index_prefix
+    assert _claim_archived(resources, _doc(1), ORIGINAL)[0] == "new"
+    assert _claim_archived(resources, _doc(2), OTHER)[0] == "new"
+    before = {key: redis_client.hlen(key) for key in _window_keys(redis_client, prefix)}
+    _archive(resources, es_client, _doc(1), ORIGINAL)
+    assert resources.content.forget_settled(settle_seconds=0) == 1
+    # The other article's signature and bands are all still there.
+    after = {key: redis_client.hlen(key) for key in _window_keys(redis_client, prefix)}
+    assert sum(after.values()) == sum(before.values()) // 2
+    assert _claim_archived(resources, _doc(3), OTHER + "\n\nThe tour ends on Friday.") == ("near", _doc(2))
 
 
 def test_a_page_counts_as_new_even_when_its_redelivered_copy_counted_unchanged_first(

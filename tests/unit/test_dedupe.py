@@ -202,3 +202,26 @@ def test_judge_claim_uses_url_when_there_is_no_final_url() -> None:
 
     assert judge_claim(mine, "https://news.example.org/a").duplicate_of is None
     assert judge_claim(mine, "https://news.example.org/z").duplicate_of == "https://news.example.org/z"
+
+
+def test_the_closest_archived_article_is_the_most_similar_one_published_close_enough():
+    from newsdesk.redisstore import BAND_BYTES
+    from tasks.dedupe import closest_archived
+    from tasks.similarity import ROWS, SIGNATURE_BITS, content_key
+
+    # The claim script reads bands out of stored signatures with this width.
+    assert BAND_BYTES == ROWS * SIGNATURE_BITS // 8
+    text = " ".join(f"word{n}" for n in range(200))
+    key = content_key(text, "2024-06-19")
+    close = content_key(text + " and a few more words at the end", "2024-06-20")
+    other = content_key(" ".join(f"other{n}" for n in range(200)), "2024-06-19")
+    far = content_key(text, "2024-09-19")
+    undated = content_key(text + " with one more line", None)
+    candidates = [("other", other.signature, other.day), ("close", close.signature, close.day)]
+    best = closest_archived(key, candidates, max_days_apart=3)
+    assert best is not None and best[0] == "close" and best[1] > 0.8
+    assert closest_archived(key, [("far", far.signature, far.day)], max_days_apart=3) is None
+    # An unknown day is close to any day, either way round.
+    assert closest_archived(key, [("undated", undated.signature, undated.day)], 3)[0] == "undated"
+    assert closest_archived(undated, [("far", far.signature, far.day)], 3)[0] == "far"
+    assert closest_archived(key, [], 3) is None

@@ -17,6 +17,7 @@ def test_core_templates_use_only_core_features():
         "nd-crawl-runs",
         "nd-raw",
         "nd-revisions",
+        "nd-minhash",
     }
     for alias, template in templates.items():
         assert template["index_patterns"] == [f"{alias}-*"]

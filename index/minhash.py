@@ -1,0 +1,72 @@
+"""The near-duplicate archive: every canonical article's MinHash bands, searched for near-copies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from index.client import translated_errors
+from index.writer import WriteResult, _bulk
+from newsdesk.settings import Settings
+
+# Candidates read back per search: the articles sharing the most bands come first, and a true near-copy
+# shares most of its 32 bands, so more would only be articles that share one band by chance.
+CANDIDATES = 20
+
+
+@dataclass(frozen=True)
+class ArchivedSignature:
+    """One canonical article's MinHash signature, as the archive holds it."""
+
+    doc_id: str
+    signature: bytes
+    day: int
+
+
+def minhash_record(doc_id: str, signature: bytes, bands: list[str], day: int) -> dict[str, Any]:
+    return {"doc_id": doc_id, "bands": bands, "signature": signature.hex(), "day": day}
+
+
+def write_minhashes(
+    es: Elasticsearch, settings: Settings, records: list[dict[str, Any]]
+) -> list[WriteResult]:
+    """Store signatures by the article's doc_id: a rewrite (a revision, a retry) replaces the old bands."""
+    operations: list[dict[str, Any]] = []
+    for record in records:
+        operations += [{"index": {"_index": settings.minhash_index, "_id": record["doc_id"]}}, record]
+    return _bulk(es, operations, "bulk write minhashes")
+
+
+def archived_candidates(
+    es: Elasticsearch, settings: Settings, doc_id: str, bands: list[str]
+) -> tuple[bool, list[ArchivedSignature]]:
+    """Is `doc_id` itself archived (a canonical article already), and which others share a band with it?
+
+    A search, not a realtime get: it sees what was written before the last refresh, and the dedupe state
+    in Redis keeps every article that may not be searchable yet (see ContentClaims).
+    """
+    # One clause per band, not one `terms` clause: the score then grows with the bands shared, and the
+    # articles sharing most come first.
+    clauses: list[dict[str, Any]] = [{"term": {"bands": band}} for band in bands]
+    # Found whatever its bands now are: a revised article must not look new to itself.
+    clauses.append({"ids": {"values": [doc_id]}})
+    query = {"bool": {"should": clauses, "minimum_should_match": 1}}
+    with translated_errors("search near-duplicate candidates"):
+        found = es.search(
+            index=settings.minhash_index,
+            query=query,
+            size=CANDIDATES + 1,
+            source=["signature", "day"],
+            track_total_hits=False,
+        )
+    archived = False
+    candidates = []
+    for hit in found["hits"]["hits"]:
+        if hit["_id"] == doc_id:
+            archived = True
+            continue
+        source = hit["_source"]
+        candidates.append(ArchivedSignature(hit["_id"], bytes.fromhex(source["signature"]), source["day"]))
+    return archived, candidates
