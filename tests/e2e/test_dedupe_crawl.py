@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,7 +12,9 @@ from index.query import collect_stats
 from newsdesk.cli import run_crawl
 from newsdesk.dedupestate import rebuild_dedupe_state
 from newsdesk.demosite import DemoServer, generate_site
+from newsdesk.redisstore import SETTLE_SECONDS
 from tasks.dedupe import canonical_url, document_id
+from tasks.periodic import SWEEP_SECONDS
 
 pytestmark = pytest.mark.services
 SITE_SIZE = 18
@@ -36,6 +39,15 @@ def _stories(site) -> dict[int, list]:
     for article in site.articles:
         stories.setdefault(article.copy_of or article.article_id, []).append(article)
     return stories
+
+
+def _in_flight(redis_client, settings) -> list[str]:
+    """Redis keys still holding an article's signature or bands, or copies not yet listed."""
+    prefix = settings.index_prefix
+    patterns = (f"{prefix}:dedupe:sigs:*", f"{prefix}:dedupe:bands:*", f"{prefix}:seen:*")
+    return [
+        key for pattern in patterns for key in redis_client.scan_iter(match=pattern) if redis_client.hlen(key)
+    ]
 
 
 def test_each_story_is_indexed_once_and_lists_every_place_it_ran_even_after_a_rebuild(
@@ -77,6 +89,16 @@ def test_each_story_is_indexed_once_and_lists_every_place_it_ran_even_after_a_re
         assert {item["kind"] for item in document.get("also_seen_at", [])} <= {"url", "exact", "near"}
     stats_before = collect_stats(es_client, settings)
     assert stats_before["duplicates"] == article_urls - len(stories)
+
+    # Every canonical article is a near-duplicate candidate in the archive; once settled there, Redis
+    # forgets its signature and bands, and the copies listed on it (the workers' sweep does it).
+    es_client.indices.refresh(index=settings.minhash_index)
+    assert es_client.count(index=settings.minhash_index)["count"] == len(stories)
+    assert _in_flight(redis_client, settings), "just crawled: some articles are still in Redis"
+    deadline = time.monotonic() + SETTLE_SECONDS + 6 * SWEEP_SECONDS
+    while _in_flight(redis_client, settings) and time.monotonic() < deadline:
+        time.sleep(1)
+    assert _in_flight(redis_client, settings) == []
 
     # Lose every bit of Redis state, rebuild it from the index, crawl again: nothing new, nothing doubled.
     redis_client.flushdb()
