@@ -317,12 +317,13 @@ class IndexBuffer:
 # previous one), then each band's shard in this bucket and in the previous one. ARGV: doc id, its short id
 # (signatures), the text's fingerprint field, the signature entry (doc_id (40) .. published day (6) ..
 # bytes), threshold, days apart, expiry, the doc's verdict field, the closest archived article and its
-# score ("" and 0 for none), "1" when this doc is archived itself, then the bands.
+# score ("" and 0 for none), the mode ("archived": this doc is in the archive itself; "variant": another
+# address of a document claimed under its own URL; "" otherwise), then the bands.
 _CLAIM_CONTENT = """
 local verdicts, fingerprints, sigs, old_sigs = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local doc, short, fp, entry = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local threshold, max_days, expire_at = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local doc_field, archived_doc, archived_score, archived_self = ARGV[8], ARGV[9], tonumber(ARGV[10]), ARGV[11]
+local doc_field, archived_doc, archived_score, mode = ARGV[8], ARGV[9], tonumber(ARGV[10]), ARGV[11]
 local first_band, first_shard = 12, 5
 
 local verdict = redis.call('HGET', verdicts, doc_field)
@@ -342,7 +343,10 @@ end
 
 -- A retry, or a re-crawl of a canonical article: it stays what it was.
 local pending = redis.call('HEXISTS', sigs, short) == 1 or redis.call('HEXISTS', old_sigs, short) == 1
-if archived_self == '1' or pending then
+-- Another address of a document claimed by its own URL: the verdict above, or its being canonical,
+-- decides. Nothing is written: no index write of this document follows to settle it.
+if mode == 'variant' then return 'new ' .. doc end
+if pending or mode == 'archived' then
   return register(doc)
 end
 local owner = redis.call('HGET', fingerprints, fp)
@@ -479,6 +483,12 @@ class ContentClaims:
     def _entry(doc_id: str, day: int, signature: bytes) -> bytes:
         return doc_id.encode() + f"{day:06d}".encode() + signature
 
+    def text_is_claimed(self, fingerprint: str) -> bool:
+        """Some article claimed this text already: the claim decides without near-duplicate candidates."""
+        fingerprints, field = self.fingerprint_slot(fingerprint)
+        with translated_errors("read fingerprint"):
+            return bool(self.client.hexists(fingerprints, field))
+
     def verdict_slot(self, doc_id: str) -> tuple[str, bytes]:
         return sharded(f"{self.prefix}:dedupe:verdicts", doc_id)
 
@@ -504,12 +514,13 @@ class ContentClaims:
         max_days_apart: int,
         at: float | None = None,
         archived: tuple[str, float] | None = None,
-        archived_self: bool = False,
+        mode: str = "",
     ) -> tuple[str, str]:
         """Return (kind, canonical doc_id): kind is "new" (this article is canonical), "exact" or "near".
 
-        `archived` is the closest article the archive search found (doc_id, estimated similarity), and
-        `archived_self` says that search found this article itself: it is canonical already.
+        `archived` is the closest article the archive search found (doc_id, estimated similarity). `mode`
+        "archived" says that search found this article itself (it is canonical already); "variant" that
+        this is another address of a document claimed under its own URL.
         """
         at = dt.datetime.now(dt.UTC).timestamp() if at is None else at
         bucket = self._bucket(at)
@@ -530,7 +541,7 @@ class ContentClaims:
                     doc_field,
                     archived[0] if archived else "",
                     archived[1] if archived else 0,
-                    "1" if archived_self else "0",
+                    mode,
                     *(_band_field(band) for band in bands),
                 ],
             )

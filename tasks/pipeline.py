@@ -105,7 +105,9 @@ def _dedupe(article: Article) -> Article | None:
     url_verdict = judge_claim(article, owner)
     url_verdict = judge_recheck(article, url_verdict)
     article, key = content_identity(article)
-    content_kind, canonical = resources.claim_content(article.doc_id, key)
+    content_kind, canonical = resources.claim_content(
+        article.doc_id, key, variant=url_verdict.duplicate_of is not None
+    )
     kind = duplicate_kind(url_verdict, content_kind)
     if kind:
         resources.record_duplicate(article, kind, canonical)

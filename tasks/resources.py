@@ -133,46 +133,52 @@ class Resources:
         found = self._sources.get(source or "")
         return found.extraction if found else None
 
-    def claim_content(self, doc_id: str, key: ContentKey) -> tuple[str, str]:
+    def claim_content(self, doc_id: str, key: ContentKey, variant: bool = False) -> tuple[str, str]:
         """Is this text new (kind "new"), or an "exact"/"near" copy of the canonical doc_id returned?
 
         The archive is searched first, then Redis decides atomically with what it holds besides: the
         articles not yet settled in the archive. A search older than `CLAIM_SEARCH_FRESH_SECONDS` is not
-        used: an article it missed could have settled (and left Redis) since.
+        used: an article it missed could have settled (and left Redis) since. No search is needed for
+        another address of a claimed document (`variant`: its claim, or its verdict, decides) nor for a
+        text some article claimed already (an exact copy, or a re-crawl).
         """
+        if variant:
+            return self._claim(doc_id, key, None, "variant")
+        if self.content.text_is_claimed(key.fingerprint):
+            return self._claim(doc_id, key, None, "")
         for _ in range(CLAIM_SEARCH_ATTEMPTS):
             searched = time.monotonic()
             archived_self, found = archived_candidates(self.es, self.settings, doc_id, key.bands)
             closest = closest_archived(
                 key, [(c.doc_id, c.signature, c.day) for c in found], self.settings.dedupe_max_days_apart
             )
-            if time.monotonic() - searched > CLAIM_SEARCH_FRESH_SECONDS:
-                continue
-            return self.content.claim(
-                doc_id,
-                key.fingerprint,
-                key.signature,
-                key.bands,
-                key.day,
-                self.settings.dedupe_threshold,
-                self.settings.dedupe_max_days_apart,
-                archived=closest,
-                archived_self=archived_self,
-            )
+            if time.monotonic() - searched <= CLAIM_SEARCH_FRESH_SECONDS:
+                return self._claim(doc_id, key, closest, "archived" if archived_self else "")
         raise TransientError(f"near-duplicate search slower than {CLAIM_SEARCH_FRESH_SECONDS} s, {doc_id}")
+
+    def _claim(
+        self, doc_id: str, key: ContentKey, closest: tuple[str, float] | None, mode: str
+    ) -> tuple[str, str]:
+        return self.content.claim(
+            doc_id,
+            key.fingerprint,
+            key.signature,
+            key.bands,
+            key.day,
+            self.settings.dedupe_threshold,
+            self.settings.dedupe_max_days_apart,
+            archived=closest,
+            mode=mode,
+        )
 
     def archive_signatures(self, payloads: list[dict[str, Any]]) -> None:
         """Archive the signatures of articles just written, then let Redis forget them (`settle`)."""
-        records = [
-            minhash_record(
-                p["doc_id"],
-                bytes.fromhex(p["content_signature"]),
-                band_keys(bytes.fromhex(p["content_signature"])),
-                day_number(p.get("published_at")),
-            )
-            for p in payloads
-            if p.get("content_signature")
-        ]
+        records = []
+        for payload in payloads:
+            if payload.get("content_signature"):  # none on an article queued by an older newsdesk
+                signature = bytes.fromhex(payload["content_signature"])
+                day = day_number(payload.get("published_at"))
+                records.append(minhash_record(payload["doc_id"], signature, band_keys(signature), day))
         if not records:
             return
         archived = []

@@ -224,6 +224,14 @@ def test_an_archived_article_leaves_redis_once_settled_and_is_still_found_by_its
     assert resources.content.forget_settled(settle_seconds=0) == 1
     assert _window_keys(redis_client, prefix) == []
 
+    # Another address of the article (a tracking parameter): listed on it, and nothing comes back to Redis.
+    variant = resources.claim_content(_doc(1), content_key(ORIGINAL, "2024-06-19"), variant=True)
+    assert variant == ("new", _doc(1))
+    assert _window_keys(redis_client, prefix) == []
+    # Another address of the copy keeps the copy's verdict.
+    copy_variant = resources.claim_content(_doc(2), content_key(EDITED, "2024-06-19"), variant=True)
+    assert copy_variant == ("near", _doc(1))
+
     # Found in the archive now: a new near-copy, a re-crawl of the copy, and the article itself revised.
     assert _claim_archived(resources, _doc(3), EDITED + "\n\nSpeeches followed.") == ("near", _doc(1))
     assert _claim_archived(resources, _doc(2), EDITED) == ("near", _doc(1))
