@@ -330,8 +330,9 @@ SITE_HEADING = re.compile(r"logo|site-?title|site-?name|branding|brand\b", re.I)
 
 
 def _is_headline(h1: lxml.html.HtmlElement) -> bool:
-    """Not the site's logo or name, and not hidden from view (only screen readers get it)."""
-    marks = f"{h1.get('class', '')} {h1.get('id', '')}"
+    """Not the site's logo or name (marked on the <h1> or on a link inside it), and not hidden from view
+    (only screen readers get it)."""
+    marks = " ".join(f"{e.get('class', '')} {e.get('id', '')}" for e in (h1, *h1.iter("a")))
     return not SITE_HEADING.search(marks) and not HIDDEN_CLASS.search(h1.get("class", ""))
 
 

@@ -307,6 +307,8 @@ def test_an_h1_mentioning_the_site_is_a_headline_and_a_site_suffix_on_it_is_cut(
         '<h1 id="site-title"><a href="/">Frank Talk</a></h1>',
         '<h1 class="logo"><a href="/"><span>F</span> <span>Frank Talk</span></a></h1>',
         '<h1 class="sr-only">Details</h1>',  # only screen readers get it
+        # the site's logo link, with its motto, set inside a plain <h1>
+        '<h1><a class="navbar-brand main-logo" href="/">Frank Talk, the first daily of the web</a></h1>',
     ],
 )
 def test_an_h1_marked_as_the_sites_logo_or_hidden_is_not_the_headline(site_heading: str) -> None:
