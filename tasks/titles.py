@@ -26,6 +26,7 @@ SAME_QUOTES_AND_DASHES = str.maketrans(
 ARCHIVED_ADDRESS = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(https?://.+)$", re.I)
 # What blog software puts between a blog's name and a post's title ("Blog » Blog Archive » Post").
 BLOG_CHROME = {"blog archive", "blog archiv", "blog-archiv", "archives", "archiv"}
+QUOTES = ('"', "“", "„", "«", "»")
 # A heading agrees with a metadata title when one holds the other and covers at least this share of it.
 AGREEMENT = 0.5
 
@@ -176,7 +177,7 @@ def choose_title(
     An <h1> that is the site's name is no headline; one written "Headline | Site" is the headline.
     `strategy="metadata"` (measured against it) skips 1 and 2 when there is a metadata title.
     """
-    titles = [clean_title(t) for t in metadata_titles if t and clean_title(t)]
+    titles = _uncut([clean_title(t) for t in metadata_titles if t and clean_title(t)])
     read = [Heading(*heading) for heading in headings]
     site = site.also_called(_trailing_names(read, titles))
     cleaned = [(_without_date_stamp(_without_site(h.text, site)), h.in_chrome) for h in read]
@@ -204,6 +205,16 @@ def choose_title(
     if not outside_chrome and len(set(ordered)) == 1:
         return ordered[0]
     return next((s for s in stripped if s), ordered[0] if ordered else "")
+
+
+def _uncut(titles: list[str]) -> list[str]:
+    """Metadata titles cut short at an unescaped quote (`content="Biden is "unfit""` reads as "Biden is "),
+    each replaced by the title the page states in full elsewhere."""
+    whole = []
+    for title in titles:
+        longer = (t for t in titles if len(t) > len(title) and t.startswith(title))
+        whole.append(next((t for t in longer if t[len(title) :].lstrip().startswith(QUOTES)), title))
+    return whole
 
 
 def _adds_a_kicker(heading: str, title: str) -> bool:

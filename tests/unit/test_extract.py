@@ -247,6 +247,8 @@ def test_the_site_name_is_recognised_from_the_host_name() -> None:
         # entities escaped twice in metadata are decoded; a date stamp glued before the <h1> is dropped
         ([], ["Olive &amp;#038; Herb Bread"], "Olive & Herb Bread"),
         ([("27.01.2022 - Leaders meet", False)], ["Leaders meet"], "Leaders meet"),
+        # a metadata title cut short at an unescaped quote: the page's title says it in full
+        ([], ["Biden called ", 'Biden called "unfit" | Example News'], 'Biden called "unfit"'),
     ],
 )
 def test_the_title_is_the_heading_the_metadata_agrees_with(headings, metadata, expected) -> None:
