@@ -171,7 +171,7 @@ def choose_title(
 
     1. An <h1> (outside page chrome first) that a metadata title agrees with; when the <h1> only adds a
        kicker or label to that title in an element of its own (not one piece of text), the metadata's
-       title. Else an <h1> that is one part of a metadata title.
+       title, however long the label. Else an <h1> that is one part of a metadata title.
     2. The page's only <h1> outside page chrome, when no metadata title agrees with any.
     3. The first metadata title, without the site's name.
     An <h1> that is the site's name is no headline; one written "Headline | Site" is the headline.
@@ -194,6 +194,9 @@ def choose_title(
             if agrees(heading, without_site) or agrees(heading, title):
                 kicker = heading not in one_piece and _adds_a_kicker(heading, without_site)
                 return without_site if kicker else heading
+            # A kicker in an element of its own, however long, before the whole title.
+            if heading not in one_piece and _ends_with_title(heading, without_site):
+                return without_site
             if part_of_a_title is None and _is_segment(heading, title):
                 part_of_a_title = heading
     if part_of_a_title:
@@ -205,6 +208,12 @@ def choose_title(
     if not outside_chrome and len(set(ordered)) == 1:
         return ordered[0]
     return next((s for s in stripped if s), ordered[0] if ordered else "")
+
+
+def _ends_with_title(heading: str, title: str) -> bool:
+    """Whether a heading ends with the whole title, after words of its own."""
+    h, t = _normal(heading), _normal(title)
+    return bool(t) and len(h) > len(t) and h.endswith(t) and not h[: -len(t)][-1].isalnum()
 
 
 def _uncut(titles: list[str]) -> list[str]:

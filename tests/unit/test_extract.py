@@ -249,6 +249,12 @@ def test_the_site_name_is_recognised_from_the_host_name() -> None:
         ([("27.01.2022 - Leaders meet", False)], ["Leaders meet"], "Leaders meet"),
         # a metadata title cut short at an unescaped quote: the page's title says it in full
         ([], ["Biden called ", 'Biden called "unfit" | Example News'], 'Biden called "unfit"'),
+        # a label in an element of its own, longer than the headline, before the whole title
+        (
+            [("Press release of the Directorate of Health and Social Affairs :Vaccines stay open", False)],
+            ["Vaccines stay open"],
+            "Vaccines stay open",
+        ),
     ],
 )
 def test_the_title_is_the_heading_the_metadata_agrees_with(headings, metadata, expected) -> None:
