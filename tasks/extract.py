@@ -351,7 +351,24 @@ def choose_title(
     """
     site = SiteName(data["site_names"], url)
     page_titles = [data["title"], *data["og_titles"], clean(root.findtext(".//title"))]
-    return titles.choose_title(_headings(root), page_titles, site, strategy or TITLE_STRATEGY)
+    headings = [h for h in _headings(root) if h.text] or _first_subheading(root)
+    return titles.choose_title(headings, page_titles, site, strategy or TITLE_STRATEGY)
+
+
+# Fewer words make a section's label ("News", "Security Blog"), not a headline.
+MIN_SUBHEADING_WORDS = 3
+
+
+def _first_subheading(root: lxml.html.HtmlElement) -> list[titles.Heading]:
+    """A page without an <h1> headline sets its title as the first <h2> outside page chrome, if any (one
+    hidden from view, or the site's logo, is none)."""
+    for h2 in root.iter("h2"):
+        if _in_chrome(h2) or not _is_headline(h2):
+            continue
+        heading = _heading(h2)
+        if heading.text:
+            return [heading] if len(heading.text.split()) >= MIN_SUBHEADING_WORDS else []
+    return []
 
 
 # --- dates

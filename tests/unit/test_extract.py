@@ -326,6 +326,25 @@ def test_an_h1_marked_as_the_sites_logo_or_hidden_is_not_the_headline(site_headi
     assert article.title == "Leaders meet in Vladivostok"
 
 
+@pytest.mark.parametrize(
+    ("headings", "expected"),
+    [
+        ("<h2>Leaders meet in Vladivostok</h2><h2>More news from Asia</h2>", "Leaders meet in Vladivostok"),
+        # one only screen readers get is not the title
+        (
+            '<h2 class="sr-only">Navigation with access keys</h2><h2>Leaders meet in Vladivostok</h2>',
+            "Leaders meet in Vladivostok",
+        ),
+        # a section's label is not a headline: the metadata's title
+        ("<h2>World</h2><h2>Leaders meet in Vladivostok</h2>", "Example News: the world today"),
+    ],
+)
+def test_a_page_without_an_h1_has_its_title_in_its_first_h2(headings: str, expected: str) -> None:
+    head = "<title>Example News: the world today</title>"
+
+    assert parse_page(page(head, headings + BODY)).title == expected
+
+
 def test_an_h1_repeating_a_later_shorter_part_of_the_page_title_is_the_blog_name() -> None:
     head = "<title>Leaders meet in Vladivostok | Frank Talk Blog | Notes on diplomacy</title>"
 
