@@ -65,6 +65,8 @@ TITLE_STRATEGY = "heading"
 # The date written under the headline, when it names another day than the chain's, is the one readers see.
 BYLINE_DATE = True
 BYLINE_CHARS = 400
+# A date beside the byline's has at most a short label before it ("Updated: "); more is a sentence.
+SIDE_LABEL_CHARS = 15
 # Longer text is a sentence of the article, whose dates are events, not the article's own.
 BYLINE_PIECE_CHARS = 80
 # Words before a date that make it the date of a change ("Update vom 3. Mai", "Zuletzt aktualisiert:").
@@ -536,7 +538,7 @@ def _byline_date(
 
     Written out, not relative ("2 hours ago" says less than the metadata's timestamp). A date labelled as
     an update that falls before `published_day` is a live ticker's entry: nothing is updated before it
-    appears.
+    appears. None when a second date right beside the first is `published_day`: the byline agrees.
     """
     written = [(h, clean("".join(HEADING_TEXT(h)))) for h in root.iter("h1")]
     h1 = next((h for h, text in written if titles.agrees(text, headline)), None)
@@ -545,7 +547,15 @@ def _byline_date(
     if h1 is None:
         return None
     day_first, tz = day_first_for(hints.date_locale), source_timezone(hints)
+    first = None
     for piece in _texts_after(h1, BYLINE_CHARS):
+        if first is not None:
+            # Two dates side by side, the second the metadata's day: the byline confirms the metadata.
+            second = parse_date(piece, fetched_at, day_first=day_first, tz=tz, relative=False)
+            beside = (
+                second is not None and second.value is not None and len(_label_of(piece)) <= SIDE_LABEL_CHARS
+            )
+            return None if beside and published_day and _day(second) == published_day else first
         if len(piece) > BYLINE_PIECE_CHARS:
             continue
         reading = parse_date(piece, fetched_at, day_first=day_first, tz=tz, relative=False)
@@ -553,8 +563,8 @@ def _byline_date(
             continue
         if published_day and _day(reading) < published_day and UPDATE_LABEL.search(_label_of(piece)):
             continue
-        return reading
-    return None
+        first = reading
+    return first
 
 
 def _label_of(piece: str) -> str:

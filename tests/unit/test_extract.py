@@ -501,6 +501,24 @@ def test_a_byline_on_the_metadatas_day_keeps_the_metadatas_timestamp() -> None:
 
 
 @pytest.mark.parametrize(
+    ("byline", "published_at"),
+    [
+        # two dates side by side under the headline, the second the metadata's day: the metadata's date
+        ("<p>11 April 2020</p><p>3 April 2020</p>", "2020-04-03T10:35:41+00:00"),
+        # the second date is in a sentence of the article: the byline's date stands
+        (
+            "<p>11 April 2020</p><p>In the Federal Law Gazette of 3 April 2020 the act was published.</p>",
+            "2020-04-11",
+        ),
+    ],
+)
+def test_a_byline_with_a_second_date_on_the_metadatas_day_keeps_the_metadata(byline, published_at) -> None:
+    article = parse_page(page(META_DATE, f"<h1>Leaders meet</h1>{byline}{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == published_at
+
+
+@pytest.mark.parametrize(
     "after_headline",
     [
         # a date inside a sentence of the article is an event, not the article's date
