@@ -351,10 +351,31 @@ def choose_title(
 
     `strategy` names an alternative the benchmark measures against ("metadata" trusts the metadata first).
     """
-    site = SiteName(data["site_names"], url)
+    site = SiteName(data["site_names"], url).linked_home_as(_home_link_names(root, url))
     page_titles = [data["title"], *data["og_titles"], clean(root.findtext(".//title"))]
     headings = [h for h in _headings(root) if h.text] or _first_subheading(root)
     return titles.choose_title(headings, page_titles, site, strategy or TITLE_STRATEGY)
+
+
+# Longer link text to the home page is a sentence or a teaser, not the site's name.
+MAX_HOME_LINK_CHARS = 40
+
+
+def _home_link_names(root: lxml.html.HtmlElement, url: str) -> set[str]:
+    """The words of links to the site's own home page (its logo's alt text when the link has no words)."""
+    host = (urlsplit(url).hostname or "").lower()
+    names = set()
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        # "/", or "https://host/" with no path, query or fragment; no parsing of hundreds of other links
+        if href not in ("/", "./") and href.partition("//")[2].rstrip("/").lower() != host:
+            continue
+        text = (
+            clean(anchor.text_content()) or " ".join(clean(i.get("alt")) for i in anchor.iter("img")).strip()
+        )
+        if 0 < len(text) <= MAX_HOME_LINK_CHARS:
+            names.add(text)
+    return names
 
 
 # Fewer words make a section's label ("News", "Security Blog"), not a headline.

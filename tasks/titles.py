@@ -76,10 +76,12 @@ class SiteName:
     def __init__(self, names: Iterable[str | None] = (), url: str | None = None) -> None:
         self.names = {_normal(n) for n in names if n and n.strip() and not n.startswith("http")}
         self.hosts = {_letters(h) for h in host_names(url)}
+        # Names only ever recognised whole (a home link's words may well be words of a headline).
+        self.whole_names: set[str] = set()
 
     def matches(self, part: str) -> bool:
         normal, letters = _normal(part), _letters(part)
-        if not letters or normal in BLOG_CHROME:
+        if not letters or normal in BLOG_CHROME or normal in self.whole_names:
             return True
         for name in self.names:
             name_letters = _letters(name)
@@ -96,6 +98,13 @@ class SiteName:
         """The same site, known by more names."""
         more = SiteName()
         more.names, more.hosts = self.names | {_normal(n) for n in names if n.strip()}, self.hosts
+        more.whole_names = self.whole_names
+        return more
+
+    def linked_home_as(self, names: Iterable[str]) -> SiteName:
+        """The same site, also called what its links to its own home page say ("新华网"), recognised whole."""
+        more = self.also_called(())
+        more.whole_names = self.whole_names | {_normal(n) for n in names if n.strip()}
         return more
 
     def is_named_by(self, heading: str) -> bool:

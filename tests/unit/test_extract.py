@@ -326,6 +326,21 @@ def test_an_h1_marked_as_the_sites_logo_or_hidden_is_not_the_headline(site_headi
     assert article.title == "Leaders meet in Vladivostok"
 
 
+def test_the_words_of_a_link_to_the_home_page_name_the_site_in_a_title() -> None:
+    head = "<title>两国领导人在符拉迪沃斯托克会晤-每日新闻</title>"
+    home_link = '<p><a href="https://news.example.org/">每日新闻</a></p>'
+
+    assert parse_page(page(head, home_link + BODY)).title == "两国领导人在符拉迪沃斯托克会晤"
+    assert parse_page(page(head, BODY)).title == "两国领导人在符拉迪沃斯托克会晤-每日新闻"
+
+
+def test_a_home_links_words_are_recognised_only_whole() -> None:
+    site = SiteName([], URL).linked_home_as(["Home"])
+
+    assert strip_site_name("Leaders meet | Home", site) == "Leaders meet"
+    assert strip_site_name("Home office rules end – a guide", site) == "Home office rules end – a guide"
+
+
 @pytest.mark.parametrize(
     ("headings", "expected"),
     [
