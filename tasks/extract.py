@@ -65,6 +65,8 @@ TITLE_STRATEGY = "heading"
 # The date written under the headline, when it names another day than the chain's, is the one readers see.
 BYLINE_DATE = True
 BYLINE_CHARS = 400
+# A date beside the byline's has at most a short label before it ("Updated: "); more is a sentence.
+SIDE_LABEL_CHARS = 15
 # Longer text is a sentence of the article, whose dates are events, not the article's own.
 BYLINE_PIECE_CHARS = 80
 # Words before a date that make it the date of a change ("Update vom 3. Mai", "Zuletzt aktualisiert:").
@@ -330,8 +332,9 @@ SITE_HEADING = re.compile(r"logo|site-?title|site-?name|branding|brand\b", re.I)
 
 
 def _is_headline(h1: lxml.html.HtmlElement) -> bool:
-    """Not the site's logo or name, and not hidden from view (only screen readers get it)."""
-    marks = f"{h1.get('class', '')} {h1.get('id', '')}"
+    """Not the site's logo or name (marked on the <h1> or on a link inside it), and not hidden from view
+    (only screen readers get it)."""
+    marks = " ".join(f"{e.get('class', '')} {e.get('id', '')}" for e in (h1, *h1.iter("a")))
     return not SITE_HEADING.search(marks) and not HIDDEN_CLASS.search(h1.get("class", ""))
 
 
@@ -348,9 +351,47 @@ def choose_title(
 
     `strategy` names an alternative the benchmark measures against ("metadata" trusts the metadata first).
     """
-    site = SiteName(data["site_names"], url)
+    site = SiteName(data["site_names"], url).linked_home_as(_home_link_names(root, url))
     page_titles = [data["title"], *data["og_titles"], clean(root.findtext(".//title"))]
-    return titles.choose_title(_headings(root), page_titles, site, strategy or TITLE_STRATEGY)
+    headings = [h for h in _headings(root) if h.text] or _first_subheading(root)
+    return titles.choose_title(headings, page_titles, site, strategy or TITLE_STRATEGY)
+
+
+# Longer link text to the home page is a sentence or a teaser, not the site's name.
+MAX_HOME_LINK_CHARS = 40
+
+
+def _home_link_names(root: lxml.html.HtmlElement, url: str) -> set[str]:
+    """The words of links to the site's own home page (its logo's alt text when the link has no words)."""
+    host = (urlsplit(url).hostname or "").lower()
+    names = set()
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        # "/", or "https://host/" with no path, query or fragment; no parsing of hundreds of other links
+        if href not in ("/", "./") and href.partition("//")[2].rstrip("/").lower() != host:
+            continue
+        text = (
+            clean(anchor.text_content()) or " ".join(clean(i.get("alt")) for i in anchor.iter("img")).strip()
+        )
+        if 0 < len(text) <= MAX_HOME_LINK_CHARS:
+            names.add(text)
+    return names
+
+
+# Fewer words make a section's label ("News", "Security Blog"), not a headline.
+MIN_SUBHEADING_WORDS = 3
+
+
+def _first_subheading(root: lxml.html.HtmlElement) -> list[titles.Heading]:
+    """A page without an <h1> headline sets its title as the first <h2> outside page chrome, if any (one
+    hidden from view, or the site's logo, is none)."""
+    for h2 in root.iter("h2"):
+        if _in_chrome(h2) or not _is_headline(h2):
+            continue
+        heading = _heading(h2)
+        if heading.text:
+            return [heading] if len(heading.text.split()) >= MIN_SUBHEADING_WORDS else []
+    return []
 
 
 # --- dates
@@ -518,7 +559,7 @@ def _byline_date(
 
     Written out, not relative ("2 hours ago" says less than the metadata's timestamp). A date labelled as
     an update that falls before `published_day` is a live ticker's entry: nothing is updated before it
-    appears.
+    appears. None when a second date right beside the first is `published_day`: the byline agrees.
     """
     written = [(h, clean("".join(HEADING_TEXT(h)))) for h in root.iter("h1")]
     h1 = next((h for h, text in written if titles.agrees(text, headline)), None)
@@ -527,7 +568,15 @@ def _byline_date(
     if h1 is None:
         return None
     day_first, tz = day_first_for(hints.date_locale), source_timezone(hints)
+    first = None
     for piece in _texts_after(h1, BYLINE_CHARS):
+        if first is not None:
+            # Two dates side by side, the second the metadata's day: the byline confirms the metadata.
+            second = parse_date(piece, fetched_at, day_first=day_first, tz=tz, relative=False)
+            beside = (
+                second is not None and second.value is not None and len(_label_of(piece)) <= SIDE_LABEL_CHARS
+            )
+            return None if beside and published_day and _day(second) == published_day else first
         if len(piece) > BYLINE_PIECE_CHARS:
             continue
         reading = parse_date(piece, fetched_at, day_first=day_first, tz=tz, relative=False)
@@ -535,8 +584,8 @@ def _byline_date(
             continue
         if published_day and _day(reading) < published_day and UPDATE_LABEL.search(_label_of(piece)):
             continue
-        return reading
-    return None
+        first = reading
+    return first
 
 
 def _label_of(piece: str) -> str:

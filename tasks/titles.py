@@ -26,6 +26,7 @@ SAME_QUOTES_AND_DASHES = str.maketrans(
 ARCHIVED_ADDRESS = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(https?://.+)$", re.I)
 # What blog software puts between a blog's name and a post's title ("Blog » Blog Archive » Post").
 BLOG_CHROME = {"blog archive", "blog archiv", "blog-archiv", "archives", "archiv"}
+QUOTES = ('"', "“", "„", "«", "»")
 # A heading agrees with a metadata title when one holds the other and covers at least this share of it.
 AGREEMENT = 0.5
 
@@ -75,10 +76,12 @@ class SiteName:
     def __init__(self, names: Iterable[str | None] = (), url: str | None = None) -> None:
         self.names = {_normal(n) for n in names if n and n.strip() and not n.startswith("http")}
         self.hosts = {_letters(h) for h in host_names(url)}
+        # Names only ever recognised whole (a home link's words may well be words of a headline).
+        self.whole_names: set[str] = set()
 
     def matches(self, part: str) -> bool:
         normal, letters = _normal(part), _letters(part)
-        if not letters or normal in BLOG_CHROME:
+        if not letters or normal in BLOG_CHROME or normal in self.whole_names:
             return True
         for name in self.names:
             name_letters = _letters(name)
@@ -95,6 +98,13 @@ class SiteName:
         """The same site, known by more names."""
         more = SiteName()
         more.names, more.hosts = self.names | {_normal(n) for n in names if n.strip()}, self.hosts
+        more.whole_names = self.whole_names
+        return more
+
+    def linked_home_as(self, names: Iterable[str]) -> SiteName:
+        """The same site, also called what its links to its own home page say ("新华网"), recognised whole."""
+        more = self.also_called(())
+        more.whole_names = self.whole_names | {_normal(n) for n in names if n.strip()}
         return more
 
     def is_named_by(self, heading: str) -> bool:
@@ -170,13 +180,13 @@ def choose_title(
 
     1. An <h1> (outside page chrome first) that a metadata title agrees with; when the <h1> only adds a
        kicker or label to that title in an element of its own (not one piece of text), the metadata's
-       title. Else an <h1> that is one part of a metadata title.
+       title, however long the label. Else an <h1> that is one part of a metadata title.
     2. The page's only <h1> outside page chrome, when no metadata title agrees with any.
     3. The first metadata title, without the site's name.
     An <h1> that is the site's name is no headline; one written "Headline | Site" is the headline.
     `strategy="metadata"` (measured against it) skips 1 and 2 when there is a metadata title.
     """
-    titles = [clean_title(t) for t in metadata_titles if t and clean_title(t)]
+    titles = _uncut([clean_title(t) for t in metadata_titles if t and clean_title(t)])
     read = [Heading(*heading) for heading in headings]
     site = site.also_called(_trailing_names(read, titles))
     cleaned = [(_without_date_stamp(_without_site(h.text, site)), h.in_chrome) for h in read]
@@ -193,6 +203,9 @@ def choose_title(
             if agrees(heading, without_site) or agrees(heading, title):
                 kicker = heading not in one_piece and _adds_a_kicker(heading, without_site)
                 return without_site if kicker else heading
+            # A kicker in an element of its own, however long, before the whole title.
+            if heading not in one_piece and _ends_with_title(heading, without_site):
+                return without_site
             if part_of_a_title is None and _is_segment(heading, title):
                 part_of_a_title = heading
     if part_of_a_title:
@@ -204,6 +217,22 @@ def choose_title(
     if not outside_chrome and len(set(ordered)) == 1:
         return ordered[0]
     return next((s for s in stripped if s), ordered[0] if ordered else "")
+
+
+def _ends_with_title(heading: str, title: str) -> bool:
+    """Whether a heading ends with the whole title, after words of its own."""
+    h, t = _normal(heading), _normal(title)
+    return bool(t) and len(h) > len(t) and h.endswith(t) and not h[: -len(t)][-1].isalnum()
+
+
+def _uncut(titles: list[str]) -> list[str]:
+    """Metadata titles cut short at an unescaped quote (`content="Biden is "unfit""` reads as "Biden is "),
+    each replaced by the title the page states in full elsewhere."""
+    whole = []
+    for title in titles:
+        longer = (t for t in titles if len(t) > len(title) and t.startswith(title))
+        whole.append(next((t for t in longer if t[len(title) :].lstrip().startswith(QUOTES)), title))
+    return whole
 
 
 def _adds_a_kicker(heading: str, title: str) -> bool:

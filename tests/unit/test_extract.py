@@ -247,6 +247,14 @@ def test_the_site_name_is_recognised_from_the_host_name() -> None:
         # entities escaped twice in metadata are decoded; a date stamp glued before the <h1> is dropped
         ([], ["Olive &amp;#038; Herb Bread"], "Olive & Herb Bread"),
         ([("27.01.2022 - Leaders meet", False)], ["Leaders meet"], "Leaders meet"),
+        # a metadata title cut short at an unescaped quote: the page's title says it in full
+        ([], ["Biden called ", 'Biden called "unfit" | Example News'], 'Biden called "unfit"'),
+        # a label in an element of its own, longer than the headline, before the whole title
+        (
+            [("Press release of the Directorate of Health and Social Affairs :Vaccines stay open", False)],
+            ["Vaccines stay open"],
+            "Vaccines stay open",
+        ),
     ],
 )
 def test_the_title_is_the_heading_the_metadata_agrees_with(headings, metadata, expected) -> None:
@@ -307,6 +315,8 @@ def test_an_h1_mentioning_the_site_is_a_headline_and_a_site_suffix_on_it_is_cut(
         '<h1 id="site-title"><a href="/">Frank Talk</a></h1>',
         '<h1 class="logo"><a href="/"><span>F</span> <span>Frank Talk</span></a></h1>',
         '<h1 class="sr-only">Details</h1>',  # only screen readers get it
+        # the site's logo link, with its motto, set inside a plain <h1>
+        '<h1><a class="navbar-brand main-logo" href="/">Frank Talk, the first daily of the web</a></h1>',
     ],
 )
 def test_an_h1_marked_as_the_sites_logo_or_hidden_is_not_the_headline(site_heading: str) -> None:
@@ -314,6 +324,40 @@ def test_an_h1_marked_as_the_sites_logo_or_hidden_is_not_the_headline(site_headi
     article = parse_page(page(head, f"{site_heading}<h2>Leaders meet in Vladivostok</h2>{BODY}"))
 
     assert article.title == "Leaders meet in Vladivostok"
+
+
+def test_the_words_of_a_link_to_the_home_page_name_the_site_in_a_title() -> None:
+    head = "<title>两国领导人在符拉迪沃斯托克会晤-每日新闻</title>"
+    home_link = '<p><a href="https://news.example.org/">每日新闻</a></p>'
+
+    assert parse_page(page(head, home_link + BODY)).title == "两国领导人在符拉迪沃斯托克会晤"
+    assert parse_page(page(head, BODY)).title == "两国领导人在符拉迪沃斯托克会晤-每日新闻"
+
+
+def test_a_home_links_words_are_recognised_only_whole() -> None:
+    site = SiteName([], URL).linked_home_as(["Home"])
+
+    assert strip_site_name("Leaders meet | Home", site) == "Leaders meet"
+    assert strip_site_name("Home office rules end – a guide", site) == "Home office rules end – a guide"
+
+
+@pytest.mark.parametrize(
+    ("headings", "expected"),
+    [
+        ("<h2>Leaders meet in Vladivostok</h2><h2>More news from Asia</h2>", "Leaders meet in Vladivostok"),
+        # one only screen readers get is not the title
+        (
+            '<h2 class="sr-only">Navigation with access keys</h2><h2>Leaders meet in Vladivostok</h2>',
+            "Leaders meet in Vladivostok",
+        ),
+        # a section's label is not a headline: the metadata's title
+        ("<h2>World</h2><h2>Leaders meet in Vladivostok</h2>", "Example News: the world today"),
+    ],
+)
+def test_a_page_without_an_h1_has_its_title_in_its_first_h2(headings: str, expected: str) -> None:
+    head = "<title>Example News: the world today</title>"
+
+    assert parse_page(page(head, headings + BODY)).title == expected
 
 
 def test_an_h1_repeating_a_later_shorter_part_of_the_page_title_is_the_blog_name() -> None:
@@ -469,6 +513,24 @@ def test_a_byline_on_the_metadatas_day_keeps_the_metadatas_timestamp() -> None:
     article = parse_page(page(META_DATE, f"<h1>Leaders meet</h1>{byline}{BODY}", url="https://x.example/a"))
 
     assert article.published_at == "2020-04-03T10:35:41+00:00"
+
+
+@pytest.mark.parametrize(
+    ("byline", "published_at"),
+    [
+        # two dates side by side under the headline, the second the metadata's day: the metadata's date
+        ("<p>11 April 2020</p><p>3 April 2020</p>", "2020-04-03T10:35:41+00:00"),
+        # the second date is in a sentence of the article: the byline's date stands
+        (
+            "<p>11 April 2020</p><p>In the Federal Law Gazette of 3 April 2020 the act was published.</p>",
+            "2020-04-11",
+        ),
+    ],
+)
+def test_a_byline_with_a_second_date_on_the_metadatas_day_keeps_the_metadata(byline, published_at) -> None:
+    article = parse_page(page(META_DATE, f"<h1>Leaders meet</h1>{byline}{BODY}", url="https://x.example/a"))
+
+    assert article.published_at == published_at
 
 
 @pytest.mark.parametrize(
