@@ -6,16 +6,16 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
-
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from newsdesk.errors import ConfigError
 from newsdesk.messages import Article
 from tasks.entities import find_entities
 from tasks.gazetteer import Gazetteer, load_gazetteer
 from tasks.keywords import extract_keywords
+from tasks.language import SuffixLanguageIdentifier, load_identifier
 
 log = logging.getLogger(__name__)
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -31,21 +31,21 @@ ENRICHED_FIELDS = {
     "keywords": ("keywords",),
     "stats": ("word_count", "reading_time_minutes"),
 }
-_identifier: LanguageIdentifier | None = None
+_identifier: SuffixLanguageIdentifier | None = None
 _default_enricher: Enricher | None = None
 
 
-def _language_identifier() -> LanguageIdentifier:
+def _language_identifier() -> SuffixLanguageIdentifier:
     # The model ships inside the package; loading it once per process is the expensive part.
     global _identifier
     if _identifier is None:
-        _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        _identifier = load_identifier()
     return _identifier
 
 
 def detect_language(text: str) -> tuple[str | None, float]:
     """ISO 639-1 code and confidence, or (None, 0.0) when there is too little text to tell."""
-    if len(WORD.findall(text)) < 3:
+    if next(islice(WORD.finditer(text), 2, None), None) is None:  # fewer than three words
         return None, 0.0
     language, confidence = _language_identifier().classify(text[:LANGUAGE_SAMPLE_CHARS])
     return language, float(confidence)

@@ -65,6 +65,8 @@ KOREAN_SURNAMES = _wordset(
 PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ich|ichna)$")
 MAX_NAME_WORDS = 4
 _PUNCTUATION_GAP = re.compile(r"[^\s\-]")
+# A word and the text before it: every \w starts a TOKEN, so what lies between two words is all \W.
+_GAP_AND_WORD = re.compile(rf"(\W*)({TOKEN.pattern})")
 
 
 @dataclass(frozen=True)
@@ -81,21 +83,16 @@ class Found:
 
 def _words(text: str) -> tuple[list[str], list[str]]:
     """The words of `text` and, for each, the text between it and the word before."""
-    words, gaps = [], []
-    position = 0
-    for match in TOKEN.finditer(text):
-        gaps.append(text[position : match.start()])
-        words.append(match.group())
-        position = match.end()
-    return words, gaps
+    pairs = _GAP_AND_WORD.findall(text)
+    return [word for _, word in pairs], [gap for gap, _ in pairs]
 
 
 def _is_latin_capitalised(word: str) -> bool:
     return word[:1].isupper() and word[0] < "\u0250" and not word.isdigit()
 
 
-def _name_like(word: str) -> bool:
-    if not _is_latin_capitalised(word) or (len(word) > 1 and word.isupper()):  # acronyms are not names
+def _name_like(word: str, capitalised: bool) -> bool:
+    if not capitalised or (len(word) > 1 and word.isupper()):  # acronyms are not names
         return False
     lower = word.lower()
     return lower not in NOT_NAME and lower not in TITLES
@@ -103,6 +100,8 @@ def _name_like(word: str) -> bool:
 
 def _joins(gap: str) -> bool:
     """Words separated by `gap` may belong to one name: spaces, or a hyphen with no space ("Díaz-Canel")."""
+    if gap == " ":  # most gaps
+        return True
     return not _PUNCTUATION_GAP.search(gap) and (gap == "-" or "-" not in gap) and "\n" not in gap
 
 
@@ -167,53 +166,57 @@ def _covered(mentions: list[Mention], size: int) -> list[str | None]:
     return owner
 
 
-def _rule_people(words: list[str], gaps: list[str], owner: list[str | None]) -> list[tuple[int, int]]:
+def _rule_people(
+    words: list[str], gaps: list[str], owner: list[str | None], capitalised: list[bool]
+) -> list[tuple[int, int]]:
     """Spans of capitalised words that context (a title, a role, a verb) or their shape marks as a name."""
-    spans, i = [], 0
-    while i < len(words):
-        if owner[i] is not None or not _name_like(words[i]):
-            i += 1
+    spans, end = [], 0
+    for i in _true_positions(capitalised):
+        if i < end or owner[i] is not None or not _name_like(words[i], True):
             continue
         end = i + 1
         while (
             end < len(words)
             and end - i < MAX_NAME_WORDS
             and owner[end] is None
-            and _name_like(words[end])
+            and _name_like(words[end], capitalised[end])
             and _joins(gaps[end])
         ):
             end += 1
         if _person_evidence(words, gaps, owner, i, end):
             spans.append((i, end))
-        i = end
     return spans
 
 
-def _rule_organisations(words: list[str], gaps: list[str], owner: list[str | None]) -> list[tuple[int, int]]:
+def _rule_organisations(
+    words: list[str], gaps: list[str], owner: list[str | None], capitalised: list[bool]
+) -> list[tuple[int, int]]:
     """Capitalised runs that hold an organisation's head word: "Ministry of Natural Resources"."""
-    found, i = [], 0
-    while i < len(words):
-        if not _is_latin_capitalised(words[i]) or words[i].lower() == "the" or _owned_by_name(owner[i]):
-            i += 1
+    found, after = [], 0
+    for i in _true_positions(capitalised):
+        if i < after or words[i].lower() == "the" or _owned_by_name(owner[i]):
             continue
         end = i + 1
         while end < len(words) and _joins(gaps[end]) and not _owned_by_name(owner[end]):
-            word = words[end]
-            next_capitalised = end + 1 < len(words) and _is_latin_capitalised(words[end + 1])
-            connects = word in ORG_CONNECTORS and next_capitalised
-            if not (_is_latin_capitalised(word) or connects):
+            next_capitalised = end + 1 < len(words) and capitalised[end + 1]
+            connects = words[end] in ORG_CONNECTORS and next_capitalised
+            if not (capitalised[end] or connects):
                 break
             end += 1
         # "Committee for Co-operation": a capitalised half of a hyphenated word ends the name before it.
-        while end - 1 > i and end < len(words) and gaps[end] == "-" and not _is_latin_capitalised(words[end]):
+        while end - 1 > i and end < len(words) and gaps[end] == "-" and not capitalised[end]:
             end -= 1
         while end - 1 > i and words[end - 1] in ORG_CONNECTORS:
             end -= 1
         heads = [j for j in range(i, end) if words[j].lower() in ORG_HEADS and owner[j] is None]
         if end - i >= 2 and heads and end - i <= 10:
             found.append((i, end))
-        i = max(end, i + 1)
+        after = max(end, i + 1)
     return found
+
+
+def _true_positions(flags: list[bool]) -> list[int]:
+    return [i for i, flag in enumerate(flags) if flag]
 
 
 def _owned_by_name(kind: str | None) -> bool:
@@ -263,14 +266,16 @@ def _add_rule_entities(
     details: dict[tuple[str, str], Found],
     headline_words: int,
 ) -> None:
+    # Computed once: both rules test most words for it, some more than once.
+    capitalised = [_is_latin_capitalised(word) for word in words]
     # Organisations first: "Ministry of Natural Resources said" is not a person called "Natural Resources".
-    for start, end in _rule_organisations(words, gaps, owner):
+    for start, end in _rule_organisations(words, gaps, owner, capitalised):
         name = joined(words[start:end], gaps[start:end])
         counts[("organisation", name)] += 1
         details.setdefault(("organisation", name), Found(name, "organisation", 0))
         owner[start:end] = ["organisation"] * (end - start)
     surnames: dict[str, str] = {}
-    spans = _rule_people(words, gaps, owner)
+    spans = _rule_people(words, gaps, owner, capitalised)
     in_headline = [(s, e) for s, e in spans if s < headline_words and not _shaped_like_a_name(words[s:e])]
     for start, end in [span for span in spans if span not in in_headline] + in_headline:
         name = canonical_person(words[start:end], gaps[start:end])
@@ -284,9 +289,10 @@ def _add_rule_entities(
             surnames.setdefault(name.split()[-1], name)
         owner[start:end] = ["person"] * (end - start)
     # A surname alone ("Lavrov said") is the person named in full elsewhere in the article.
-    for i, word in enumerate(words):
-        if owner[i] is None and word in surnames:
-            counts[("person", surnames[word])] += 1
+    if surnames:
+        for i, word in enumerate(words):
+            if word in surnames and owner[i] is None:
+                counts[("person", surnames[word])] += 1
 
 
 def _with_count(found: Found, count: int) -> Found:

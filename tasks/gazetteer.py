@@ -115,7 +115,8 @@ class Gazetteer:
     countries: dict[str, Entry] = field(default_factory=dict)
     # Spellings that differ only in case ("Kim Jong Un", "Kim Jong-un") share a key and keep their own rules.
     _aliases: dict[str, list[_Alias]] = field(default_factory=dict)
-    _longest_from: dict[str, int] = field(default_factory=dict)
+    # Every alias's leading runs of keys ("north", "north korea", …): a match grows only while in here.
+    _prefixes: set[str] = field(default_factory=set)
     _russian: dict[str, str] = field(default_factory=dict)
     _russian_bases: set[str] = field(default_factory=set)
     _pending: list[tuple[Entry, list[str]]] = field(default_factory=list)
@@ -158,7 +159,7 @@ class Gazetteer:
         if any(alias.words == tuple(words) or alias.entry != entry for alias in spellings):
             return
         spellings.append(_Alias(entry, tuple(words), tuple(_case_rule(word) for word in words)))
-        self._longest_from[keys[0]] = max(self._longest_from.get(keys[0], 0), len(keys))
+        self._prefixes.update(" ".join(keys[:n]) for n in range(1, len(keys) + 1))
 
     def alias_count(self) -> int:
         if self._pending:
@@ -178,28 +179,31 @@ class Gazetteer:
         """Longest alias match at each position, left to right, never overlapping."""
         if self._pending:
             self._index_pending()
-        keys = [self._key(word) for word in words]
-        longest_from = self._longest_from
+        # Most words are ASCII, whose key is their case fold; the rest go through the full rule.
+        keys = [word.casefold() if word.isascii() else self._key(word) for word in words]
+        prefixes = self._prefixes
+        # Most words start no alias; this test is the whole cost of the matcher for them.
+        starts = [i for i, key in enumerate(keys) if key in prefixes or "\uac00" <= key[0] <= "\ud7a3"]
         mentions: list[Mention] = []
-        i = 0
-        while i < len(words):
-            # Most words start no alias; this test is the whole cost of the matcher for them.
-            if keys[i] not in longest_from and not is_hangul(keys[i]):
-                i += 1
+        end = 0
+        for i in starts:
+            if i < end:  # inside the previous match
                 continue
             match = self._match_at(words, keys, i)
-            if match is None:
-                i += 1
-                continue
-            mentions.append(match)
-            i = match.end
+            if match is not None:
+                mentions.append(match)
+                end = match.end
         return mentions
 
     def _match_at(self, words: list[str], keys: list[str], i: int) -> Mention | None:
         if is_hangul(keys[i]):
             # Korean particles attach to the name ("김정은동지께서"), so a word may start with an alias.
             return self._hangul_match_at(words, keys, i)
-        for n in range(min(self._longest_from[keys[i]], len(words) - i), 0, -1):
+        # No alias is longer than the longest run of keys that begins one.
+        run, longest = keys[i], 1
+        while i + longest < len(keys) and (grown := f"{run} {keys[i + longest]}") in self._prefixes:
+            run, longest = grown, longest + 1
+        for n in range(longest, 0, -1):
             for alias in self._aliases.get(" ".join(keys[i : i + n]), ()):
                 if self._case_matches(alias, words[i : i + n]):
                     return Mention(alias.entry, i, i + n)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 # Hyphenated compounds ("co-operation") are one keyword word, unlike in entity matching.
 KEYWORD_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# A word and the text before it: every \w starts a KEYWORD_WORD, so what lies between two words is all \W.
+_GAP_AND_WORD = re.compile(rf"(\W*)({KEYWORD_WORD.pattern})")
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -60,18 +63,20 @@ STOPWORDS = {
 def extract_keywords(title: str, body: str, language: str | None, limit: int = 10) -> list[str]:
     """The `limit` best keyphrases of the article, as first written in it."""
     stopwords = STOPWORDS.get(language or "", frozenset())
-    counts: Counter[str] = Counter()
-    first_form: dict[str, str] = {}
-    first_seen: dict[str, int] = {}
+    keys: list[str] = []  # every phrase of every run, lower-cased
+    forms: list[str] = []  # the same phrases as written
     for run in _content_runs(body, stopwords):
         lowered = [word.lower() for word in run]
-        for n in range(1, MAX_PHRASE_WORDS + 1):
-            for i in range(len(run) - n + 1):
-                key = " ".join(lowered[i : i + n])
-                counts[key] += 1
-                if key not in first_form:
-                    first_form[key] = " ".join(run[i : i + n])
-                    first_seen[key] = len(first_seen)
+        keys += lowered
+        forms += run
+        # Most runs are a word or two long: each longer phrase is a call less for them.
+        for n in range(2, min(len(run), MAX_PHRASE_WORDS) + 1):
+            keys += _phrases(lowered, n)
+            forms += _phrases(run, n)
+    counts = Counter(keys)
+    # Backwards, so that each phrase keeps the form it was first written in.
+    first_form = dict(zip(reversed(keys), reversed(forms), strict=True))
+    first_seen = {key: order for order, key in enumerate(counts)}
     title_words = {word.lower() for word in KEYWORD_WORD.findall(title)}
 
     def score(key: str) -> float:
@@ -101,28 +106,24 @@ def _is_name(phrase: str) -> bool:
     return all(word[:1].isupper() for word in phrase.split())
 
 
+def _phrases(words: list[str], size: int) -> Iterator[str]:
+    """Every run of `size` consecutive words, joined by spaces, in order."""
+    return map(" ".join, zip(*[words[i:] for i in range(size)], strict=False))
+
+
 def _content_runs(text: str, stopwords: frozenset[str]) -> list[list[str]]:
     """Runs of content words not broken by punctuation or a stop word."""
     runs: list[list[str]] = []
     run: list[str] = []
-    position = 0
-    for match in KEYWORD_WORD.finditer(text):
-        word = match.group()
-        gap = text[position : match.start()]
+    for gap, word in _GAP_AND_WORD.findall(text):
         # Punctuation or a line break between two words ends a run; plain spaces do not.
-        if gap and (not gap.isspace() or "\n" in gap):
-            run = _flush(runs, run)
-        position = match.end()
-        lower = word.lower()
-        if lower in stopwords or len(word) < MIN_WORD_LENGTH or word.isdigit():
-            run = _flush(runs, run)
-            continue
-        run.append(word)
-    _flush(runs, run)
-    return runs
-
-
-def _flush(runs: list[list[str]], run: list[str]) -> list[str]:
+        breaks = gap != " " and gap != "" and (not gap.isspace() or "\n" in gap)
+        content = len(word) >= MIN_WORD_LENGTH and not word.isdigit() and word.lower() not in stopwords
+        if run and (breaks or not content):
+            runs.append(run)
+            run = []
+        if content:
+            run.append(word)
     if run:
         runs.append(run)
-    return []
+    return runs

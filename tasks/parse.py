@@ -7,7 +7,7 @@ import binascii
 import datetime as dt
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urljoin
 
@@ -42,6 +42,7 @@ MAX_DEPTH = 160
 NESTED_TOO_DEEP = lxml.etree.XPath("boolean(" + "/*" * (MAX_DEPTH + 2) + ")")
 SKIPPED_CONTAINERS = {"nav", "footer", "aside", "script", "style", "noscript", "header", "form"}
 WHITESPACE = re.compile(r"\s+")
+CANONICAL_LINKS = lxml.etree.XPath("//link[@rel='canonical']/@href")
 
 
 def normalise_space(text: str) -> str:
@@ -166,12 +167,9 @@ def _in_skipped_container(element: lxml.html.HtmlElement) -> bool:
 def _find_meta(root: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement, re.Match] | None:
     """The smallest element whose text holds the Date/Source line, outside navigation and sidebars."""
     best = None
-    for element in root.iter():
-        if not isinstance(element.tag, str) or element.tag in ("html", "head", "body"):
-            continue
-        raw = element.text_content()
-        # Whitespace never splits "Date:" or "Source:", so the raw text tells which elements to normalise.
-        if "Source:" not in raw or "Date:" not in raw:
+    # Whitespace never splits "Date:" or "Source:", so the raw text tells which elements to normalise.
+    for element, raw in _elements_holding(root, ("Source:", "Date:")):
+        if element.tag in ("html", "head", "body"):
             continue
         text = normalise_space(raw)
         # A sidebar's "Date: … | Source: …" line belongs to another article, and is shorter than ours.
@@ -181,6 +179,21 @@ def _find_meta(root: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement, re.M
         if match and (best is None or len(text) < best[2]):
             best = (element, match, len(text))
     return (best[0], best[1]) if best else None
+
+
+def _elements_holding(
+    element: lxml.html.HtmlElement, needles: tuple[str, ...]
+) -> Iterator[tuple[lxml.html.HtmlElement, str]]:
+    """Elements (document order) whose text holds every needle, with that text.
+
+    An element's text holds each descendant's, so a subtree whose root lacks a needle is not walked.
+    """
+    raw = element.text_content()
+    if all(needle in raw for needle in needles):
+        yield element, raw
+        for child in element:
+            if isinstance(child.tag, str):
+                yield from _elements_holding(child, needles)
 
 
 def _parse_day_first(day: str, month: str, year: str, fetched_at: str) -> tuple[str | None, str | None]:
@@ -222,10 +235,10 @@ def _title(root: lxml.html.HtmlElement, meta: lxml.html.HtmlElement, order: dict
 
 
 def _find_more_from(root: lxml.html.HtmlElement, after: int, order: dict) -> lxml.html.HtmlElement | None:
-    for element in root.iter():
-        if not isinstance(element.tag, str) or order[element] <= after:
+    for element, raw in _elements_holding(root, ("More", "From")):
+        if order[element] <= after:
             continue
-        text = normalise_space(element.text_content())
+        text = normalise_space(raw)
         if len(text) < 200 and MORE_FROM.match(text):
             # the innermost element carrying the heading text
             inner = [
@@ -255,16 +268,18 @@ def _body_paragraphs(root, meta, end_marker, order: dict) -> list[str]:
     return paragraphs
 
 
-def _text_tokens(element, href: str | None = None) -> Iterator[tuple[lxml.html.HtmlElement, str, str | None]]:
-    """(element, raw text, enclosing link) in document order; the text is not normalised yet, as most
-    of a page's tokens come before the part a caller reads."""
+def _text_tokens(
+    element, href: str | None = None, skip: Callable[[lxml.html.HtmlElement], bool] | None = None
+) -> Iterator[tuple[lxml.html.HtmlElement, str, str | None]]:
+    """(element, raw text, enclosing link) in document order, not inside children that `skip` refuses;
+    the text is not normalised yet, as most of a page's tokens come before the part a caller reads."""
     if element.tag == "a" and element.get("href"):
         href = element.get("href")
     if element.text and not element.text.isspace():
         yield element, element.text, href
     for child in element:
-        if isinstance(child.tag, str) and child.tag not in ("script", "style"):
-            yield from _text_tokens(child, href)
+        if isinstance(child.tag, str) and child.tag not in ("script", "style") and not (skip and skip(child)):
+            yield from _text_tokens(child, href, skip)
         if child.tail and not child.tail.isspace():
             yield element, child.tail, href
 
@@ -272,9 +287,15 @@ def _text_tokens(element, href: str | None = None) -> Iterator[tuple[lxml.html.H
 def _related_items(root, marker, order: dict, base_url: str) -> list[RelatedItem]:
     """The "More From" teasers, each once (the page shows every teaser twice), with its date and link."""
     start = order[marker]
+    holders = set(marker.iterancestors())
+
+    def before_teasers(child: lxml.html.HtmlElement) -> bool:
+        # The marker, and a subtree that starts before it without holding it, ends before it.
+        return order[child] <= start and child not in holders
+
     items: list[dict] = []
     seen: set[str] = set()
-    for element, raw, href in _text_tokens(root):
+    for element, raw, href in _text_tokens(root, skip=before_teasers):
         if order[element] <= start or marker in element.iterancestors() or element is marker:
             continue
         if _in_skipped_container(element):
@@ -351,7 +372,7 @@ def _parse_seed_layout(page: FetchedPage, root, meta, match: re.Match) -> Articl
 
 
 def _canonical_hint(root, base_url: str) -> str | None:
-    canonical = root.xpath("//link[@rel='canonical']/@href")
+    canonical = CANONICAL_LINKS(root)
     return urljoin(base_url, canonical[0].strip()) if canonical else None
 
 

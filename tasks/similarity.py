@@ -24,7 +24,8 @@ DATELINE = re.compile(
     r"^[A-Z][A-Z .'-]{1,40},\s+[A-Za-z]+\.?\s+\d{1,2}\s*(?:\((?:[^()]|\([^()]*\)){1,80}\))?\s*(?:--|—|–|-)\s*"
 )
 BOILERPLATE_MAX_WORDS = 30
-NON_WORD = re.compile(r"[^\w]+")
+# A word: letters and digits, no underscore (what splitting at every other character leaves).
+WORD_CHARS = re.compile(r"[^\W_]+")
 
 SHINGLE_WORDS = 4
 NUM_PERM = 128
@@ -60,7 +61,7 @@ def normalised_words(body: str) -> list[str]:
     text = text.casefold()
     if not text.isascii():  # most bodies are ASCII: skip the per-character pass for them
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    return [word for word in NON_WORD.sub(" ", text).replace("_", " ").split() if word]
+    return WORD_CHARS.findall(text)
 
 
 def content_fingerprint(body: str) -> str:
@@ -73,12 +74,11 @@ def shingle_hashes(words: list[str], size: int = SHINGLE_WORDS) -> np.ndarray:
     if len(words) < size:
         runs = {" ".join(words)}
     else:
-        runs = {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
-    return np.fromiter(
-        (int.from_bytes(hashlib.blake2b(run.encode("utf-8"), digest_size=8).digest()) for run in runs),
-        dtype=np.uint64,
-        count=len(runs),
-    )
+        runs = set(map(" ".join, zip(*[words[i:] for i in range(size)], strict=False)))
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(run.encode("utf-8"), digest_size=8).digest() for run in runs])
+    # Each digest read as one big-endian number, as int.from_bytes reads it.
+    return np.frombuffer(digests, dtype=">u8").astype(np.uint64)
 
 
 def minhash(words: list[str]) -> np.ndarray:
