@@ -777,7 +777,6 @@ def _drain_warm(stack: BenchStack, settings: Settings, pages: list[dict]) -> dic
 
 def _run_inline(stack: BenchStack, settings: Settings, pages: list[dict]) -> dict:
     """The same pages through the parse task's own code in one process (`benchmarks/inline.py`)."""
-
     reset_stores(settings)
     run_id = new_run(settings, "bench-inline")
     pages_file = stack.base / "inline-pages.json"
@@ -798,7 +797,6 @@ def orchestration_overhead(run: Run, stack: BenchStack, settings: Settings, page
     """Worker CPU per page through Celery over the CPU of the very same code called in one process, on the
     same pages against the same services: what Celery, kombu and the pool add. Both warmed up first
     (models loaded, clients open); rounds alternate which goes first; medians."""
-
     through_worker, inline = [], []
     for round_ in range(OVERHEAD_ROUNDS):
         order = (_drain_warm, _run_inline) if round_ % 2 == 0 else (_run_inline, _drain_warm)

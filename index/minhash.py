@@ -9,6 +9,7 @@ from elasticsearch import Elasticsearch
 
 from index.client import translated_errors
 from index.writer import WriteResult, _bulk
+from newsdesk.errors import TransientError
 from newsdesk.settings import Settings
 
 # Candidates read back per search, the best-scored first: a true near-copy shares several of its 32 bands.
@@ -31,11 +32,18 @@ def minhash_record(doc_id: str, signature: bytes, bands: list[str], day: int) ->
 def write_minhashes(
     es: Elasticsearch, settings: Settings, records: list[dict[str, Any]]
 ) -> list[WriteResult]:
-    """Store signatures by the article's doc_id: a rewrite (a revision, a retry) replaces the old bands."""
+    """Store signatures by the article's doc_id: a rewrite (a revision, a retry) replaces the old bands.
+
+    A refusal that may pass raises TransientError; the ones that will not are returned.
+    """
     operations: list[dict[str, Any]] = []
     for record in records:
         operations += [{"index": {"_index": settings.minhash_index, "_id": record["doc_id"]}}, record]
-    return _bulk(es, operations, "bulk write minhashes")
+    results = _bulk(es, operations, "bulk write minhashes")
+    for result in results:
+        if result.outcome == "retry":
+            raise TransientError(f"minhash of {result.doc_id}: {result.error}")
+    return [result for result in results if result.outcome == "rejected"]
 
 
 def archived_candidates(

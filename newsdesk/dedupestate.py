@@ -108,7 +108,7 @@ def rebuild_dedupe_state(
 
 def _archive(es: Elasticsearch, settings: Settings, signatures: list[dict[str, Any]]) -> None:
     """Write (and empty) a batch of signatures into the near-duplicate archive."""
-    for result in write_minhashes(es, settings, signatures):
-        if result.outcome in ("retry", "rejected"):
-            raise TransientError(f"minhash of {result.doc_id}: {result.error}")
+    refused = write_minhashes(es, settings, signatures)
+    if refused:
+        raise TransientError(f"minhash of {refused[0].doc_id} refused: {refused[0].error}")
     signatures.clear()

@@ -183,7 +183,7 @@ class Gazetteer:
         keys = [word.casefold() if word.isascii() else self._key(word) for word in words]
         prefixes = self._prefixes
         # Most words start no alias; this test is the whole cost of the matcher for them.
-        starts = [i for i, key in enumerate(keys) if key in prefixes or "\uac00" <= key[0] <= "\ud7a3"]
+        starts = [i for i, key in enumerate(keys) if key in prefixes or is_hangul(key)]
         mentions: list[Mention] = []
         end = 0
         for i in starts:

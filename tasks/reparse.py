@@ -78,6 +78,6 @@ def _archive_signature(es: Elasticsearch, settings: Settings, article: Article) 
     """Near-copies are found by the text the document holds now, not by the text it was first parsed to."""
     key = content_key(article.body, article.published_at)
     record = minhash_record(article.doc_id, key.signature, key.bands, key.day)
-    (result,) = write_minhashes(es, settings, [record])
-    if result.outcome in ("retry", "rejected"):
-        raise TransientError(f"reparse {article.doc_id}: minhash {result.error}")
+    refused = write_minhashes(es, settings, [record])
+    if refused:
+        raise TransientError(f"reparse {article.doc_id}: minhash refused: {refused[0].error}")

@@ -181,16 +181,12 @@ class Resources:
                 records.append(minhash_record(payload["doc_id"], signature, band_keys(signature), day))
         if not records:
             return
-        archived = []
-        for result in write_minhashes(self.es, self.settings, records):
-            if result.outcome == "retry":
-                raise TransientError(f"minhash of {result.doc_id}: {result.error}")
-            if result.outcome == "rejected":
-                # The article is indexed; only its near-copies past the Redis window would go unnoticed.
-                log.warning("minhash of %s refused: %s", result.doc_id, result.error)
-            else:
-                archived.append(result.doc_id)
-        self.content.settle(archived)
+        refused = write_minhashes(self.es, self.settings, records)
+        for result in refused:
+            # The article is indexed; only its near-copies past the Redis window would go unnoticed.
+            log.warning("minhash of %s refused: %s", result.doc_id, result.error)
+        unsettled = {result.doc_id for result in refused}
+        self.content.settle([record["doc_id"] for record in records if record["doc_id"] not in unsettled])
 
     @property
     def gone(self) -> GoneWatch:
