@@ -173,6 +173,11 @@ MINHASH_PROPERTIES: dict[str, Any] = {
 }
 
 
+# How long an archived signature may take to become searchable. A search that missed one must still find it
+# in Redis: this plus the age a search may reach before it is redone (tasks/resources.py) stays below
+# redisstore.SETTLE_SECONDS, which a unit test checks.
+MINHASH_REFRESH_SECONDS = 5
+
 # Sub-fields added only where the engine has the analysis module (production images do; the minimal
 # distribution the tests run on does not): detected at setup time, never assumed.
 LANGUAGE_ANALYZERS = {"en": "english", "ru": "russian", "cjk": "cjk"}
@@ -203,14 +208,14 @@ def _template(
     properties: dict[str, Any],
     priority: int,
     policy: str | None,
-    refresh_every_second: bool = False,
+    refresh_interval: str | None = None,
 ) -> dict[str, Any]:
     settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
-    if refresh_every_second:
-        # Only for writes that wait for a refresh (`refresh=wait_for`). Elsewhere the engine's default holds:
-        # a refresh every second while the index is searched, none while nobody searches it (a crawl writing
-        # into an archive nobody is reading), and a search after a quiet spell refreshes before it answers.
-        settings["refresh_interval"] = "1s"
+    if refresh_interval:
+        # Only where a reason is given below. Elsewhere the engine's default holds: a refresh every second
+        # while the index is searched, none while nobody searches it (a crawl writing into an archive nobody
+        # is reading), and a search after a quiet spell refreshes before it answers.
+        settings["refresh_interval"] = refresh_interval
     if policy:
         settings["index.lifecycle.name"] = policy
         settings["index.lifecycle.rollover_alias"] = pattern.removesuffix("-*")
@@ -248,15 +253,23 @@ def index_templates(
         articles: _template(f"{articles}-*", article_properties(capabilities), 200, policy(articles)),
         duplicates: _template(f"{duplicates}-*", DUPLICATE_PROPERTIES, 200, policy(duplicates)),
         deadletter: _template(f"{deadletter}-*", DEADLETTER_PROPERTIES, 200, policy(deadletter)),
-        runs: _template(f"{runs}-*", CRAWL_RUN_PROPERTIES, 200, policy(runs), refresh_every_second=True),
+        # Its writes wait for a refresh (`refresh=wait_for`).
+        runs: _template(f"{runs}-*", CRAWL_RUN_PROPERTIES, 200, policy(runs), refresh_interval="1s"),
         settings.raw_index: _template(
             f"{settings.raw_index}-*", RAW_PROPERTIES, 200, policy(settings.raw_index)
         ),
         settings.revisions_index: _template(
             f"{settings.revisions_index}-*", REVISION_PROPERTIES, 200, policy(settings.revisions_index)
         ),
+        # Searched by every new article during a crawl, so the default would refresh it every second (each
+        # refresh a small segment to merge). Redis keeps an article until `SETTLE_SECONDS` after its archive
+        # write, so it only needs to become searchable well within that (see MINHASH_REFRESH_SECONDS).
         settings.minhash_index: _template(
-            f"{settings.minhash_index}-*", MINHASH_PROPERTIES, 200, policy(settings.minhash_index)
+            f"{settings.minhash_index}-*",
+            MINHASH_PROPERTIES,
+            200,
+            policy(settings.minhash_index),
+            refresh_interval=f"{MINHASH_REFRESH_SECONDS}s",
         ),
     }
 

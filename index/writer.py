@@ -155,9 +155,16 @@ def conditional_update(index: str, stored: dict[str, Any], content: dict[str, An
 
 
 def write_articles(
-    es: Elasticsearch, settings: Settings, documents: list[dict[str, Any]]
+    es: Elasticsearch,
+    settings: Settings,
+    documents: list[dict[str, Any]],
+    gathered_copies: dict[str, list[dict[str, Any]]] | None = None,
 ) -> list[WriteResult]:
     """Write a batch; an article whose title or body changed keeps its old version in the revisions index.
+
+    `gathered_copies` (doc_id → copies gathered for it) are listed on an article this write creates,
+    which spares an update re-indexing the whole article right after; an existing article's are merged
+    later (`merge_also_seen_many`).
 
     The stored versions are read first; an existing article is updated only if it is still the version
     read (a 409 means retry), and only after its revision records are safely written, so a revision is
@@ -217,7 +224,7 @@ def write_articles(
             # Create, not upsert: a writer that lost the race gets a 409, reads the winner and compares.
             operations += [
                 {"create": {"_index": settings.articles_alias, "_id": document["doc_id"]}},
-                {**document, **plan.article_changes},
+                {**document, **plan.article_changes, **_copies_listed(document, gathered_copies)},
             ]
         else:
             content = {k: v for k, v in document.items() if k not in CREATE_ONLY_FIELDS}
@@ -237,6 +244,11 @@ def write_articles(
     return results
 
 
+def _copies_listed(document: dict[str, Any], gathered: dict[str, list[dict[str, Any]]] | None) -> dict:
+    listed = _listed_with(document, (gathered or {}).get(document["doc_id"], []))
+    return {"also_seen_at": listed, "also_seen_count": len(listed)} if listed else {}
+
+
 def _with_creator(result: WriteResult, stored: dict[str, Any] | None) -> WriteResult:
     """A no-op names the run that created the document: a batch replayed after its worker died between
     writing and counting still counts its creations as new."""
@@ -245,11 +257,19 @@ def _with_creator(result: WriteResult, stored: dict[str, Any] | None) -> WriteRe
     return dataclasses.replace(result, created_by_run=stored["_source"].get("run_id"))
 
 
-def write_duplicate(es: Elasticsearch, settings: Settings, record: dict[str, Any]) -> WriteResult:
-    """Record that `record["url"]` is a copy of an indexed article; once per URL, whatever the retries."""
-    operations = upsert_operations(settings.duplicates_index, stable_id(record["url"]), record)
-    operations[1]["doc"].pop("seen_at", None)
-    return _bulk(es, operations, "record duplicate")[0]
+def write_duplicates(
+    es: Elasticsearch, settings: Settings, records: list[dict[str, Any]]
+) -> list[WriteResult]:
+    """Record that each `record["url"]` is a copy of an indexed article; once per URL, whatever the retries.
+
+    One bulk request for a batch: a request costs Elasticsearch a fixed share of CPU however small it is.
+    """
+    operations: list[dict[str, Any]] = []
+    for record in records:
+        upsert = upsert_operations(settings.duplicates_index, stable_id(record["url"]), record)
+        upsert[1]["doc"].pop("seen_at", None)
+        operations += upsert
+    return _bulk(es, operations, "record duplicates")
 
 
 def write_dead_letter(es: Elasticsearch, settings: Settings, record: dict[str, Any]) -> WriteResult:
@@ -262,43 +282,72 @@ def write_dead_letter(es: Elasticsearch, settings: Settings, record: dict[str, A
 def merge_also_seen(
     es: Elasticsearch, settings: Settings, doc_id: str, entries: list[dict[str, Any]], attempts: int = 20
 ) -> str:
-    """Add the copies not yet listed to the canonical document's `also_seen_at`; once per URL.
+    """`merge_also_seen_many` for one document."""
+    return merge_also_seen_many(es, settings, {doc_id: entries}, attempts)[doc_id]
+
+
+def merge_also_seen_many(
+    es: Elasticsearch, settings: Settings, entries_by_doc: dict[str, list[dict[str, Any]]], attempts: int = 20
+) -> dict[str, str]:
+    """Add the copies not yet listed to each canonical document's `also_seen_at`; once per URL.
 
     A read-modify-write guarded by `if_seq_no`/`if_primary_term` (no scripting needed): a concurrent
-    writer makes ours fail with 409, and we read again. Returns "missing" (the canonical is not indexed
-    yet; its own index step merges the copies), "noop" (every copy listed already) or "updated".
+    writer makes ours fail with 409, and we read again. One multi-get and one bulk request for the
+    whole batch, whatever its size. Outcome per document: "missing" (the canonical is not indexed
+    yet; its own index step merges the copies), "noop" (every copy listed already), "updated", or
+    "rejected" (Elasticsearch refused the update; the copies stay gathered).
     """
-    # After a rollover the alias covers several indices, and a get needs the one that holds the id.
-    home = locate(es, settings.articles_alias, [doc_id]).get(doc_id, settings.articles_alias)
+    outcomes = {doc_id: "noop" for doc_id, entries in entries_by_doc.items() if not entries}
+    waiting = {doc_id: entries for doc_id, entries in entries_by_doc.items() if entries}
     for _ in range(attempts):
-        with translated_errors("read canonical"):
-            current = es.options(ignore_status=404).get(
-                index=home, id=doc_id, source_includes=["also_seen_at", "url"]
-            )
-        if not current.get("found"):
-            return "missing"
-        source = current["_source"]
-        listed = source.get("also_seen_at") or []
-        known = {item["url"] for item in listed} | {source.get("url")}
-        added = []
-        for entry in entries:
-            if entry["url"] not in known:
-                known.add(entry["url"])
-                added.append({field: entry.get(field) for field in ALSO_SEEN_FIELDS})
-        if not added:
-            return "noop"
-        merged = listed + sorted(added, key=lambda entry: (entry["seen_at"], entry["url"]))
-        with translated_errors("list copy on canonical"):
-            response = es.options(ignore_status=409).update(
-                index=current["_index"],
-                id=doc_id,
-                doc={"also_seen_at": merged, "also_seen_count": len(merged)},
-                if_seq_no=current["_seq_no"],
-                if_primary_term=current["_primary_term"],
-            )
-        if response.meta.status != 409:
-            return "updated"
-    raise TransientError(f"also_seen_at of {doc_id}: still conflicting after {attempts} attempts")
+        if not waiting:
+            return outcomes
+        # A realtime multi-get over every generation behind the alias: after a rollover the document
+        # may live in an older index, and the update must go to the one that holds it.
+        current = read_current(es, settings.articles_alias, list(waiting), ["also_seen_at", "url"])
+        operations: list[dict[str, Any]] = []
+        updating: list[str] = []
+        for doc_id, entries in waiting.items():
+            stored = current.get(doc_id)
+            merged = None if stored is None else _listed_with(stored["_source"], entries)
+            if stored is None:
+                outcomes[doc_id] = "missing"
+            elif merged is None:
+                outcomes[doc_id] = "noop"
+            else:
+                changes = {"also_seen_at": merged, "also_seen_count": len(merged)}
+                operations += conditional_update(stored["_index"], stored, changes)
+                updating.append(doc_id)
+        conflicted = {}
+        for doc_id, result in zip(updating, _bulk(es, operations, "list copies on canonicals"), strict=True):
+            if result.outcome in ("updated", "noop"):
+                outcomes[doc_id] = "updated"
+            elif result.outcome == "rejected":
+                outcomes[doc_id] = "rejected"
+            elif "version_conflict" in (result.error or ""):
+                conflicted[doc_id] = waiting[doc_id]  # another writer got there first: read again
+            else:
+                raise TransientError(f"also_seen_at of {doc_id}: {result.error}")
+        waiting = conflicted
+    if waiting:
+        raise TransientError(
+            f"also_seen_at of {len(waiting)} documents: still conflicting after {attempts} attempts"
+        )
+    return outcomes
+
+
+def _listed_with(source: dict[str, Any], entries: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The document's `also_seen_at` with the copies it does not list yet; None when it lists them all."""
+    listed = source.get("also_seen_at") or []
+    known = {item["url"] for item in listed} | {source.get("url")}
+    added = []
+    for entry in entries:
+        if entry["url"] not in known:
+            known.add(entry["url"])
+            added.append({field: entry.get(field) for field in ALSO_SEEN_FIELDS})
+    if not added:
+        return None
+    return listed + sorted(added, key=lambda entry: (entry["seen_at"], entry["url"]))
 
 
 def update_documents(es: Elasticsearch, updates: list[tuple[str, str, dict[str, Any]]]) -> list[WriteResult]:

@@ -621,6 +621,17 @@ class SeenElsewhere:
             added, _ = pipe.execute()
         return bool(added)
 
+    def add_many(self, copies: list[tuple[str, dict[str, Any]]]) -> None:
+        """`add` for a batch of (doc_id, entry), in one round trip."""
+        if not copies:
+            return
+        with translated_errors("record copies"):
+            pipe = self.client.pipeline(transaction=False)
+            for doc_id, entry in copies:
+                pipe.hsetnx(self._key(doc_id), entry["url"], json.dumps(entry, sort_keys=True))
+                pipe.expire(self._key(doc_id), self.ttl_seconds)
+            pipe.execute()
+
     def entries(self, doc_id: str) -> list[dict[str, Any]]:
         return self.entries_of([doc_id])[doc_id]
 

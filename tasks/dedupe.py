@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from newsdesk.errors import Rejected
@@ -135,3 +136,35 @@ def duplicate_kind(url_verdict: UrlVerdict, content_kind: str) -> str | None:
     if content_kind != "new":
         return content_kind
     return "url" if url_verdict.duplicate_of else None
+
+
+def copy_record(article: Article, kind: str, canonical_doc_id: str, seen_at: str) -> dict[str, Any]:
+    """What the index flush does with a copy: its duplicates record, and its entry on the canonical's
+    `also_seen_at`. `url` and `run_id` are the fetch's, which the run counts and a dead letter names."""
+    url = article.final_url or article.url
+    return {
+        "copy_of": canonical_doc_id,
+        "url": article.url,
+        "run_id": article.run_id,
+        "crawl_source": article.crawl_source,
+        "record": {
+            "url": url,
+            "canonical_url": article.canonical_url if kind == "url" else None,
+            "doc_id": canonical_doc_id,
+            "crawl_source": article.crawl_source,
+            "kind": kind,
+            "seen_at": seen_at,
+            "run_id": article.run_id,
+        },
+        "entry": {
+            "url": url,
+            "source": article.source or article.crawl_source,
+            "seen_at": article.fetched_at,
+            "kind": kind,
+        },
+    }
+
+
+def is_copy(payload: dict[str, Any]) -> bool:
+    """A copy waiting in the index buffer (`copy_record`), not an article."""
+    return "copy_of" in payload

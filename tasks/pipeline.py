@@ -12,14 +12,14 @@ from celery.exceptions import Reject
 
 from index.documents import article_document, raw_page_record
 from index.raw import write_raw_pages
-from index.writer import write_articles
+from index.writer import write_articles, write_duplicates
 from newsdesk.errors import Rejected, TransientError
 from newsdesk.logs import current_stage
 from newsdesk.messages import Article, FetchedPage
 from newsdesk.redisstore import utc_now
 from tasks.app import app
 from tasks.backoff import backoff_delay, retry_window
-from tasks.dedupe import assign_identity, content_identity, duplicate_kind, judge_claim
+from tasks.dedupe import assign_identity, content_identity, copy_record, duplicate_kind, is_copy, judge_claim
 from tasks.enrich import enrich_article
 from tasks.parse import parse_page
 from tasks.periodic import PeriodicSweep
@@ -110,7 +110,9 @@ def _dedupe(article: Article) -> Article | None:
     )
     kind = duplicate_kind(url_verdict, content_kind)
     if kind:
-        resources.record_duplicate(article, kind, canonical)
+        # Recorded and listed on its canonical by the index flush, with its batch: a few requests a
+        # batch instead of four a copy.
+        _buffer(copy_record(article, kind, canonical, utc_now()))
         return None
     return article.replace(story_id=canonical)
 
@@ -120,8 +122,13 @@ def _enrich(article: Article) -> Article | None:
 
 
 def _index(article: Article) -> None:
-    """Queue the article for the next bulk write; a full batch is flushed now, a partial one shortly."""
-    pending = resources.index_buffer.push(article.to_dict())
+    _buffer(article.to_dict())
+
+
+def _buffer(payload: dict[str, Any]) -> None:
+    """Queue an article or a copy for the next bulk write: a full batch is flushed now, a partial one
+    shortly."""
+    pending = resources.index_buffer.push(payload)
     if pending % settings.index_batch_size == 0:
         flush_index.delay()
     elif pending == 1:
@@ -198,7 +205,10 @@ def enrich(payload: dict[str, Any]) -> None:
 
 @app.task(name="newsdesk.index", base=StageTask, stage="index")
 def index(payload: dict[str, Any]) -> None:
-    _continue_at("index", payload)
+    if is_copy(payload):  # a copy's dead letter, replayed
+        _buffer(payload)
+    else:
+        _continue_at("index", payload)
 
 
 STAGE_TASKS = {"dedupe": dedupe, "enrich": enrich, "index": index}
@@ -217,26 +227,34 @@ class FlushTask(Task):
 
 @app.task(name="newsdesk.flush_index", base=FlushTask)
 def flush_index() -> None:
-    """Bulk-write one batch and read every item's result: retry, dead-letter or count each article."""
+    """Bulk-write one batch and read every item's result: retry, dead-letter or count each article or copy."""
     buffer = resources.index_buffer
     buffer.recover_stale()
     batch = buffer.take(settings.index_batch_size)
     if batch is None:
         return
     batch_key, payloads = batch
+    copies = [payload for payload in payloads if is_copy(payload)]
     indexed_at = utc_now()
     ready: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for payload in payloads:
+        if is_copy(payload):
+            continue  # recorded below, with its batch
         document = _rejecting("index", payload, lambda p=payload: _document(p, indexed_at))
         if document is not None:
             ready.append((payload, document))
+    copies_waiting = copies
     try:
+        copies_recorded, again, reasons = _record_copies(copies)
+        copies_waiting = copies_recorded + again
         ready = _write_raw_pages(ready)
-        results = write_articles(resources.es, settings, [document for _, document in ready])
+        # Copies gathered (this batch's included) go into the articles created now.
+        gathered = resources.seen.entries_of([payload["doc_id"] for payload, _ in ready]) if ready else {}
+        results = write_articles(resources.es, settings, [document for _, document in ready], gathered)
     except TransientError as exc:
-        _requeue_or_give_up(batch_key, [payload for payload, _ in ready], str(exc))
+        _requeue_or_give_up(batch_key, copies_waiting + [payload for payload, _ in ready], str(exc))
         raise
-    again, reasons, written = [], set(), []
+    written = []
     for (payload, _), result in zip(ready, results, strict=True):
         if result.outcome == "retry":
             again.append(payload)
@@ -248,13 +266,20 @@ def flush_index() -> None:
     # Signatures and copies first, outcomes after: a run counts as complete only once its documents are
     # near-duplicate candidates and list their copies.
     resources.archive_signatures([payload for payload, _ in written])
-    resources.list_copies_of([result.doc_id for _, result in written])
+    listed = [result.doc_id for _, result in written] + [copy["copy_of"] for copy in copies_recorded]
+    created_with = {
+        result.doc_id: {entry["url"] for entry in gathered.get(result.doc_id, [])}
+        for _, result in written
+        if result.outcome == "created"
+    }
+    resources.list_copies_of(list(dict.fromkeys(listed)), created_with)
     resources.runs.record_outcomes(
         [(p.get("run_id"), p.get("url", ""), _outcome(p, result)) for p, result in written]
+        + [(copy.get("run_id"), copy.get("url", ""), "duplicate") for copy in copies_recorded]
     )
     resources.gone.clear([r.doc_id for r in results if r.outcome in INDEX_OUTCOMES])
     if again:
-        error = f"{len(again)} articles refused for now: {'; '.join(map(str, reasons))}"
+        error = f"{len(again)} articles or copies refused for now: {'; '.join(map(str, reasons))}"
         _requeue_or_give_up(batch_key, again, error)
         raise TransientError(error)
     buffer.complete(batch_key)
@@ -263,6 +288,27 @@ def flush_index() -> None:
         flush_index.apply_async(
             countdown=0 if left >= settings.index_batch_size else settings.index_batch_seconds
         )
+
+
+def _record_copies(copies: list[dict[str, Any]]) -> tuple[list[dict], list[dict], set[str]]:
+    """Write the batch's duplicate records and gather the copies for their canonicals' `also_seen_at`.
+
+    Returns the copies recorded, those to try again and why; a refused record is dead-lettered.
+    """
+    recorded, again, reasons = [], [], set()
+    results = write_duplicates(resources.es, settings, [copy["record"] for copy in copies])
+    for copy, result in zip(copies, results, strict=True):
+        if result.outcome == "retry":
+            again.append(copy)
+            reasons.add(result.error)
+        elif result.outcome == "rejected":
+            resources.record_rejection(
+                "index", copy, Rejected("duplicate_record_rejected", result.error or "")
+            )
+        else:
+            recorded.append(copy)
+    resources.seen.add_many([(copy["copy_of"], copy["entry"]) for copy in recorded])
+    return recorded, again, reasons
 
 
 def _outcome(payload: dict[str, Any], result) -> str:

@@ -11,10 +11,9 @@ from elasticsearch import Elasticsearch
 
 from index.client import build_client
 from index.minhash import archived_candidates, minhash_record, write_minhashes
-from index.writer import WriteResult, merge_also_seen, write_dead_letter, write_duplicate
+from index.writer import WriteResult, merge_also_seen_many, write_dead_letter
 from newsdesk.dedupestate import upgrade_dedupe_layout
 from newsdesk.errors import Rejected, TransientError
-from newsdesk.messages import Article
 from newsdesk.metrics import Metrics
 from newsdesk.redisstore import (
     SETTLE_SECONDS,
@@ -212,28 +211,6 @@ class Resources:
         except TransientError:
             log.exception("could not count a failure for run %s", payload.get("run_id"))
 
-    def record_duplicate(self, article: Article, kind: str, canonical_doc_id: str) -> None:
-        """A copy: kept in the duplicates index, listed on its canonical document, counted for the run."""
-        url = article.final_url or article.url
-        record = {
-            "url": url,
-            "canonical_url": article.canonical_url if kind == "url" else None,
-            "doc_id": canonical_doc_id,
-            "crawl_source": article.crawl_source,
-            "kind": kind,
-            "seen_at": utc_now(),
-            "run_id": article.run_id,
-        }
-        result = write_duplicate(self.es, self.settings, record)
-        if result.outcome == "retry":
-            raise TransientError(f"duplicate record: {result.error}")
-        if result.outcome == "rejected":
-            raise Rejected("duplicate_record_rejected", result.error or "")
-        copy = {"url": url, "source": article.source or article.crawl_source, "seen_at": article.fetched_at}
-        self.seen.add(canonical_doc_id, {**copy, "kind": kind})
-        self.list_copies(canonical_doc_id)
-        self.runs.record_outcome(article.run_id, article.url, "duplicate")
-
     @property
     def metrics(self) -> Metrics:
         if self._metrics is None:
@@ -248,17 +225,26 @@ class Resources:
         except TransientError as exc:
             log.warning("stage metrics not recorded: %s", exc)
 
-    def list_copies(self, canonical_doc_id: str) -> str:
-        """Bring the canonical document's `also_seen_at` up to date with every copy gathered in Redis."""
-        return self.list_copies_of([canonical_doc_id])[canonical_doc_id]
+    def list_copies_of(
+        self, canonical_doc_ids: list[str], created_with: dict[str, set[str]] | None = None
+    ) -> dict[str, str]:
+        """Bring each canonical document's `also_seen_at` up to date with every copy gathered in Redis: the
+        copies are read in one round trip, the documents read and updated in one request each.
 
-    def list_copies_of(self, canonical_doc_ids: list[str]) -> dict[str, str]:
-        """`list_copies` for a batch: the gathered copies are read in one round trip; most have none."""
+        `created_with`: the copies' URLs each document was just created with. A document that lists
+        every copy gathered now is not read at all (a read of a document not yet refreshed makes
+        Elasticsearch refresh the index).
+        """
         gathered = self.seen.entries_of(canonical_doc_ids) if canonical_doc_ids else {}
-        outcomes = {
-            doc_id: merge_also_seen(self.es, self.settings, doc_id, entries) if entries else "noop"
+        created_with = created_with or {}
+        to_merge = {
+            doc_id: entries
             for doc_id, entries in gathered.items()
+            if not {entry["url"] for entry in entries} <= created_with.get(doc_id, set())
         }
+        outcomes = {doc_id: "noop" for doc_id in gathered} | merge_also_seen_many(
+            self.es, self.settings, to_merge
+        )
         # Listed on a document that exists: Redis need not keep them ("missing" waits for its document).
         self.seen.forget(
             {

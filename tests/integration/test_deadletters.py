@@ -80,16 +80,22 @@ def test_transient_failures_retry_with_backoff_then_dead_letter_and_replay_index
     runs = RunStore(broker, settings.index_prefix)
     run_id = runs.create("test")
     urls = [f"http://site.test/article/{n}" for n in range(3)]
-    # The articles index refuses writes (as during `newsdesk migrate`) for longer than the retries last:
-    # every bulk write of a batch is a TransientError, while the dedupe stage's archive search still works.
+    copy_url = urls[0] + "?utm_source=feed"  # another address of the first article
+    # The articles and duplicates indices refuse writes (as during `newsdesk migrate`) for longer than the
+    # retries last: every bulk write of a batch is a TransientError, while the archive search still works.
     blocked, unblocked = {"index.blocks.write": True}, {"index.blocks.write": None}
-    es_client.indices.put_settings(index=f"{settings.articles_alias}-*", settings=blocked)
+    refusing = [f"{settings.articles_alias}-*", f"{settings.duplicates_index}-*"]
+    es_client.indices.put_settings(index=refusing, settings=blocked)
     broken = WorkerProcess(settings.to_env(), services_dir / "dlq-broken-worker.log", name="broken").start()
     try:
         client = Celery("test-client", broker=settings.redis_url)
         for url in urls:
             client.send_task("newsdesk.parse", args=[_page(url, run_id)], queue="newsdesk")
         _wait(lambda: runs.get(run_id)["failed"] == len(urls), 90, "retries exhausted")
+        # Sent once the first address owns the document: a copy, whose record waits for the index flush.
+        copy_page = {**_page(urls[0], run_id), "url": copy_url, "final_url": copy_url}
+        client.send_task("newsdesk.parse", args=[copy_page], queue="newsdesk")
+        _wait(lambda: runs.get(run_id)["failed"] == len(urls) + 1, 90, "the copy's retries exhausted")
     finally:
         broken.stop()
     worker_log = (services_dir / "dlq-broken-worker.log").read_text()
@@ -99,25 +105,34 @@ def test_transient_failures_retry_with_backoff_then_dead_letter_and_replay_index
 
     listed = json.loads(_cli(settings, "dlq", "list", "--json"))
 
-    assert listed["total"] == len(urls)
-    assert {r["url"] for r in listed["records"]} == set(urls)
+    assert listed["total"] == len(urls) + 1
+    assert {r["url"] for r in listed["records"]} == {*urls, copy_url}
     assert {(r["stage"], r["reason"]) for r in listed["records"]} == {("index", "retries_exhausted")}
     assert all(r["attempts"] > settings.max_retries for r in listed["records"])
-    shown = json.loads(_cli(settings, "dlq", "show", listed["records"][0]["id"]))
+    article_record = next(r for r in listed["records"] if r["url"] in urls)
+    shown = json.loads(_cli(settings, "dlq", "show", article_record["id"]))
     assert shown["payload"]["title"].startswith("Talks Resume in Geneva")
     assert "cluster_block_exception" in shown["detail"]
 
-    es_client.indices.put_settings(index=f"{settings.articles_alias}-*", settings=unblocked)
+    es_client.indices.put_settings(index=refusing, settings=unblocked)
     healthy = WorkerProcess(settings.to_env(), services_dir / "dlq-worker.log", name="healthy").start()
     try:
         output = _cli(settings, "dlq", "replay", "--stage", "index")
-        assert f"replayed {len(urls)}" in output
+        assert f"replayed {len(urls) + 1}" in output
 
         def indexed() -> bool:
-            es_client.indices.refresh(index=settings.articles_alias)
-            return es_client.count(index=settings.articles_alias)["count"] == len(urls)
+            es_client.indices.refresh(index=[settings.articles_alias, settings.duplicates_index])
+            first = es_client.options(ignore_status=404).get(
+                index=settings.articles_alias, id=document_id(canonical_url(urls[0]))
+            )
+            listed = [item["url"] for item in first.get("_source", {}).get("also_seen_at", [])]
+            return (
+                es_client.count(index=settings.articles_alias)["count"] == len(urls)
+                and es_client.count(index=settings.duplicates_index)["count"] == 1
+                and listed == [copy_url]
+            )
 
-        _wait(indexed, 60, "replayed articles indexed")
+        _wait(indexed, 60, "replayed articles indexed, the copy recorded and listed")
         again = _cli(settings, "dlq", "replay", "--all")
     finally:
         healthy.stop()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from index.writer import merge_also_seen, write_articles
+from index.writer import merge_also_seen, merge_also_seen_many, write_articles
 from newsdesk.dedupestate import rebuild_dedupe_state
 from newsdesk.redisstore import ContentClaims, UrlClaims, build_redis
 from newsdesk.services import RedisServer
@@ -110,6 +110,46 @@ def test_listing_copies_is_idempotent_and_safe_under_concurrent_writers(clean_st
     source = es_client.get(index=clean_stores.articles_alias, id=_doc(1))["_source"]
     assert sorted(item["url"] for item in source["also_seen_at"]) == sorted(c["url"] for c in copies)
     assert source["also_seen_count"] == len(copies)
+
+
+def test_copies_of_several_documents_are_listed_in_one_batch(clean_stores, es_client):
+    documents = [
+        {"doc_id": _doc(n), "url": f"http://a.test/{n}", "title": "T", "body": body}
+        for n, body in ((1, ORIGINAL), (2, OTHER))
+    ]
+    write_articles(es_client, clean_stores, documents)
+    copy = {"url": "http://b.test/1", "source": "B", "seen_at": "2026-11-27T10:00:00Z", "kind": "near"}
+    later = {**copy, "url": "http://c.test/1", "seen_at": "2026-11-27T09:00:00Z", "source": "C"}
+    own_url = {**copy, "url": "http://a.test/2"}
+    outcomes = merge_also_seen_many(
+        es_client, clean_stores, {_doc(1): [copy, later], _doc(2): [own_url], _doc(3): [copy], _doc(4): []}
+    )
+    # Listed (sorted by when each copy was seen); its own URL is never a copy; not indexed yet; nothing.
+    assert outcomes == {_doc(1): "updated", _doc(2): "noop", _doc(3): "missing", _doc(4): "noop"}
+    first = es_client.get(index=clean_stores.articles_alias, id=_doc(1))["_source"]
+    assert [item["url"] for item in first["also_seen_at"]] == ["http://c.test/1", "http://b.test/1"]
+    assert first["also_seen_count"] == 2
+    assert "also_seen_at" not in es_client.get(index=clean_stores.articles_alias, id=_doc(2))["_source"]
+    again = merge_also_seen_many(es_client, clean_stores, {_doc(1): [later, copy]})
+    assert again == {_doc(1): "noop"}
+
+
+def test_an_article_is_created_with_the_copies_gathered_for_it(clean_stores, es_client):
+    copy = {"url": "http://b.test/1", "source": "B", "seen_at": "2026-11-27T10:00:00Z", "kind": "near"}
+    own_url = {**copy, "url": "http://a.test/1"}
+    document = {"doc_id": _doc(1), "url": "http://a.test/1", "title": "T", "body": ORIGINAL}
+    gathered = {_doc(1): [copy, own_url]}
+
+    assert write_articles(es_client, clean_stores, [document], gathered)[0].outcome == "created"
+    stored = es_client.get(index=clean_stores.articles_alias, id=_doc(1))["_source"]
+    assert [item["url"] for item in stored["also_seen_at"]] == ["http://b.test/1"]
+    assert stored["also_seen_count"] == 1
+    # An existing article's copies are merged by `merge_also_seen_many`, never overwritten by a write.
+    later = {**copy, "url": "http://c.test/1"}
+    edited = {**document, "body": EDITED}
+    assert write_articles(es_client, clean_stores, [edited], {_doc(1): [later]})[0].outcome == "updated"
+    stored = es_client.get(index=clean_stores.articles_alias, id=_doc(1))["_source"]
+    assert [item["url"] for item in stored["also_seen_at"]] == ["http://b.test/1"]
 
 
 def test_dedupe_state_survives_a_redis_restart_with_persistence(tmp_path: Path):

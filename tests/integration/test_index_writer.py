@@ -8,7 +8,7 @@ import pytest
 
 from index.client import build_client
 from index.setup import ensure_setup
-from index.writer import write_articles, write_dead_letter, write_duplicate
+from index.writer import write_articles, write_dead_letter, write_duplicates
 from newsdesk.errors import TransientError
 from newsdesk.services import free_port
 
@@ -68,16 +68,20 @@ def test_duplicate_and_dead_letter_records_are_idempotent(clean_stores, es_clien
         "kind": "url",
         "seen_at": "2026-01-01T00:00:00Z",
     }
-    assert write_duplicate(es_client, clean_stores, record).outcome == "created"
-    assert (
-        write_duplicate(es_client, clean_stores, {**record, "seen_at": "2027-01-01T00:00:00Z"}).outcome
-        == "noop"
-    )
+    later = {**record, "seen_at": "2027-01-01T00:00:00Z"}
+    # A redelivered copy in the same batch and in a later one: still one record, first seen_at kept.
+    assert [r.outcome for r in write_duplicates(es_client, clean_stores, [record, record])] == [
+        "created",
+        "noop",
+    ]
+    assert [r.outcome for r in write_duplicates(es_client, clean_stores, [later])] == ["noop"]
     letter = {"url": "http://example.test/x", "stage": "parse", "reason": "not_html", "payload": {"html": ""}}
     write_dead_letter(es_client, clean_stores, letter)
     write_dead_letter(es_client, clean_stores, letter)
     es_client.indices.refresh(index=[clean_stores.duplicates_index, clean_stores.deadletter_index])
     assert es_client.count(index=clean_stores.duplicates_index)["count"] == 1
+    stored = es_client.search(index=clean_stores.duplicates_index)["hits"]["hits"][0]["_source"]
+    assert stored["seen_at"] == "2026-01-01T00:00:00Z"
     assert es_client.count(index=clean_stores.deadletter_index)["count"] == 1
 
 

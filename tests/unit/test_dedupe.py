@@ -6,7 +6,7 @@ import pytest
 
 from newsdesk.errors import Rejected
 from newsdesk.messages import Article
-from tasks.dedupe import assign_identity, canonical_url, document_id, judge_claim
+from tasks.dedupe import assign_identity, canonical_url, copy_record, document_id, is_copy, judge_claim
 
 CANONICAL = "https://news.example.org/mfa/article/12-talks.html?id=7&page=2"
 # Every address a crawler meets for the one article above.
@@ -225,3 +225,36 @@ def test_the_closest_archived_article_is_the_most_similar_one_published_close_en
     assert closest_archived(key, [("undated", undated.signature, undated.day)], 3)[0] == "undated"
     assert closest_archived(undated, [("far", far.signature, far.day)], 3)[0] == "far"
     assert closest_archived(key, [], 3) is None
+
+
+@pytest.mark.parametrize("kind", ["url", "exact", "near"])
+def test_a_copy_waits_for_the_flush_with_its_record_and_its_listing(kind: str) -> None:
+    fetched = assign_identity(
+        article("https://b.example.org/12?utm_source=rss", url="https://b.example.org/12")
+    )
+    fetched = fetched.replace(run_id="run-1", source="B News", fetched_at="2026-11-27T10:00:00+00:00")
+
+    copy = copy_record(fetched, kind, "canonical-id", "2026-11-27T10:00:01+00:00")
+
+    assert is_copy(copy) and not is_copy(fetched.to_dict())
+    # The run counts the URL the spider handed on; the record and the listing name the address served.
+    assert (copy["url"], copy["run_id"], copy["copy_of"]) == (
+        "https://b.example.org/12",
+        "run-1",
+        "canonical-id",
+    )
+    assert copy["record"] == {
+        "url": "https://b.example.org/12?utm_source=rss",
+        "canonical_url": "https://b.example.org/12" if kind == "url" else None,
+        "doc_id": "canonical-id",
+        "crawl_source": fetched.crawl_source,
+        "kind": kind,
+        "seen_at": "2026-11-27T10:00:01+00:00",
+        "run_id": "run-1",
+    }
+    assert copy["entry"] == {
+        "url": "https://b.example.org/12?utm_source=rss",
+        "source": "B News",
+        "seen_at": "2026-11-27T10:00:00+00:00",
+        "kind": kind,
+    }

@@ -43,3 +43,16 @@ def test_language_analysers_and_ilm_when_the_engine_has_them():
     # The core variant is not changed by building the richer one.
     core = index_templates(SETTINGS, Capabilities())["nd-articles"]["template"]["mappings"]["properties"]
     assert "en" not in core["title"]["fields"]
+
+
+def test_an_archived_signature_is_searchable_before_redis_forgets_it():
+    from index.templates import MINHASH_REFRESH_SECONDS
+    from newsdesk.redisstore import SETTLE_SECONDS
+    from tasks.resources import CLAIM_SEARCH_FRESH_SECONDS
+
+    settings = index_templates(SETTINGS, Capabilities())["nd-minhash"]["template"]["settings"]
+    assert settings["refresh_interval"] == f"{MINHASH_REFRESH_SECONDS}s"
+    # A search that missed an article not yet refreshed is used at most CLAIM_SEARCH_FRESH_SECONDS later,
+    # while Redis still holds that article.
+    assert MINHASH_REFRESH_SECONDS + CLAIM_SEARCH_FRESH_SECONDS < SETTLE_SECONDS
+    assert "refresh_interval" not in index_templates(SETTINGS)["nd-articles"]["template"]["settings"]
