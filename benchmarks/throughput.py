@@ -47,8 +47,8 @@ KEY_PATTERNS = {
 class Options:
     size: int = 5000
     backlog: int = 10_000
-    scale_pages: int = 1000
-    stage_pages: int = 1000
+    scale_pages: int = 600
+    stage_pages: int = 500
     skip_peer: bool = False
     peer_timeout: float = 180
     seed: int = 1
