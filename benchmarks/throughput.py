@@ -351,7 +351,7 @@ def _raw_bulk_pass(settings: Settings, documents: list[dict]) -> StageCost:
     return cost
 
 
-INDEX_ROUNDS = 3
+INDEX_ROUNDS = 7
 
 
 def measure_index_and_bulk(settings: Settings, articles: list) -> tuple[StageCost, StageCost, dict]:

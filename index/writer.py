@@ -166,13 +166,36 @@ def write_articles(
     which spares an update re-indexing the whole article right after; an existing article's are merged
     later (`merge_also_seen_many`).
 
-    The stored versions are read first; an existing article is updated only if it is still the version
-    read (a 409 means retry), and only after its revision records are safely written, so a revision is
-    never lost and, its id being derived from the version, never doubled by a retry. A new article is
-    created (a 409 means another writer won: retry and compare). A second copy of the same version in
-    the batch shares the first one's fate; a second, different version is sent round again.
+    While the alias covers one index, every article is first sent as a create, which Elasticsearch
+    refuses (409) for one that exists: only those are read and written again, so a batch of new
+    articles (most of a crawl) costs no read. After a rollover an article may live in an older index,
+    where a create in the write index would not see it: the stored versions are read first.
     """
     versions = [version_fingerprint(d.get("title"), d.get("body")) for d in documents]
+    if len(indices_behind(es, settings.articles_alias)) > 1:
+        return _write_read_first(es, settings, documents, versions)
+    results = _write_planned(es, settings, documents, versions, {}, gathered_copies)
+    existing = [position for position, result in enumerate(results) if _exists(result)]
+    if existing:
+        again = _write_read_first(
+            es, settings, [documents[p] for p in existing], [versions[p] for p in existing]
+        )
+        for position, result in zip(existing, again, strict=True):
+            results[position] = result
+    return results
+
+
+def _exists(result: WriteResult) -> bool:
+    return result.outcome == "retry" and "version_conflict_engine_exception" in (result.error or "")
+
+
+def _write_read_first(
+    es: Elasticsearch, settings: Settings, documents: list[dict[str, Any]], versions: list[str]
+) -> list[WriteResult]:
+    """The stored versions are read first; an existing article is updated only if it is still the version
+    read (a 409 means retry), and only after its revision records are safely written, so a revision is
+    never lost and, its id being derived from the version, never doubled by a retry. A new article is
+    created (a 409 means another writer won: retry and compare)."""
     current = read_current(
         es, settings.articles_alias, [d["doc_id"] for d in documents], REVISION_STATE_FIELDS
     )
@@ -184,6 +207,19 @@ def write_articles(
         and current[document["doc_id"]]["_source"].get("version_fingerprint") != version
     ]
     current.update(read_current(es, settings.articles_alias, changed))
+    return _write_planned(es, settings, documents, versions, current)
+
+
+def _write_planned(
+    es: Elasticsearch,
+    settings: Settings,
+    documents: list[dict[str, Any]],
+    versions: list[str],
+    current: dict[str, dict[str, Any]],
+    gathered_copies: dict[str, list[dict[str, Any]]] | None = None,
+) -> list[WriteResult]:
+    """Create what `current` does not hold, update what it does. A second copy of the same version in
+    the batch shares the first one's fate; a second, different version is sent round again."""
     now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
     plans = []
     record_operations: list[dict[str, Any]] = []

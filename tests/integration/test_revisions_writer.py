@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from index.revisions import mark_removed
+from index.setup import rollover
 from index.writer import read_current, write_articles
 from newsdesk.revisionstate import GoneWatch
 from tasks.removals import watch_removal
@@ -46,7 +47,8 @@ def _revisions(es, settings, doc_id: str) -> list[dict]:
 
 
 def _stored(es, settings, doc_id: str) -> dict:
-    return es.get(index=settings.articles_alias, id=doc_id)["_source"]
+    # A realtime read in whichever index holds it: a get on the alias fails once it covers two.
+    return read_current(es, settings.articles_alias, [doc_id], ["*"])[doc_id]["_source"]
 
 
 def test_an_edit_keeps_the_old_version_once_and_an_unchanged_refetch_is_a_noop(clean_stores, es_client):
@@ -178,9 +180,14 @@ def test_a_batch_retried_after_its_revision_record_keeps_one_record(clean_stores
     settings = clean_stores
     write_articles(es_client, settings, [_document("b1"), _document("b2")])
     edited = _document("b1", body=BODY.replace("two hours", "five hours"), fetched="2026-02-01")
-    # The record is written, then the article update is refused (a field the strict mapping lacks): the
-    # batch fails half way, as it would if the worker died between the two writes.
     broken = {**edited, "not_a_field": 1}
+    # On one index the article is sent as a create first, which the strict mapping refuses before
+    # anything is written.
+    assert [r.outcome for r in write_articles(es_client, settings, [broken])] == ["rejected"]
+    assert _revisions(es_client, settings, "b1") == []
+    # After a rollover the stored version is read first: the record is written, then the article update is
+    # refused: the batch fails half way, as it would if the worker died between the two writes.
+    assert rollover(es_client, settings.articles_alias, conditions=None)["rolled_over"]
     assert [r.outcome for r in write_articles(es_client, settings, [broken])] == ["rejected"]
     assert len(_revisions(es_client, settings, "b1")) == 1
     assert _stored(es_client, settings, "b1")["revision_count"] == 1
@@ -297,3 +304,30 @@ def test_copies_of_one_version_in_a_batch_share_its_write(clean_stores, es_clien
     # The first copy refused: the others are not counted as written.
     broken = {**_document("d1", body=BODY + "\n\nYet another line.", fetched="2026-03-01"), "bad_field": 1}
     assert [r.outcome for r in write_articles(es_client, settings, [broken, broken])] == ["rejected"] * 2
+
+
+def test_new_articles_are_created_without_a_read_and_existing_ones_still_keep_revisions(
+    clean_stores, es_client
+):
+    settings = clean_stores
+
+    def reads() -> int:
+        stats = es_client.indices.stats(index=settings.articles_alias, metric="get")
+        return stats["_all"]["primaries"]["get"]["total"]
+
+    before = reads()
+    outcomes = write_articles(es_client, settings, [_document("o1"), _document("o2")])
+    assert [r.outcome for r in outcomes] == ["created", "created"]
+    assert reads() == before, "a batch of new articles is created without reading the index"
+
+    # The existing one is refused as a create, then read and updated with its revision; the new one is
+    # created; a redelivery of the edit in the same batch shares its fate.
+    edited = _document("o1", body=BODY + "\n\nOne more line.", fetched="2026-02-01")
+    outcomes = write_articles(es_client, settings, [edited, _document("o3"), edited])
+    assert [r.outcome for r in outcomes] == ["updated", "created", "noop"]
+    assert reads() > before
+    assert _stored(es_client, settings, "o1")["revision_count"] == 2
+    assert _stored(es_client, settings, "o1")["first_fetched_at"] == "2026-01-01T00:00:00+00:00"
+    assert [r["revision"] for r in _revisions(es_client, settings, "o1")] == [1]
+    unchanged = write_articles(es_client, settings, [_document("o2")])
+    assert [(r.outcome, r.created_by_run) for r in unchanged] == [("noop", "run-1")]
