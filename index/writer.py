@@ -175,7 +175,7 @@ def write_articles(
     if len(indices_behind(es, settings.articles_alias)) > 1:
         return _write_read_first(es, settings, documents, versions)
     results = _write_planned(es, settings, documents, versions, {}, gathered_copies)
-    existing = [position for position, result in enumerate(results) if _exists(result)]
+    existing = [position for position, result in enumerate(results) if _conflicted(result)]
     if existing:
         again = _write_read_first(
             es, settings, [documents[p] for p in existing], [versions[p] for p in existing]
@@ -185,7 +185,9 @@ def write_articles(
     return results
 
 
-def _exists(result: WriteResult) -> bool:
+def _conflicted(result: WriteResult) -> bool:
+    """Refused because the document is not what the write expected: it exists (a create), or another
+    writer changed it since it was read (a conditional update)."""
     return result.outcome == "retry" and "version_conflict_engine_exception" in (result.error or "")
 
 
@@ -360,7 +362,7 @@ def merge_also_seen_many(
                 outcomes[doc_id] = "updated"
             elif result.outcome == "rejected":
                 outcomes[doc_id] = "rejected"
-            elif "version_conflict" in (result.error or ""):
+            elif _conflicted(result):
                 conflicted[doc_id] = waiting[doc_id]  # another writer got there first: read again
             else:
                 raise TransientError(f"also_seen_at of {doc_id}: {result.error}")

@@ -612,17 +612,9 @@ class SeenElsewhere:
     def _key(self, doc_id: str) -> str:
         return f"{self.prefix}:seen:{doc_id}"
 
-    def add(self, doc_id: str, entry: dict[str, Any]) -> bool:
-        """Remember one copy; False when this URL was already listed (a retry or a re-crawl)."""
-        with translated_errors("record copy"):
-            pipe = self.client.pipeline()
-            pipe.hsetnx(self._key(doc_id), entry["url"], json.dumps(entry, sort_keys=True))
-            pipe.expire(self._key(doc_id), self.ttl_seconds)
-            added, _ = pipe.execute()
-        return bool(added)
-
     def add_many(self, copies: list[tuple[str, dict[str, Any]]]) -> None:
-        """`add` for a batch of (doc_id, entry), in one round trip."""
+        """Remember each copy (doc_id, entry), in one round trip; a URL already gathered for the document
+        (a retry, a re-crawl) is kept as first seen."""
         if not copies:
             return
         with translated_errors("record copies"):

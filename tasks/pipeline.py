@@ -235,11 +235,10 @@ def flush_index() -> None:
         return
     batch_key, payloads = batch
     copies = [payload for payload in payloads if is_copy(payload)]
+    articles = [payload for payload in payloads if not is_copy(payload)]
     indexed_at = utc_now()
     ready: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    for payload in payloads:
-        if is_copy(payload):
-            continue  # recorded below, with its batch
+    for payload in articles:
         document = _rejecting("index", payload, lambda p=payload: _document(p, indexed_at))
         if document is not None:
             ready.append((payload, document))

@@ -360,6 +360,6 @@ def test_a_batch_of_outcomes_counts_each_url_once_per_run(clean_stores, redis_cl
         runs.record_outcomes([(first, "http://a.test/4", "gone")])
 
     seen = SeenElsewhere(redis_client, clean_stores.index_prefix, 60)
-    seen.add(_doc(1), {"url": "http://b.test/1", "kind": "exact"})
+    seen.add_many([(_doc(1), {"url": "http://b.test/1", "kind": "exact"})])
     gathered = seen.entries_of([_doc(1), _doc(2), _doc(1)])
     assert gathered == {_doc(1): [{"url": "http://b.test/1", "kind": "exact"}], _doc(2): []}
