@@ -21,6 +21,7 @@ SUITES = {
     "profile": "benchmarks.profile_worker:main",
     "revisions": "benchmarks.revisions:main",
     "orchestration": "benchmarks.orchestration:main",
+    "search-cost": "benchmarks.search_cost:main",
 }
 QUICK = {"size": 300, "backlog": 600, "scale_pages": 300, "stage_pages": 400, "peer_timeout": 90}
 
