@@ -128,10 +128,14 @@ def write_config(executable: Path, directory: Path, settings: Settings, site_url
     return directory
 
 
-def _article_count(es) -> int:
-    response = es.options(ignore_status=404).count(
+def _article_count(es) -> int | None:
+    """Article pages news-please stored; 0 before it made its index, None while that index's shard is
+    still starting (a count then fails with 503, which a slow machine met once)."""
+    response = es.options(ignore_status=(404, 503)).count(
         index=PEER_INDEX, query={"wildcard": {"url.keyword": {"value": "*/article/*"}}}
     )
+    if response.meta.status == 503:
+        return None
     return int(response.get("count", 0)) if response.meta.status == 200 else 0
 
 
@@ -200,13 +204,14 @@ def _crawl_with_peer(
         stored, last_stored_at, stopped_by = 0, 0.0, "finished"
         while child.poll() is None:
             now = _article_count(es)
-            if now > stored:
+            if now is not None and now > stored:
                 stored, last_stored_at = now, time.monotonic() - start
             if time.monotonic() - start > timeout:
                 # Counted at the timeout, before it is stopped: its rate is what it stored in that time,
                 # not over the seconds it takes to shut down (half a minute, measured).
-                es.options(ignore_status=404).indices.refresh(index=PEER_INDEX)
-                stored, last_stored_at = _article_count(es), time.monotonic() - start
+                es.options(ignore_status=(404, 503)).indices.refresh(index=PEER_INDEX)
+                at_timeout = _article_count(es)
+                stored, last_stored_at = max(stored, at_timeout or 0), time.monotonic() - start
                 stopped_by = f"stopped after {timeout:.0f}s"
                 _stop_group(child)
                 break
@@ -214,7 +219,7 @@ def _crawl_with_peer(
         seconds = time.monotonic() - start
     if stopped_by == "finished":
         time.sleep(1.5)  # one refresh interval, so the last writes are counted
-        final = _article_count(es)
+        final = _article_count(es) or 0
         if final > stored:
             stored, last_stored_at = final, seconds
     es.close()
