@@ -19,24 +19,23 @@ from benchmarks.procstat import cpu_seconds, process_tree
 from benchmarks.stack import BenchStack
 from benchmarks.throughput import reset_stores
 from index.client import build_client
-from index.minhash import CANDIDATES, archived_candidates, minhash_record, write_minhashes
+from index.minhash import (
+    CANDIDATES,
+    archived_candidates,
+    candidates_query,
+    minhash_record,
+    write_minhashes,
+)
 from index.setup import ensure_setup
 from newsdesk.demosite import generate_site
 from tasks.similarity import content_key
-
-
-def _query(doc_id: str, bands: list[str]) -> dict[str, Any]:
-    """The dedupe stage's query (index.minhash.archived_candidates), for the variants to change."""
-    clauses: list[dict[str, Any]] = [{"term": {"bands": band}} for band in bands]
-    clauses.append({"ids": {"values": [doc_id], "boost": 1000}})
-    return {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
 def variants(es, settings) -> dict[str, Callable[[str, list[str]], Any]]:
     def search(doc_id: str, bands: list[str], size: int, source: Any, query: dict | None = None) -> Any:
         return es.search(
             index=settings.minhash_index,
-            query=query or _query(doc_id, bands),
+            query=query or candidates_query(doc_id, bands),
             size=size,
             source=source,
             track_total_hits=False,

@@ -566,13 +566,12 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
         # What stays once the workers' sweeps have let Redis forget the articles settled in the archive.
         time.sleep(max(0.0, SETTLE_SECONDS + 2 * SWEEP_SECONDS - (time.monotonic() - settling_since)))
         redis_settled = redis_state_bytes(settings)
-        run.details["settled_after_seconds"] = time.monotonic() - settling_since
+        settled_after = run.details["settled_after_seconds"] = time.monotonic() - settling_since
         stack.stop_workers()
 
     report_stages(run, costs, bulk_cost, extractor, extractor_note, full, options.concurrency)
     report_end_to_end(run, full, costs, peer)
     report_recrawl(run, full, recrawl)
-    settled_after = run.details["settled_after_seconds"]
     report_state(run, full, redis_before, redis_after, redis_settled, store, archive, settled_after)
     run.details.update(
         stages={k: dataclasses.asdict(v) for k, v in costs.items()},

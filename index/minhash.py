@@ -46,6 +46,18 @@ def write_minhashes(
     return [result for result in results if result.outcome == "rejected"]
 
 
+def candidates_query(doc_id: str, bands: list[str]) -> dict[str, Any]:
+    """The article itself, and every archived article sharing a band with it, the closest first."""
+    # One scored clause per band, not a filter: template-like texts share a band or two with many
+    # articles, and a filter returned an arbitrary 50 of those, missing true originals on a 5,000-article
+    # crawl (48 stories counted twice, measured). Scored, the articles sharing the most (and the rarest)
+    # bands come first.
+    clauses: list[dict[str, Any]] = [{"term": {"bands": band}} for band in bands]
+    # Found (and first) whatever its bands now are: a revised article must not look new to itself.
+    clauses.append({"ids": {"values": [doc_id], "boost": 1000}})
+    return {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+
 def archived_candidates(
     es: Elasticsearch, settings: Settings, doc_id: str, bands: list[str]
 ) -> tuple[bool, list[ArchivedSignature]]:
@@ -54,18 +66,10 @@ def archived_candidates(
     A search, not a realtime get: it sees what was written before the last refresh, and the dedupe state
     in Redis keeps every article that may not be searchable yet (see ContentClaims).
     """
-    # One scored clause per band, not a filter: template-like texts share a band or two with many
-    # articles, and a filter returned an arbitrary 50 of those, missing true originals on a 5,000-article
-    # crawl (48 stories counted twice, measured). Scored, the articles sharing the most (and the rarest)
-    # bands come first.
-    clauses: list[dict[str, Any]] = [{"term": {"bands": band}} for band in bands]
-    # Found (and first) whatever its bands now are: a revised article must not look new to itself.
-    clauses.append({"ids": {"values": [doc_id], "boost": 1000}})
-    query = {"bool": {"should": clauses, "minimum_should_match": 1}}
     with translated_errors("search near-duplicate candidates"):
         found = es.search(
             index=settings.minhash_index,
-            query=query,
+            query=candidates_query(doc_id, bands),
             size=CANDIDATES + 1,
             source=["signature", "day"],
             track_total_hits=False,
