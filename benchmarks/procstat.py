@@ -68,6 +68,28 @@ def cpu_seconds(pids: Iterable[int]) -> float:
     return total
 
 
+# HotSpot's JIT compiler threads, by the names the kernel keeps (15 characters): "C2 CompilerThre".
+JIT_THREAD_PREFIXES = ("C1 CompilerThre", "C2 CompilerThre")
+
+
+def thread_cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU seconds of one process's threads: its JIT compiler threads ("jit") and all the others."""
+    split = {"jit": 0.0, "other": 0.0}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+            _, seconds = parse_stat((task / "stat").read_text())
+        except (OSError, ValueError):
+            continue  # the thread ended meanwhile
+        split["jit" if name.startswith(JIT_THREAD_PREFIXES) else "other"] += seconds
+    return split
+
+
+def largest_process(pids: Iterable[int]) -> int:
+    """The pid with the most resident memory: a JVM's server process, not its launcher."""
+    return max(pids, key=lambda pid: rss_bytes([pid]))
+
+
 class TreeSampler:
     """Samples the RSS of process trees every `interval` seconds in a thread; keeps every sample."""
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from benchmarks.procstat import TreeSampler, cpu_seconds, process_tree
 from benchmarks.report import Row, Target, rss_growth
 from benchmarks.stack import REPO_ROOT, BenchStack
+from benchmarks.warmup import NodeCpu, warm_up_node
 from newsdesk.demosite import DemoServer, DemoSite, generate_site
 from newsdesk.messages import FetchedPage
 from newsdesk.redisstore import SETTLE_SECONDS
@@ -53,6 +54,7 @@ class Options:
     peer_timeout: float = 180
     seed: int = 1
     concurrency: int = 2
+    warm_up_pages: int = 3000
 
 
 @dataclass
@@ -526,6 +528,9 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
         }
         log(f"demo site of {options.size} articles ({len(site.articles)} article pages) at {server.url}")
 
+        node = NodeCpu(stack)
+        run.details["warm_up"] = warm_up_node(stack, settings, options, log)
+
         wanted = max(options.stage_pages, options.scale_pages)
         pages, fetch_cost = fetch_pages(server.url, spread(page_paths(site), wanted))
         log(f"fetched {len(pages)} pages in {fetch_cost.wall:.1f}s")
@@ -541,7 +546,9 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
         redis_before = redis_state_bytes(settings)
         pids = stack.start_workers(1, options.concurrency, settings)
         log(f"end to end: crawling with 1 worker process of concurrency {options.concurrency}")
+        node_before = node.read()
         full = crawl(settings, server, pids)
+        full["node_cpu_seconds"] = node.since(node_before)
         log(
             f"end to end: {full['run'].get('new')} new in {full['seconds_to_searchable']:.1f}s, "
             f"{full['requests']} requests"
@@ -559,9 +566,10 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
 
             # The idle workers stay up beside the peer: their sweeps let Redis forget the articles settled
             # in the archive meanwhile. What they cost the peer is measured, and printed with it.
-            idle_cpu = worker_cpu(pids)
+            idle_cpu, node_before = worker_cpu(pids), node.read()
             peer = run_peer(settings, stack, server, site, options.peer_timeout, log)
             peer["idle_worker_cpu_seconds"] = worker_cpu(pids) - idle_cpu
+            peer["node_cpu_seconds"] = node.since(node_before)
             log(f"peer: {peer}")
         # What stays once the workers' sweeps have let Redis forget the articles settled in the archive.
         time.sleep(max(0.0, SETTLE_SECONDS + 2 * SWEEP_SECONDS - (time.monotonic() - settling_since)))
@@ -618,7 +626,7 @@ def report_stages(run, costs, bulk_cost, extractor, extractor_note, full, concur
         _ratio(index.per_second, bulk_cost.per_second),
         "x",
         INDEX_VS_BULK,
-        note=f"median of {INDEX_ROUNDS} alternated rounds each, after a first pass of each on a cold node",
+        note=f"median of {INDEX_ROUNDS} alternated rounds each, after a first pass of each (new indices)",
     )
     parse_vs_extractor = _ratio(costs["parse"].ms_per_item, extractor.ms_per_item) if extractor else None
     if extractor is None:
@@ -677,7 +685,7 @@ def report_end_to_end(run, full, costs, peer) -> None:
         "time until the last is searchable",
         full["seconds_to_searchable"],
         "s",
-        note=f"crawl + pipeline done at {full['seconds_to_complete']:.1f}s",
+        note=f"crawl + pipeline done at {full['seconds_to_complete']:.1f}s; {_node_note(full, run)}",
     )
     section = "4. peer: news-please on the same site and Elasticsearch"
     if peer is None:
@@ -693,7 +701,8 @@ def report_end_to_end(run, full, costs, peer) -> None:
         peer["articles_per_second"],
         "articles/s",
         note=f"{peer['articles']} articles in {peer['seconds']:.1f}s; {peer.get('note', '')}; "
-        f"newsdesk's idle workers used {peer.get('idle_worker_cpu_seconds', 0):.1f} CPU s meanwhile",
+        f"newsdesk's idle workers used {peer.get('idle_worker_cpu_seconds', 0):.1f} CPU s meanwhile; "
+        f"{_node_note(peer)}",
     )
     run.add(
         section,
@@ -702,6 +711,21 @@ def report_end_to_end(run, full, costs, peer) -> None:
         "x",
         PEER_RATIO,
         note="article URLs per second on each side (news-please stores every URL it takes for an article)",
+    )
+
+
+def _node_note(section: dict, run: Run | None = None) -> str:
+    """Elasticsearch's CPU in a section, its JIT compilers apart: both sides should meet the same node."""
+    spent = section.get("node_cpu_seconds")
+    if not spent:
+        return "node CPU not read"
+    warmed = ""
+    if run is not None:
+        warm_up = run.details.get("warm_up") or []
+        warmed = f", after {sum(r['pages'] for r in warm_up)} pages to warm it" if warm_up else ", cold node"
+    return (
+        f"Elasticsearch used {spent['jit'] + spent['other']:.0f} CPU s, {spent['jit']:.0f} of them JIT "
+        f"compiling{warmed}"
     )
 
 
