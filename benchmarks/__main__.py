@@ -23,14 +23,7 @@ SUITES = {
     "orchestration": "benchmarks.orchestration:main",
     "search-cost": "benchmarks.search_cost:main",
 }
-QUICK = {
-    "size": 300,
-    "backlog": 600,
-    "scale_pages": 300,
-    "stage_pages": 400,
-    "peer_timeout": 90,
-    "warm_up_pages": 300,
-}
+QUICK = {"size": 300, "backlog": 600, "scale_pages": 300, "stage_pages": 400, "peer_timeout": 90}
 
 
 def throughput_parser() -> argparse.ArgumentParser:
@@ -42,9 +35,6 @@ def throughput_parser() -> argparse.ArgumentParser:
     parser.add_argument("--backlog", type=int, default=None, help="pages in the memory backlog (10000)")
     parser.add_argument("--scale-pages", type=int, default=None, help="pages per scale-out run (600)")
     parser.add_argument("--stage-pages", type=int, default=None, help="pages timed per stage (500)")
-    parser.add_argument(
-        "--warm-up-pages", type=int, default=None, help="pages that warm the node first (3000; 0: none)"
-    )
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of every section")
     parser.add_argument("--skip-peer", action="store_true", help="do not install or run news-please")
     parser.add_argument("--peer-timeout", type=float, default=None, help="seconds news-please may crawl")
@@ -62,7 +52,7 @@ def run_throughput(argv: list[str]) -> int:
     if args.quick:
         for name, value in QUICK.items():
             setattr(options, name, value)
-    for name in ("size", "backlog", "scale_pages", "stage_pages", "peer_timeout", "warm_up_pages"):
+    for name in ("size", "backlog", "scale_pages", "stage_pages", "peer_timeout"):
         if getattr(args, name) is not None:
             setattr(options, name, getattr(args, name))
     started = dt.datetime.now(dt.UTC)
