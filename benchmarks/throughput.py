@@ -684,7 +684,8 @@ def report_end_to_end(run, full, costs, peer) -> None:
         "time until the last is searchable",
         full["seconds_to_searchable"],
         "s",
-        note=f"crawl + pipeline done at {full['seconds_to_complete']:.1f}s; {_node_note(full, run)}",
+        note=f"crawl + pipeline done at {full['seconds_to_complete']:.1f}s; {_node_note(full)}, warmed "
+        f"by the {run.details.get('backlog', {}).get('pages', 0)}-page backlog before",
     )
     section = "4. peer: news-please on the same site and Elasticsearch"
     if peer is None:
@@ -713,18 +714,13 @@ def report_end_to_end(run, full, costs, peer) -> None:
     )
 
 
-def _node_note(section: dict, run: Run | None = None) -> str:
+def _node_note(section: dict) -> str:
     """Elasticsearch's CPU in a section, its JIT compilers apart: both sides should meet the same node."""
     spent = section.get("node_cpu_seconds")
     if not spent:
         return "node CPU not read"
-    warmed = ""
-    if run is not None:
-        warmed = f", warmed by the {run.details.get('backlog', {}).get('pages', 0)}-page backlog before"
-    return (
-        f"Elasticsearch used {spent['jit'] + spent['other']:.0f} CPU s, {spent['jit']:.0f} of them JIT "
-        f"compiling{warmed}"
-    )
+    total = spent["jit"] + spent["other"]
+    return f"Elasticsearch used {total:.0f} CPU s, {spent['jit']:.0f} of them JIT compiling"
 
 
 def report_recrawl(run, full, recrawl) -> None:

@@ -6,6 +6,7 @@ import base64
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -129,9 +130,8 @@ class NewsSpider(scrapy.Spider):
                     meta={"handle_httpstatus_list": HANDLED_STATUSES, "dont_obey_robotstxt": True},
                     priority=10,
                 )
-        for url in self.source.start_urls:
-            if self._first_request_for(url):
-                yield self.discovery_request(url)
+        for request in self.discovery_requests(self.source.start_urls):  # no `yield from` in async
+            yield request
         for url, known in self.due.items():
             yield self.recheck_request(url, known)
 
@@ -164,6 +164,12 @@ class NewsSpider(scrapy.Spider):
             return False
         self._requested.add(url)
         return True
+
+    def discovery_requests(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
+        """A discovery request for each of `urls` this crawl has not asked for yet."""
+        for url in urls:
+            if self._first_request_for(url):
+                yield self.discovery_request(url)
 
     def discovery_request(self, url: str) -> scrapy.Request:
         headers = {}
@@ -223,9 +229,8 @@ class NewsSpider(scrapy.Spider):
     def parse_robots(self, response: Response):
         if response.status >= 400:
             return
-        for url in robots_sitemaps(response.text if isinstance(response, TextResponse) else "", response.url):
-            if self.on_site(url) and self._first_request_for(url):
-                yield self.discovery_request(url)
+        sitemaps = robots_sitemaps(response.text if isinstance(response, TextResponse) else "", response.url)
+        yield from self.discovery_requests(url for url in sitemaps if self.on_site(url))
 
     def parse_discovery(self, response: Response):
         stats = self.crawler.stats
@@ -236,9 +241,9 @@ class NewsSpider(scrapy.Spider):
             previous = self.validators.get(url, {})
             self.new_validators[url] = previous
             # Unchanged since the last crawl, so it lists nothing new: its further pages are not needed.
-            for child in self.children_worth_fetching(previous.get("children", []), nothing_new=True):
-                if self._first_request_for(child):
-                    yield self.discovery_request(child)
+            yield from self.discovery_requests(
+                self.children_worth_fetching(previous.get("children", []), nothing_new=True)
+            )
             return
         if response.status >= 400:
             self.discovery_failures += 1
@@ -271,9 +276,7 @@ class NewsSpider(scrapy.Spider):
             )
             return
         nothing_new = kind == "html" and self._lists_nothing_new(url)
-        for child in self.children_worth_fetching(children, nothing_new):
-            if self._first_request_for(child):
-                yield self.discovery_request(child)
+        yield from self.discovery_requests(self.children_worth_fetching(children, nothing_new))
         self._remember_validators(response, children + unchanged)
 
     def _lists_nothing_new(self, url: str) -> bool:
