@@ -67,7 +67,12 @@ class HandOffPipeline:
         self.settings = settings
         self.stats = stats
         self.celery = Celery("newsdesk-crawler", broker=settings.redis_url)
-        self.celery.conf.update(task_serializer="json", broker_connection_retry_on_startup=True)
+        self.celery.conf.update(
+            task_serializer="json",
+            broker_connection_retry_on_startup=True,
+            # The workers' transport: sends go through one Redis client, not a new one per page.
+            broker_transport="tasks.broker:Transport",
+        )
         client = build_redis(settings)
         self.broker = client
         self.runs = RunStore(client, settings.index_prefix)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from queue import Empty
 
 import redis
@@ -52,6 +53,23 @@ class Channel(kombu_redis.Channel):
     anything else (several queues, priorities, a global key prefix) falls back to kombu's BRPOP."""
 
     _moving_from: str | None = None
+    _shared_client: tuple | None = None  # (the pool it draws on, the client)
+
+    @contextmanager
+    def conn_or_acquire(self, client=None):
+        """One Redis client per channel and connection pool, where kombu builds one per publish and ack.
+
+        Building a client copies redis-py's table of reply callbacks: about 0.5 ms of CPU, twice a page
+        in a worker and once in the crawler. A client is safe to share: each command takes a connection
+        from the pool. A new pool (after a fork, or a reconnect) gets a new client.
+        """
+        if client is not None:
+            yield client
+            return
+        pool = self.pool
+        if self._shared_client is None or self._shared_client[0] is not pool:
+            self._shared_client = (pool, self._create_client())
+        yield self._shared_client[1]
 
     def _brpop_start(self, timeout=None):
         queues = self._queue_cycle.consume(len(self.active_queues))
