@@ -38,7 +38,6 @@ from tasks.titles import SiteName
 for _name in ("trafilatura", "htmldate", "courlan"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
-WHITESPACE = re.compile(r"\s+")
 ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|NewsArticle|WebPage|LiveBlogPosting|Posting", re.I)
 PUBLISHED_META = (
     "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
@@ -115,7 +114,7 @@ class Extracted:
 
 
 def clean(text: str | None) -> str:
-    return WHITESPACE.sub(" ", text or "").strip()
+    return " ".join((text or "").split())  # what re.sub(r"\s+", " ") and strip() make, faster
 
 
 def _in_chrome(element: lxml.html.HtmlElement) -> bool:

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-WHITESPACE = re.compile(r"\s+")
 # " | ", " – ", " » ", " :: " between words; a bare "|"; a dash between two CJK/Arabic/… characters.
 TITLE_SEPARATOR = re.compile(
     r"\s+(?:[|–—·•»«›‹:/\\]|-{1,2}|::)\s+|\s*[|｜]\s*"
@@ -41,12 +40,12 @@ class Heading(NamedTuple):
 
 def clean_title(text: str | None) -> str:
     """Entities decoded (metadata is often escaped twice), soft hyphens dropped, whitespace collapsed."""
-    return WHITESPACE.sub(" ", html.unescape(text or "").replace("\xad", "")).strip()
+    return " ".join(html.unescape(text or "").replace("\xad", "").split())
 
 
 def _normal(text: str) -> str:
     folded = unicodedata.normalize("NFKC", clean_title(text)).translate(SAME_QUOTES_AND_DASHES)
-    return WHITESPACE.sub(" ", folded).strip().casefold()
+    return " ".join(folded.split()).casefold()
 
 
 def _letters(text: str) -> str:
