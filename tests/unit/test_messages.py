@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 
@@ -128,6 +129,18 @@ def test_article_replace_returns_a_changed_copy() -> None:
     assert changed.language == "ko"
     assert ARTICLE.language == "en"
     assert changed.replace(language="en") == ARTICLE
+
+
+def test_article_replace_matches_dataclasses_replace() -> None:
+    changes = {"doc_id": "abc", "people": ["Kim Jong Un"], "related": [], "warnings": ["no_date"]}
+
+    assert ARTICLE.replace(**changes) == dataclasses.replace(ARTICLE, **changes)
+    assert ARTICLE.replace(**changes).to_dict() == dataclasses.replace(ARTICLE, **changes).to_dict()
+
+
+def test_article_replace_refuses_an_unknown_field() -> None:
+    with pytest.raises(TypeError, match="colour"):
+        ARTICLE.replace(colour="red")
 
 
 # Errors: Celery pickles them from the worker to the result backend and the caller.
