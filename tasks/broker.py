@@ -3,11 +3,11 @@
 Kombu's Redis transport takes a message with BRPOP and only then records it as unacknowledged (the
 `unacked` hash its visibility timeout sweeps). A worker killed between the two (SIGKILL, the OOM killer,
 a lost machine) loses that message for good: it is in no list and no hash. Here the worker takes a message
-with BLMOVE into a `<queue>:delivering` list instead, removes it from there only once kombu has recorded
+with BLMOVE into a `<queue>:delivering` list instead, removes it from there in the transaction that records
 it, and every worker sweeps that list for messages left behind by a worker that died in between.
 
-A message can then be delivered twice (a worker killed after recording it but before removing it); every
-stage is idempotent, so that costs a redo, never a second document.
+A message can still be delivered twice (a worker stalled between taking and recording it for longer than
+the sweep's grace period); every stage is idempotent, so that costs a redo, never a second document.
 """
 
 from __future__ import annotations
@@ -48,11 +48,36 @@ def delivering_key(queue: str) -> str:
     return f"{queue}:delivering"
 
 
+class QoS(kombu_redis.QoS):
+    """Kombu's record of unacknowledged messages. Recording a message taken with BLMOVE also removes it
+    from the delivering list, in the same transaction: it is never in both, and it costs no round trip."""
+
+    _taken: tuple[str, bytes] | None = None  # (delivering list, message) while kombu records it
+
+    def append(self, message, delivery_tag):
+        self._taken, self.channel.taken = self.channel.taken, None
+        try:
+            super().append(message, delivery_tag)
+        finally:
+            self._taken = None
+
+    @contextmanager
+    def pipe_or_acquire(self, pipe=None, client=None):
+        with super().pipe_or_acquire(pipe, client) as pipe:
+            if self._taken is not None:
+                key, item = self._taken
+                pipe.lrem(key, 1, item)
+            yield pipe
+
+
 class Channel(kombu_redis.Channel):
     """Takes messages with BLMOVE when it consumes one queue at one priority (as newsdesk workers do);
     anything else (several queues, priorities, a global key prefix) falls back to kombu's BRPOP."""
 
+    QoS = QoS
     _moving_from: str | None = None
+    # The message just taken, until kombu's record of it (QoS.append) removes it from the delivering list.
+    taken: tuple[str, bytes] | None = None
     _shared_client: tuple | None = None  # (the pool it draws on, the client)
 
     @contextmanager
@@ -98,12 +123,15 @@ class Channel(kombu_redis.Channel):
             if item is None:
                 raise Empty()
             self._queue_cycle.rotate(queue)
+            self.taken = (delivering_key(queue), item)
             try:
-                # Kombu records the message in `unacked` before it hands it to the consumer.
+                # Kombu records the message in `unacked` before it hands it to the consumer (QoS.append).
                 self.connection._deliver(loads(bytes_to_str(item)), queue)
             finally:
-                # On the connection that took it: idle now, and no new client per message.
-                self.client.lrem(delivering_key(queue), 1, item)
+                if self.taken is not None:  # not recorded: a consumer that does not acknowledge
+                    self.taken = None
+                    # On the connection that took it: idle now.
+                    self.client.lrem(delivering_key(queue), 1, item)
             return True
         finally:
             self._in_poll = None
