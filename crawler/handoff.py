@@ -17,7 +17,7 @@ from twisted.internet.threads import deferToThread
 from crawler.revisions import crawl_was_complete
 from newsdesk.crawlstate import CrawlState
 from newsdesk.errors import NewsdeskError
-from newsdesk.redisstore import RunStore, build_redis
+from newsdesk.redisstore import RunStore, build_redis, translated_errors
 from newsdesk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -136,11 +136,17 @@ class HandOffPipeline:
             try:
                 # argsrepr: Celery would otherwise build a repr of the whole page for the message header.
                 self.celery.send_task(PARSE_TASK, args=[item], queue=QUEUE, argsrepr=repr(item["url"]))
+                # The run's count and the known URLs in one round trip (each costs ~0.25 ms of CPU here).
+                bookkeeping = self.broker.pipeline()
                 if item.get("run_id"):
-                    self.runs.count_sent(item["run_id"])
+                    self.runs.count_sent(item["run_id"], client=bookkeeping)
                 if item.get("status") == 200 and not item.get("error"):
                     # Known from now on: the pipeline gives it a recorded fate, a re-crawl need not fetch it.
-                    self.state.mark_known(item["crawl_source"], {item["url"], item["final_url"]})
+                    urls = {item["url"], item["final_url"]}
+                    self.state.mark_known(item["crawl_source"], urls, pipe=bookkeeping)
+                else:
+                    with translated_errors("count sent"):
+                        bookkeeping.execute()
                 self.stats.inc_value("newsdesk/handed_off")
                 return item
             except (kombu.exceptions.OperationalError, redis.RedisError, OSError) as exc:

@@ -87,24 +87,28 @@ class CrawlState:
                 digests.update(value[i : i + DIGEST_CHARS] for i in range(0, len(value), DIGEST_CHARS))
         return digests
 
-    def mark_known(self, source: str, urls: Iterable[str], at: float | None = None) -> int:
-        """Remember `urls` as handed on; drops the oldest generations beyond the bound. Returns how many."""
+    def mark_known(self, source: str, urls: Iterable[str], at: float | None = None, pipe=None) -> int:
+        """Remember `urls` as handed on; drops the oldest generations beyond the bound. Returns how many.
+
+        `pipe`: a pipeline holding other commands (the hand-off's count of the run) to send with these, in
+        one round trip.
+        """
         digests = sorted({url_digest(u) for u in urls})
-        if not digests:
-            return 0
         when = at if at is not None else time.time()
         generation = time.strftime("%Y%m", time.gmtime(when))
         with translated_errors("mark known urls"):
-            pipe = self.client.pipeline()
-            pipe.zadd(self.known_key(source), {generation: int(generation)})
-            for start in range(0, len(digests), BATCH):
-                pipe.append(self._generation_key(source, generation), "".join(digests[start : start + BATCH]))
-            pipe.execute()
-            self._trim(source)
+            pipe = self.client.pipeline() if pipe is None else pipe
+            if digests:
+                pipe.zadd(self.known_key(source), {generation: int(generation)})
+                generation_key = self._generation_key(source, generation)
+                for start in range(0, len(digests), BATCH):
+                    pipe.append(generation_key, "".join(digests[start : start + BATCH]))
+            pipe.zrange(self.known_key(source), 0, -1)
+            generations = list(pipe.execute()[-1])
+            self._trim(source, generations)
         return len(digests)
 
-    def _trim(self, source: str) -> None:
-        generations = self._generations(source)
+    def _trim(self, source: str, generations: list[str]) -> None:
         if len(generations) < 2:
             return
         sizes = [self.client.strlen(self._generation_key(source, g)) // DIGEST_CHARS for g in generations]

@@ -117,9 +117,10 @@ class RunStore:
             pipe.execute()
         return run_id
 
-    def count_sent(self, run_id: str, amount: int = 1) -> None:
+    def count_sent(self, run_id: str, amount: int = 1, client=None) -> None:
+        """Count pages sent to the pipeline (on `client`, e.g. a pipeline its owner sends, when given)."""
         with translated_errors("count sent"):
-            self.client.hincrby(self._key(run_id), "sent", amount)
+            (client if client is not None else self.client).hincrby(self._key(run_id), "sent", amount)
 
     def finish_crawl(self, run_id: str, stats: dict[str, Any]) -> None:
         fields = {"crawl_finished": 1, "crawl_finished_at": utc_now()}
