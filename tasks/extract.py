@@ -114,7 +114,12 @@ class Extracted:
 
 
 def clean(text: str | None) -> str:
-    return " ".join((text or "").split())  # what re.sub(r"\s+", " ") and strip() make, faster
+    r"""Whitespace collapsed to single spaces, none at either end.
+
+    str.split() splits at exactly the characters `\s` matches, several times faster than re.sub: this
+    runs on every piece of text a page's parse reads.
+    """
+    return " ".join((text or "").split())
 
 
 def _in_chrome(element: lxml.html.HtmlElement) -> bool:

@@ -19,7 +19,7 @@ from newsdesk.messages import Article, FetchedPage, RelatedItem
 from newsdesk.sources import ExtractionHints
 from tasks.dates import parse_date
 from tasks.encoding import charset_from_content_type, decode_html
-from tasks.extract import MIN_BODY_CHARS, MIN_DECLARED_ARTICLE_CHARS, extract_article
+from tasks.extract import MIN_BODY_CHARS, MIN_DECLARED_ARTICLE_CHARS, clean, extract_article
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF")
@@ -42,12 +42,6 @@ MAX_DEPTH = 160
 NESTED_TOO_DEEP = lxml.etree.XPath("boolean(" + "/*" * (MAX_DEPTH + 2) + ")")
 SKIPPED_CONTAINERS = {"nav", "footer", "aside", "script", "style", "noscript", "header", "form"}
 CANONICAL_LINKS = lxml.etree.XPath("//link[@rel='canonical']/@href")
-
-
-def normalise_space(text: str) -> str:
-    # str.split() splits on the whitespace `\s` matches, and is several times faster than re.sub: this
-    # runs on every piece of text a page's parse reads.
-    return " ".join(text.split())
 
 
 def _content_type(page: FetchedPage) -> str:
@@ -172,7 +166,7 @@ def _find_meta(root: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement, re.M
     for element, raw in _elements_holding(root, ("Source:", "Date:")):
         if element.tag in ("html", "head", "body"):
             continue
-        text = normalise_space(raw)
+        text = clean(raw)
         # A sidebar's "Date: … | Source: …" line belongs to another article, and is shorter than ours.
         if element.tag in SKIPPED_CONTAINERS or _in_skipped_container(element):
             continue
@@ -214,12 +208,12 @@ def _title(root: lxml.html.HtmlElement, meta: lxml.html.HtmlElement, order: dict
     headings = [h for h in root.iter("h1") if not _in_skipped_container(h)]
     before = [h for h in headings if order[h] < order[meta]]
     for heading in before[-1:] or headings[:1]:
-        text = normalise_space(heading.text_content())
+        text = clean(heading.text_content())
         if text:
             return text
     candidates = root.xpath("//meta[@property='og:title']/@content") + root.xpath("//title/text()")
     for candidate in candidates:
-        text = normalise_space(candidate.split(" | ")[0])
+        text = clean(candidate.split(" | ")[0])
         if text:
             return text
     ancestors = set(meta.iterancestors())
@@ -229,7 +223,7 @@ def _title(root: lxml.html.HtmlElement, meta: lxml.html.HtmlElement, order: dict
         if order[b] < order[meta] and b not in ancestors and not _in_skipped_container(b)
     ]
     for block in reversed(blocks):
-        text = normalise_space(block.text_content())
+        text = clean(block.text_content())
         if text:
             return text
     return ""
@@ -239,7 +233,7 @@ def _find_more_from(root: lxml.html.HtmlElement, after: int, order: dict) -> lxm
     for element, raw in _elements_holding(root, ("More", "From")):
         if order[element] <= after:
             continue
-        text = normalise_space(raw)
+        text = clean(raw)
         if len(text) < 200 and MORE_FROM.match(text):
             # the innermost element carrying the heading text
             inner = [
@@ -247,7 +241,7 @@ def _find_more_from(root: lxml.html.HtmlElement, after: int, order: dict) -> lxm
                 for c in element.iter()
                 if c is not element
                 and isinstance(c.tag, str)
-                and MORE_FROM.match(normalise_space(c.text_content()))
+                and MORE_FROM.match(clean(c.text_content()))
             ]
             return inner[-1] if inner else element
     return None
@@ -256,14 +250,14 @@ def _find_more_from(root: lxml.html.HtmlElement, after: int, order: dict) -> lxm
 def _body_paragraphs(root, meta, end_marker, order: dict) -> list[str]:
     start = order[meta]
     end = order[end_marker] if end_marker is not None else len(order)
-    meta_text = normalise_space(meta.text_content())
+    meta_text = clean(meta.text_content())
     paragraphs: list[str] = []
     for element in root.iter("p"):
         if not start < order[element] < end or _in_skipped_container(element):
             continue
         if meta in element.iterancestors():
             continue
-        text = normalise_space(element.text_content())
+        text = clean(element.text_content())
         if text and text != meta_text:
             paragraphs.append(text)
     return paragraphs
@@ -319,7 +313,7 @@ def _related_items(marker: lxml.html.HtmlElement, base_url: str) -> list[Related
     for raw, href, skipped in _text_after(marker):
         if skipped:
             continue
-        text = normalise_space(raw)
+        text = clean(raw)
         if text.lower() in END_OF_RELATED:
             break
         date_match = TEASER_DATE.match(text)
@@ -379,7 +373,7 @@ def _parse_seed_layout(page: FetchedPage, root, meta, match: re.Match) -> Articl
         fetched_at=page.fetched_at,
         title=title,
         body="\n\n".join(paragraphs),
-        source=normalise_space(match.group(4)),
+        source=clean(match.group(4)),
         published_at=published_at,
         published_at_raw=f"{match.group(1)}/{match.group(2)}/{match.group(3)}",
         related=related,
