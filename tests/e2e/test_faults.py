@@ -223,6 +223,23 @@ def test_elasticsearch_stopped_mid_ingest_every_article_indexed_exactly_once(fre
     assert fresh.worker.proc.poll() is None
 
 
+def _kill_while_holding_a_task(group: int, broker, seconds: float = 30) -> None:
+    """SIGKILL the worker's process group at a moment it holds a task: frozen (SIGSTOP) to look first.
+
+    A busy worker holds nothing for the instant between acknowledging one task and taking the next, and a
+    fast one long enough for a kill to land there now and then.
+    """
+    held_key = delivering_key(BROKER_QUEUE)
+    deadline = time.monotonic() + seconds
+    while True:
+        os.killpg(group, signal.SIGSTOP)
+        if broker.hlen("unacked") + broker.llen(held_key) or time.monotonic() > deadline:
+            os.killpg(group, signal.SIGKILL)
+            return
+        os.killpg(group, signal.SIGCONT)
+        time.sleep(0.01)
+
+
 def test_worker_sigkilled_mid_task_its_tasks_are_redelivered_and_counts_stay_exact(fresh, demo_site):
     site, server = demo_site
     settings = dataclasses.replace(fresh.settings, demo_url=server.url)
@@ -230,7 +247,7 @@ def test_worker_sigkilled_mid_task_its_tasks_are_redelivered_and_counts_stay_exa
 
     crawl = BackgroundCrawl(settings).start()
     crawl.wait_until(mid_ingest, 120, "mid-ingest")
-    os.killpg(fresh.worker.proc.pid, signal.SIGKILL)
+    _kill_while_holding_a_task(fresh.worker.proc.pid, broker)
     fresh.worker.proc.wait(30)
     # Recorded by kombu as unacknowledged, or, if it died while taking one, in the delivering list.
     unacknowledged = broker.hlen("unacked") + broker.llen(delivering_key(BROKER_QUEUE))
