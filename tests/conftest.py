@@ -15,7 +15,7 @@ from newsdesk.services import ElasticsearchNode, RedisServer, WorkerProcess
 from newsdesk.settings import Settings, default_home
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SEED_PAGE = REPO_ROOT.parent / "shared" / "reference" / "seed-article-page.txt"
+SEED_PAGE = REPO_ROOT / "tests" / "data" / "seed-article-page.txt"
 TEST_PREFIX = "ndtest"
 # Short, so the removal tests see a grace period pass; the worker reads it at start.
 REMOVAL_GRACE_SECONDS = 2

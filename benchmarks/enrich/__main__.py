@@ -17,7 +17,7 @@ from tasks.enrich import Enricher, enrichment
 
 HERE = Path(__file__).resolve().parent
 DATA_FILES = (HERE / "articles_en.yaml", HERE / "articles_other.yaml")
-SEED_PAGE = HERE.parents[2] / "shared" / "reference" / "seed-article-page.txt"
+SEED_PAGE = HERE.parents[1] / "tests" / "data" / "seed-article-page.txt"
 SEED_PEOPLE = [
     "Kim Jong Un", "Vladimir Putin", "Ri Yong Ho", "Choe Son Hui", "Sergei Lavrov", "Yuri Trutnev",
     "Dmitri Peskov", "Yuri Ushakov", "Yevgeni Ditrih", "Alexandr Kozlov", "Anatoli Yanovski",

@@ -21,7 +21,7 @@ from tasks.entities import canonical_person, find_entities
 from tasks.gazetteer import Gazetteer
 from tasks.keywords import extract_keywords
 
-SEED_PAGE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "seed-article-page.txt"
+SEED_PAGE = Path(__file__).resolve().parents[1] / "data" / "seed-article-page.txt"
 
 SENTENCES = {
     "en": "Kim Jong Un had talks with Vladimir Putin, president of the Russian Federation, on April 25. "

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from newsdesk.cli import app
 
-SEED_PAGE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "seed-article-page.txt"
+SEED_PAGE = Path(__file__).resolve().parents[1] / "data" / "seed-article-page.txt"
 
 
 def test_enrich_text_prints_the_enriched_article_as_json(tmp_path: Path, monkeypatch) -> None:

@@ -13,7 +13,7 @@ from newsdesk.errors import Rejected
 from newsdesk.messages import Article, FetchedPage
 from tasks.parse import parse_page
 
-SEED_PAGE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "seed-article-page.txt"
+SEED_PAGE = Path(__file__).resolve().parents[1] / "data" / "seed-article-page.txt"
 SEED_URL = "https://archive.example.org/newstream/1556236800-12345/supreme-leader-holds-talks/"
 FETCHED_AT = "2025-07-31T10:00:00+00:00"
 SEED_TITLE = "Supreme Leader Kim Jong Un Holds Talks with President Vladimir Vladimirovich Putin"

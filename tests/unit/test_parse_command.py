@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from newsdesk.cli import app
 from newsdesk.demosite import generate_site
 
-SEED_PAGE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "seed-article-page.txt"
+SEED_PAGE = Path(__file__).resolve().parents[1] / "data" / "seed-article-page.txt"
 SITE = generate_site(6, seed=4)
 runner = CliRunner()
 
