@@ -26,4 +26,4 @@ WORKDIR /app
 COPY sources.yaml /app/sources.yaml
 # Code and data stay root-owned, so the process that runs them cannot rewrite them.
 USER newsdesk
-CMD ["celery", "-A", "tasks.app", "worker", "--loglevel=INFO"]
+CMD ["celery", "-A", "tasks.worker.app", "worker", "--loglevel=INFO"]

@@ -18,7 +18,7 @@ install: $(STAMP)
 
 # Redis (Debian package), the Elasticsearch distribution (Maven) and the compose validator.
 services-install: $(STAMP)
-	$(BIN)/python -m newsdesk.services install --with-compose
+	$(BIN)/python -m newsdesk.localstack.services install --with-compose
 
 test: services-install
 	$(BIN)/ruff check .
@@ -31,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 demo: $(STAMP)
-	$(BIN)/python -m newsdesk.services install
+	$(BIN)/python -m newsdesk.localstack.services install
 	$(BIN)/newsdesk demo
 
 # The bench extras once per pyproject.toml, not at every run: the editable rebuild took ~25 s of each.

@@ -7,10 +7,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from newsdesk.crawlstate import CrawlState
-from newsdesk.redisstore import build_redis
-from newsdesk.services import RedisServer
-from newsdesk.settings import Settings
+from newsdesk.kernel.settings import Settings
+from newsdesk.localstack.services import RedisServer
+from newsdesk.state.crawl_state import CrawlState
+from newsdesk.state.store import build_redis
 
 
 def _urls(count: int) -> list[str]:

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from benchmarks.stack import REPO_ROOT, BenchStack
 from benchmarks.throughput import drain, log, new_run, render_pages, reset_stores
-from newsdesk.demosite import generate_site
-from newsdesk.services import WorkerProcess
+from newsdesk.demosite.site import generate_site
+from newsdesk.localstack.services import WorkerProcess
 
 
 def _code_of(tree: Path) -> str:
     """Where a worker started in `tree` imports the pipeline from: proof the variant is what it claims."""
-    probe = "import tasks.pipeline as p; print(p.__file__)"
+    probe = "import tasks.worker.pipeline as p; print(p.__file__)"
     return subprocess.run(
         [sys.executable, "-c", probe],
         env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.stack import BenchStack
-from newsdesk.demosite import DemoServer, DemoSite
-from newsdesk.settings import Settings
+from newsdesk.demosite.site import DemoServer, DemoSite
+from newsdesk.kernel.settings import Settings
 
 NEWS_PLEASE = "news-please==1.6.16"
 # news-please's Elasticsearch pipeline calls the client with arguments the 8.x and 9.x clients removed

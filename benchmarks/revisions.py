@@ -12,9 +12,9 @@ from benchmarks.stack import BenchStack
 from index.client import build_client
 from index.setup import ensure_setup
 from index.writer import _bulk, locate, upsert_operations, write_articles
-from newsdesk.demosite import generate_site
-from newsdesk.settings import Settings
-from tasks.dedupe import canonical_url, document_id
+from newsdesk.demosite.site import generate_site
+from newsdesk.kernel.settings import Settings
+from tasks.dedupe.identity import canonical_url, document_id
 
 EDIT_EVERY = 10  # one article in ten edited between two crawls
 

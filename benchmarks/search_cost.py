@@ -27,8 +27,8 @@ from index.minhash import (
     write_minhashes,
 )
 from index.setup import ensure_setup
-from newsdesk.demosite import generate_site
-from tasks.similarity import content_key
+from newsdesk.demosite.site import generate_site
+from tasks.dedupe.similarity import content_key
 
 
 def variants(es, settings) -> dict[str, Callable[[str, list[str]], Any]]:

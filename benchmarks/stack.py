@@ -8,8 +8,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from newsdesk.services import ElasticsearchNode, RedisServer, WorkerProcess
-from newsdesk.settings import Settings, default_home
+from newsdesk.kernel.settings import Settings, default_home
+from newsdesk.localstack.services import ElasticsearchNode, RedisServer, WorkerProcess
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BENCH_PREFIX = "ndbench"

@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 from benchmarks.procstat import NodeCpu, TreeSampler, cpu_seconds, largest_process, process_tree
 from benchmarks.report import Row, Target, rss_growth
 from benchmarks.stack import REPO_ROOT, BenchStack
-from newsdesk.demosite import DemoServer, DemoSite, generate_site
-from newsdesk.messages import FetchedPage
-from newsdesk.redisstore import SETTLE_SECONDS
-from newsdesk.settings import Settings
-from tasks.periodic import SWEEP_SECONDS
+from newsdesk.demosite.site import DemoServer, DemoSite, generate_site
+from newsdesk.kernel.messages import FetchedPage
+from newsdesk.kernel.settings import Settings
+from newsdesk.state.store import SETTLE_SECONDS
+from tasks.worker.sweeps import SWEEP_SECONDS
 
 PEER_RATIO = Target("ge", 5.0, ">= 5x news-please")
 OVERHEAD = Target("le", 0.30, "<= 30%")
@@ -103,7 +103,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 def reset_stores(settings: Settings) -> None:
     """Empty the benchmark's indices and Redis (broker included), then set up as a user would."""
-    from newsdesk.redisstore import build_redis
+    from newsdesk.state.store import build_redis
 
     reset_indices(settings)
     build_redis(settings).flushdb()
@@ -126,7 +126,7 @@ def reset_indices(settings: Settings) -> None:
 
 def redis_state_bytes(settings: Settings) -> dict[str, int]:
     """MEMORY USAGE summed per kind of key (every key sampled in full)."""
-    from newsdesk.redisstore import build_redis
+    from newsdesk.state.store import build_redis
 
     client = build_redis(settings)
     totals: dict[str, int] = {}
@@ -262,12 +262,12 @@ STAGE_WARM_UP_PAGES = 10
 
 def measure_stages(settings: Settings, pages: list[dict]) -> tuple[dict[str, StageCost], list]:
     """parse → dedupe (real Redis) → enrich, each timed on its own; returns the enriched articles."""
-    from newsdesk.errors import Rejected
-    from newsdesk.messages import Article
-    from newsdesk.redisstore import ContentClaims, UrlClaims, build_redis
-    from tasks.dedupe import assign_identity, content_identity, duplicate_kind, judge_claim
-    from tasks.enrich import enrich_article
-    from tasks.parse import parse_page
+    from newsdesk.kernel.errors import Rejected
+    from newsdesk.kernel.messages import Article
+    from newsdesk.state.store import ContentClaims, UrlClaims, build_redis
+    from tasks.dedupe.identity import assign_identity, content_identity, duplicate_kind, judge_claim
+    from tasks.enrich.enricher import enrich_article
+    from tasks.parse.page import parse_page
 
     costs = {name: StageCost() for name in ("parse", "dedupe", "enrich")}
     reset_stores(settings)
@@ -318,7 +318,7 @@ def _index_stage_pass(settings: Settings, articles: list) -> StageCost:
     from index.client import build_client
     from index.documents import article_document
     from index.writer import write_articles
-    from newsdesk.redisstore import utc_now
+    from newsdesk.state.store import utc_now
 
     reset_indices(settings)
     es = build_client(settings)
@@ -367,7 +367,7 @@ def measure_index_and_bulk(settings: Settings, articles: list) -> tuple[StageCos
     (a cold node: JIT, caches, a new mapping) is kept apart, then rounds alternate which goes first, and
     each side's median round is the figure."""
     from index.documents import article_document
-    from newsdesk.redisstore import utc_now
+    from newsdesk.state.store import utc_now
 
     indexed_at = utc_now()
     documents = [article_document(a, indexed_at=indexed_at) for a in articles]
@@ -417,7 +417,7 @@ def worker_cpu(pids: list[int]) -> float:
 
 def crawl(settings: Settings, server: DemoServer, pids: list[int], **kwargs: Any) -> dict[str, Any]:
     """One `run_crawl` of the demo source, timed to the last article searchable, with worker RSS and CPU."""
-    from newsdesk.cli import run_crawl
+    from newsdesk.cli.crawl import run_crawl
 
     requests_before = server.request_count
     cpu_before = worker_cpu(pids)
@@ -445,7 +445,7 @@ def _parse_messages(sender, pages: list[dict]) -> list[str]:
     kombu serialises it; only the final LPUSH is held back)."""
     from kombu.utils.json import dumps
 
-    from tasks.app import QUEUE
+    from tasks.worker.app import QUEUE
 
     messages: list[str] = []
 
@@ -466,8 +466,8 @@ def drain(settings: Settings, pages: list[dict], pids: list[int], run_id: str, i
     """Enqueue `pages` straight as `newsdesk.parse` tasks and wait until each has a recorded fate."""
     from celery import Celery
 
-    from newsdesk.redisstore import RunStore, build_redis
-    from tasks.app import QUEUE
+    from newsdesk.state.store import RunStore, build_redis
+    from tasks.worker.app import QUEUE
 
     redis_client = build_redis(settings)
     runs = RunStore(redis_client, settings.index_prefix)
@@ -504,7 +504,7 @@ def drain(settings: Settings, pages: list[dict], pids: list[int], run_id: str, i
 
 
 def new_run(settings: Settings, name: str) -> str:
-    from newsdesk.redisstore import RunStore, build_redis
+    from newsdesk.state.store import RunStore, build_redis
 
     return RunStore(build_redis(settings), settings.index_prefix).create(name)
 

@@ -14,11 +14,11 @@ from scrapy import signals
 from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 
-from crawler.revisions import crawl_was_complete
-from newsdesk.crawlstate import CrawlState
-from newsdesk.errors import NewsdeskError
-from newsdesk.redisstore import RunStore, build_redis, translated_errors
-from newsdesk.settings import Settings
+from crawler.listing_watch import crawl_was_complete
+from newsdesk.kernel.errors import NewsdeskError
+from newsdesk.kernel.settings import Settings
+from newsdesk.state.crawl_state import CrawlState
+from newsdesk.state.store import RunStore, build_redis, translated_errors
 
 log = logging.getLogger(__name__)
 PARSE_TASK = "newsdesk.parse"
@@ -71,7 +71,7 @@ class HandOffPipeline:
             task_serializer="json",
             broker_connection_retry_on_startup=True,
             # The workers' transport: sends go through one Redis client, not a new one per page.
-            broker_transport="tasks.broker:Transport",
+            broker_transport="newsdesk.state.reliable.broker:Transport",
         )
         client = build_redis(settings)
         self.broker = client

@@ -12,15 +12,15 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
 from crawler import settings as crawler_defaults
-from crawler.revisions import reads_every_listing_page, unlisted_grace_seconds
+from crawler.listing_watch import reads_every_listing_page, unlisted_grace_seconds
 from crawler.spiders.news import NewsSpider
-from newsdesk.crawlstate import CrawlState
-from newsdesk.errors import NewsdeskError
-from newsdesk.logs import use_json_logs
-from newsdesk.redisstore import build_redis
-from newsdesk.revisionstate import RecheckSchedule
-from newsdesk.settings import Settings
-from newsdesk.sources import Source, resolve_source
+from newsdesk.kernel.errors import NewsdeskError
+from newsdesk.kernel.logs import use_json_logs
+from newsdesk.kernel.settings import Settings
+from newsdesk.kernel.sources import Source, resolve_source
+from newsdesk.state.crawl_state import CrawlState
+from newsdesk.state.revisits import RecheckSchedule
+from newsdesk.state.store import build_redis
 
 
 def scrapy_settings(settings: Settings, max_pages: int, source: Source | None = None) -> ScrapySettings:

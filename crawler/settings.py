@@ -26,7 +26,7 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 ITEM_PIPELINES = {"crawler.handoff.HandOffPipeline": 500}
 # Revisions (issue 9): the re-check schedule and listing presence, saved once the crawl has closed.
-EXTENSIONS = {"crawler.revisions.RevisionWatch": 500}
+EXTENSIONS = {"crawler.listing_watch.RevisionWatch": 500}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.politeness.CrawlDelayMiddleware": 110,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

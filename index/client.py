@@ -9,8 +9,8 @@ import elastic_transport
 import elasticsearch
 from elasticsearch import Elasticsearch
 
-from newsdesk.errors import Rejected, TransientError
-from newsdesk.settings import Settings
+from newsdesk.kernel.errors import Rejected, TransientError
+from newsdesk.kernel.settings import Settings
 
 TRANSIENT_STATUSES = {408, 429, 500, 502, 503, 504}
 

@@ -9,7 +9,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from index.client import translated_errors
-from newsdesk.settings import Settings
+from newsdesk.kernel.settings import Settings
 
 CRAWL_RUN_PROPERTIES: dict[str, Any] = {
     "run_id": {"type": "keyword"},

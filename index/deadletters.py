@@ -9,7 +9,7 @@ import elasticsearch
 from elasticsearch import Elasticsearch
 
 from index.client import translated_errors
-from newsdesk.settings import Settings
+from newsdesk.kernel.settings import Settings
 
 SUMMARY_FIELDS = ["url", "crawl_source", "stage", "reason", "attempts", "run_id", "recorded_at", "detail"]
 PAGE_SIZE = 500

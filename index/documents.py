@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsdesk.messages import ARTICLE_SCHEMA, Article
+from newsdesk.kernel.messages import ARTICLE_SCHEMA, Article
 
 # Copied as they are from the Article; each has a mapping in index.templates.ARTICLE_PROPERTIES.
 ENRICHED_FIELDS = (

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from newsdesk.errors import ConfigError, Rejected, TransientError
-from newsdesk.settings import Settings
+from newsdesk.kernel.errors import ConfigError, Rejected, TransientError
+from newsdesk.kernel.settings import Settings
 
 SAVED_OBJECTS_FILE = Path(__file__).resolve().parent / "kibana" / "newsdesk.ndjson"
 # The shipped file is written for this prefix, so it also imports by hand (Stack Management → Saved objects).

@@ -9,8 +9,8 @@ from elasticsearch import Elasticsearch
 
 from index.client import translated_errors
 from index.writer import WriteResult, _bulk
-from newsdesk.errors import TransientError
-from newsdesk.settings import Settings
+from newsdesk.kernel.errors import TransientError
+from newsdesk.kernel.settings import Settings
 
 # Candidates read back per search, the best-scored first: a true near-copy shares several of its 32 bands.
 CANDIDATES = 20

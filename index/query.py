@@ -9,8 +9,8 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch
 
 from index.client import translated_errors
-from newsdesk.errors import Rejected
-from newsdesk.settings import Settings
+from newsdesk.kernel.errors import Rejected
+from newsdesk.kernel.settings import Settings
 
 SEARCH_FIELDS = ["title^3", "subtitle^2", "lead^2", "body", "source"]
 HIT_FIELDS = [

@@ -9,7 +9,7 @@ from elasticsearch import Elasticsearch
 
 from index.client import translated_errors
 from index.writer import WriteResult, _bulk, upsert_operations
-from newsdesk.settings import Settings
+from newsdesk.kernel.settings import Settings
 
 PAGE_SIZE = 100
 

@@ -11,7 +11,7 @@ from elasticsearch import Elasticsearch
 from index.client import translated_errors
 from index.query import scan_article_pages
 from index.writer import update_documents
-from newsdesk.settings import Settings
+from newsdesk.kernel.settings import Settings
 
 # What enrichment reads; everything else in the document is left as it is.
 SOURCE_FIELDS = ["doc_id", "url", "final_url", "crawl_source", "first_fetched_at", "title", "body"]

@@ -7,7 +7,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from index.client import translated_errors
-from newsdesk.settings import Settings
+from newsdesk.kernel.settings import Settings
 
 WORKER_ROLE = "newsdesk_worker"
 

@@ -13,8 +13,8 @@ from elasticsearch import ApiError, Elasticsearch, helpers
 
 from index.client import indices_behind, translated_errors
 from index.templates import MAPPING_VERSION, Capabilities, ilm_policy, index_templates
-from newsdesk.errors import NewsdeskError
-from newsdesk.settings import Settings
+from newsdesk.kernel.errors import NewsdeskError
+from newsdesk.kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 FIRST_GENERATION = 1

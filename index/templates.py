@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.crawl_runs import CRAWL_RUN_PROPERTIES
-from newsdesk.settings import Settings
+from newsdesk.kernel.settings import Settings
 
 # 2: removal_evidence and version_fingerprint on articles (issue 9); `newsdesk migrate` moves older indices.
 MAPPING_VERSION = 2

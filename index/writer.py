@@ -11,9 +11,9 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from index.client import indices_behind, is_transient_status, is_write_block, translated_errors
-from newsdesk.errors import TransientError
-from newsdesk.settings import Settings
-from tasks.revisions import RevisionPlan, plan_revision, version_fingerprint
+from newsdesk.kernel.errors import TransientError
+from newsdesk.kernel.settings import Settings
+from tasks.dedupe.versions import RevisionPlan, plan_revision, version_fingerprint
 
 # Set once, when a document is first created; a re-crawl must not touch them (or it would never be a no-op).
 CREATE_ONLY_FIELDS = frozenset({"first_fetched_at", "indexed_at", "run_id", "revision_count"})

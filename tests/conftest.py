@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.services import ElasticsearchNode, RedisServer, WorkerProcess
-from newsdesk.settings import Settings, default_home
+from newsdesk.kernel.settings import Settings, default_home
+from newsdesk.localstack.services import ElasticsearchNode, RedisServer, WorkerProcess
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED_PAGE = REPO_ROOT / "tests" / "data" / "seed-article-page.txt"
@@ -107,7 +107,7 @@ def es_client(base_settings: Settings):
 
 @pytest.fixture
 def redis_client(base_settings: Settings):
-    from newsdesk.redisstore import build_redis
+    from newsdesk.state.store import build_redis
 
     client = build_redis(base_settings)
     yield client

@@ -10,10 +10,15 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.dedupe.pairs import Pair, labelled_pairs
-from newsdesk.redisstore import ContentClaims, build_redis
-from newsdesk.services import RedisServer
-from newsdesk.settings import Settings
-from tasks.similarity import ContentKey, content_fingerprint, content_key, estimated_similarity
+from newsdesk.kernel.settings import Settings
+from newsdesk.localstack.services import RedisServer
+from newsdesk.state.store import ContentClaims, build_redis
+from tasks.dedupe.similarity import (
+    ContentKey,
+    content_fingerprint,
+    content_key,
+    estimated_similarity,
+)
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 MAX_DAYS_APART = Settings().dedupe_max_days_apart

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from random import Random
 
-from newsdesk.demosite import DemoArticle, _follow_up, _republish, generate_site
+from newsdesk.demosite.site import DemoArticle, _follow_up, _republish, generate_site
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from newsdesk.messages import Article
-from tasks.enrich import Enricher, enrichment
+from newsdesk.kernel.messages import Article
+from tasks.enrich.enricher import Enricher, enrichment
 
 HERE = Path(__file__).resolve().parent
 DATA_FILES = (HERE / "articles_en.yaml", HERE / "articles_other.yaml")

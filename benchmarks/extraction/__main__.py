@@ -13,10 +13,10 @@ from pathlib import Path
 
 import trafilatura
 
-from newsdesk.errors import Rejected
-from newsdesk.messages import FetchedPage
+from newsdesk.kernel.errors import Rejected
+from newsdesk.kernel.messages import FetchedPage
 from tasks import extract as extract_module
-from tasks.parse import parse_page
+from tasks.parse.page import parse_page
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real-pages"
 FETCHED_AT = "2026-01-01T00:00:00+00:00"
@@ -90,7 +90,7 @@ def ours(url: str, body: bytes) -> dict:
     return {"body": article.body, "title": article.title, "date": article.published_at}
 
 
-# Settings of the parse stage measured against each other: (name, overrides of tasks.extract's knobs).
+# Settings of the parse stage measured against each other: (name, overrides of tasks.parse.extract's knobs).
 VARIANTS = [
     ("dates: htmldate first", {"DATE_ORDER": ("htmldate", "structured", "url", "time_element")}),
     ("dates: <time> before URL", {"DATE_ORDER": ("structured", "time_element", "htmldate", "url")}),

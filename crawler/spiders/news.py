@@ -26,9 +26,9 @@ from crawler.discovery import (
     sniff_kind,
 )
 from crawler.politeness import RefusedRequest
-from newsdesk.crawlstate import url_digest
-from newsdesk.messages import FetchedPage
-from newsdesk.sources import Source
+from newsdesk.kernel.messages import FetchedPage
+from newsdesk.kernel.sources import Source
+from newsdesk.state.crawl_state import url_digest
 
 KEPT_HEADERS = ("content-type", "last-modified", "etag", "content-language", "date")
 SKIPPED_SCHEMES = ("mailto:", "javascript:", "tel:", "data:")
@@ -111,7 +111,7 @@ class NewsSpider(scrapy.Spider):
         self.listed_on: dict[str, set[str]] = {}
         self.unchanged_pages: list[str] = []
         self.discovery_failures = 0
-        # Unless set (see crawler.revisions.reads_every_listing_page), a listing's further pages are skipped
+        # Unless set (see crawler.listing_watch.reads_every_listing_page), a listing's further pages are skipped
         # after a page that listed nothing new: the re-crawl of an unchanged site costs a few requests.
         self.read_every_listing_page = read_every_listing_page
         self.pagination_skipped = 0

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.cli import run_crawl
-from newsdesk.demosite import DemoServer, generate_site
-from newsdesk.redisstore import RunStore, build_redis
-from newsdesk.services import WorkerProcess
+from newsdesk.cli.crawl import run_crawl
+from newsdesk.demosite.site import DemoServer, generate_site
+from newsdesk.localstack.services import WorkerProcess
+from newsdesk.state.store import RunStore, build_redis
 
 pytestmark = pytest.mark.services
 SITE_SIZE = 30

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.crawllock import CrawlLocks
-from newsdesk.demosite import DemoServer, generate_site
-from newsdesk.redisstore import RunStore, build_redis
-from newsdesk.services import REPO_ROOT, WorkerProcess
-from tasks.beat import redbeat_prefix
+from newsdesk.demosite.site import DemoServer, generate_site
+from newsdesk.localstack.services import REPO_ROOT, WorkerProcess
+from newsdesk.state.locks import CrawlLocks
+from newsdesk.state.store import RunStore, build_redis
+from tasks.worker.beat import redbeat_prefix
 
 pytestmark = pytest.mark.services
 TICK_SECONDS = 10
@@ -28,7 +28,7 @@ SOURCES = ("alpha", "beta")
 def _start_beat(env: dict[str, str], log_file: Path) -> subprocess.Popen:
     with open(log_file, "ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "tasks.app", "beat", "--loglevel=INFO"],
+            [sys.executable, "-m", "celery", "-A", "tasks.worker.app", "beat", "--loglevel=INFO"],
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, **env, "PYTHONPATH": str(REPO_ROOT)},

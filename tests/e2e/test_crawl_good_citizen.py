@@ -9,14 +9,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newsdesk.cli import run_crawl
-from newsdesk.cli_crawl import rebuild_crawl_state
-from newsdesk.crawlstate import CrawlState
-from newsdesk.demosite import DemoServer, generate_site
-from newsdesk.demosite_crawl import PRIVATE_ARTICLE_PATH, TRAPS, CrawlFeatures
-from newsdesk.errors import ConfigError
-from newsdesk.redisstore import RunStore
-from tasks.dedupe import canonical_url
+from newsdesk.cli.crawl import rebuild_crawl_state, run_crawl
+from newsdesk.demosite.crawling import PRIVATE_ARTICLE_PATH, TRAPS, CrawlFeatures
+from newsdesk.demosite.site import DemoServer, generate_site
+from newsdesk.kernel.errors import ConfigError
+from newsdesk.state.crawl_state import CrawlState
+from newsdesk.state.store import RunStore
+from tasks.dedupe.identity import canonical_url
 
 pytestmark = pytest.mark.services
 SITE_SIZE = 12

@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from index.query import collect_stats
-from newsdesk.cli import run_crawl
-from newsdesk.dedupestate import rebuild_dedupe_state
-from newsdesk.demosite import DemoServer, generate_site
-from newsdesk.redisstore import SETTLE_SECONDS
-from tasks.dedupe import canonical_url, document_id
-from tasks.periodic import SWEEP_SECONDS
+from newsdesk.cli.crawl import run_crawl
+from newsdesk.demosite.site import DemoServer, generate_site
+from newsdesk.state.store import SETTLE_SECONDS
+from tasks.dedupe.identity import canonical_url, document_id
+from tasks.worker.rebuild import rebuild_dedupe_state
+from tasks.worker.sweeps import SWEEP_SECONDS
 
 pytestmark = pytest.mark.services
 SITE_SIZE = 18

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from newsdesk.cli import run_crawl
-from newsdesk.demosite import DemoServer, generate_site
-from tasks.dedupe import canonical_url, document_id
+from newsdesk.cli.crawl import run_crawl
+from newsdesk.demosite.site import DemoServer, generate_site
+from tasks.dedupe.identity import canonical_url, document_id
 
 pytestmark = pytest.mark.services
 ENGLISH_ARTICLES = 3

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.cli import run_crawl
-from newsdesk.demosite import DemoServer, generate_site
-from newsdesk.errors import TransientError
-from newsdesk.redisstore import RunStore, build_redis
-from newsdesk.services import ElasticsearchNode, RedisServer, WorkerProcess
-from newsdesk.settings import Settings, default_home
-from tasks.backoff import retry_window
-from tasks.broker import delivering_key
-from tasks.dedupe import canonical_url, document_id
+from newsdesk.cli.crawl import run_crawl
+from newsdesk.demosite.site import DemoServer, generate_site
+from newsdesk.kernel.errors import TransientError
+from newsdesk.kernel.settings import Settings, default_home
+from newsdesk.localstack.services import ElasticsearchNode, RedisServer, WorkerProcess
+from newsdesk.state.reliable.broker import delivering_key
+from newsdesk.state.store import RunStore, build_redis
+from tasks.dedupe.identity import canonical_url, document_id
+from tasks.worker.backoff import retry_window
 
 pytestmark = pytest.mark.services
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.cli import run_crawl
-from tasks.dedupe import canonical_url, document_id
+from newsdesk.cli.crawl import run_crawl
+from tasks.dedupe.identity import canonical_url, document_id
 
 pytestmark = pytest.mark.services
 CRAWL_MAX_BYTES = 1_000_000

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from newsdesk.cli import run_crawl
-from newsdesk.demosite import HOSTILE_PAGES, DemoServer, generate_site
+from newsdesk.cli.crawl import run_crawl
+from newsdesk.demosite.site import HOSTILE_PAGES, DemoServer, generate_site
 
 pytestmark = pytest.mark.services
 SITE_SIZE = 6

@@ -9,10 +9,11 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-from newsdesk.cli import app, run_crawl
-from newsdesk.demosite import DemoServer, generate_site
-from newsdesk.demosite_crawl import CrawlFeatures
-from tasks.dedupe import canonical_url, document_id
+from newsdesk.cli import app
+from newsdesk.cli.crawl import run_crawl
+from newsdesk.demosite.crawling import CrawlFeatures
+from newsdesk.demosite.site import DemoServer, generate_site
+from tasks.dedupe.identity import canonical_url, document_id
 
 pytestmark = pytest.mark.services
 SITE_SIZE = 12
@@ -179,7 +180,7 @@ def test_rechecks_find_edits_removals_and_restorations(clean_stores, worker, es_
 
 
 def test_only_a_complete_crawl_marks_an_unlisted_article_removed(clean_stores, worker, es_client, tmp_path):
-    from newsdesk.redisstore import build_redis
+    from newsdesk.state.store import build_redis
 
     site = generate_site(size=6, seed=3)
     with DemoServer(site) as server:

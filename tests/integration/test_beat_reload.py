@@ -11,9 +11,9 @@ import pytest
 from redbeat import RedBeatSchedulerEntry
 from redbeat.schedulers import acquire_distributed_beat_lock
 
-from newsdesk.redisstore import build_redis
-from tasks.app import create_app
-from tasks.beat import RegistryScheduler, due_times, redbeat_prefix
+from newsdesk.state.store import build_redis
+from tasks.worker.app import create_app
+from tasks.worker.beat import RegistryScheduler, due_times, redbeat_prefix
 
 pytestmark = pytest.mark.services
 

@@ -14,15 +14,15 @@ import pytest
 import redis
 from celery import Celery
 
-from newsdesk.messages import FetchedPage
-from newsdesk.redisstore import RunStore, build_redis
-from newsdesk.services import WorkerProcess
-from tasks.app import QUEUE, broker_transport_options
-from tasks.broker import StrandedDeliveries, delivering_key, stranded_delivery_grace
+from newsdesk.kernel.messages import FetchedPage
+from newsdesk.localstack.services import WorkerProcess
+from newsdesk.state.reliable.broker import StrandedDeliveries, delivering_key, stranded_delivery_grace
+from newsdesk.state.store import RunStore, build_redis
+from tasks.worker.app import QUEUE, broker_transport_options
 
 pytestmark = pytest.mark.services
 REPO_ROOT = Path(__file__).resolve().parents[2]
-TRANSPORT = "tasks.broker:Transport"
+TRANSPORT = "newsdesk.state.reliable.broker:Transport"
 SCRATCH_QUEUE = "ndbroker"
 ARTICLE_HTML = """<html><body><h1>Talks Resume in Geneva</h1>
 <div>Date: 02/03/2025 | Source: Central News Agency</div>

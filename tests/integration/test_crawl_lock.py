@@ -8,8 +8,8 @@ import uuid
 import pytest
 from celery import Celery
 
-from newsdesk.crawllock import CrawlBusy, CrawlLocks
-from newsdesk.redisstore import RunStore
+from newsdesk.state.locks import CrawlBusy, CrawlLocks
+from newsdesk.state.store import RunStore
 
 pytestmark = pytest.mark.services
 

@@ -12,11 +12,11 @@ from celery import Celery
 from typer.testing import CliRunner
 
 from newsdesk.cli import app as cli
-from newsdesk.messages import FetchedPage
-from newsdesk.redisstore import RunStore, build_redis
-from newsdesk.services import WorkerProcess, free_port
-from tasks.dedupe import canonical_url, document_id
-from tasks.resources import DEADLETTER_FALLBACK_KEY
+from newsdesk.kernel.messages import FetchedPage
+from newsdesk.localstack.services import WorkerProcess, free_port
+from newsdesk.state.store import RunStore, build_redis
+from tasks.dedupe.identity import canonical_url, document_id
+from tasks.worker.resources import DEADLETTER_FALLBACK_KEY
 
 pytestmark = pytest.mark.services
 ARTICLE_HTML = """<html><body><h1>Talks Resume in Geneva</h1>

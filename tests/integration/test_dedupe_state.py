@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from index.writer import merge_also_seen, merge_also_seen_many, write_articles
-from newsdesk.dedupestate import rebuild_dedupe_state
-from newsdesk.redisstore import ContentClaims, UrlClaims, build_redis
-from newsdesk.services import RedisServer
-from tasks.resources import Resources
-from tasks.similarity import content_key
+from newsdesk.localstack.services import RedisServer
+from newsdesk.state.store import ContentClaims, UrlClaims, build_redis
+from tasks.dedupe.similarity import content_key
+from tasks.worker.rebuild import rebuild_dedupe_state
+from tasks.worker.resources import Resources
 
 pytestmark = pytest.mark.services
 WINDOW = 7 * 24 * 3600
@@ -155,7 +155,7 @@ def test_an_article_is_created_with_the_copies_gathered_for_it(clean_stores, es_
 def test_dedupe_state_survives_a_redis_restart_with_persistence(tmp_path: Path):
     server = RedisServer(tmp_path / "redis", persistent=True).start()
     try:
-        from newsdesk.settings import Settings
+        from newsdesk.kernel.settings import Settings
 
         settings = Settings(redis_url=server.url, index_prefix="persist")
         client = build_redis(settings)
@@ -183,7 +183,7 @@ def test_dedupe_state_survives_a_redis_restart_with_persistence(tmp_path: Path):
 def test_rebuild_from_the_index_restores_owners_fingerprints_signatures_and_verdicts(
     clean_stores, es_client, redis_client
 ):
-    from tasks.dedupe import canonical_url, document_id
+    from tasks.dedupe.identity import canonical_url, document_id
 
     copy_url = "http://c.test/copy"
     documents = [
@@ -302,7 +302,7 @@ def test_a_settled_entry_is_forgotten_only_where_it_still_names_its_article(
 def test_a_page_counts_as_new_even_when_its_redelivered_copy_counted_unchanged_first(
     clean_stores, redis_client
 ):
-    from newsdesk.redisstore import RunStore
+    from newsdesk.state.store import RunStore
 
     runs = RunStore(redis_client, clean_stores.index_prefix)
     run_id = runs.create("test")
@@ -315,7 +315,7 @@ def test_a_page_counts_as_new_even_when_its_redelivered_copy_counted_unchanged_f
 
 
 def test_state_an_older_newsdesk_left_is_moved_into_the_sharded_maps_once(redis_client):
-    from newsdesk.dedupestate import upgrade_dedupe_layout
+    from tasks.worker.rebuild import upgrade_dedupe_layout
 
     redis_client.flushdb()
     prefix = "upgrade"
@@ -340,7 +340,7 @@ def test_state_an_older_newsdesk_left_is_moved_into_the_sharded_maps_once(redis_
 
 
 def test_a_batch_of_outcomes_counts_each_url_once_per_run(clean_stores, redis_client):
-    from newsdesk.redisstore import RunStore, SeenElsewhere
+    from newsdesk.state.store import RunStore, SeenElsewhere
 
     runs = RunStore(redis_client, clean_stores.index_prefix)
     first, second = runs.create("test"), runs.create("test")

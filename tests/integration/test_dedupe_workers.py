@@ -7,10 +7,10 @@ import time
 import pytest
 from celery import Celery
 
-from newsdesk.demosite import generate_site
-from newsdesk.messages import FetchedPage
-from newsdesk.redisstore import RunStore
-from newsdesk.services import WorkerProcess
+from newsdesk.demosite.site import generate_site
+from newsdesk.kernel.messages import FetchedPage
+from newsdesk.localstack.services import WorkerProcess
+from newsdesk.state.store import RunStore
 
 pytestmark = pytest.mark.services
 

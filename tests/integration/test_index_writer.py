@@ -9,8 +9,8 @@ import pytest
 from index.client import build_client
 from index.setup import ensure_setup
 from index.writer import write_articles, write_dead_letter, write_duplicates
-from newsdesk.errors import TransientError
-from newsdesk.services import free_port
+from newsdesk.kernel.errors import TransientError
+from newsdesk.localstack.services import free_port
 
 pytestmark = pytest.mark.services
 
@@ -93,7 +93,7 @@ def test_unreachable_elasticsearch_is_a_transient_error(base_settings):
 
 
 def test_wrong_password_is_not_retried_forever(base_settings):
-    from newsdesk.errors import Rejected
+    from newsdesk.kernel.errors import Rejected
 
     wrong = dataclasses.replace(base_settings, es_password="not-the-password")
     with pytest.raises(Rejected) as caught:

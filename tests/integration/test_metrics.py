@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.metrics import Metrics
+from newsdesk.state.metrics import Metrics
 
 pytestmark = pytest.mark.services
 

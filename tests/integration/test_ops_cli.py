@@ -12,9 +12,9 @@ from celery import Celery
 from typer.testing import CliRunner
 
 from newsdesk.cli import app as cli
-from newsdesk.crawllock import CrawlLocks
-from newsdesk.messages import FetchedPage
-from newsdesk.redisstore import RunStore
+from newsdesk.kernel.messages import FetchedPage
+from newsdesk.state.locks import CrawlLocks
+from newsdesk.state.store import RunStore
 
 pytestmark = pytest.mark.services
 ARTICLE_HTML = """<html><body><h1>Ministers Meet in Hanoi</h1>

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.recheck import Recheck
-from newsdesk.revisionstate import GoneWatch, RecheckSchedule
+from newsdesk.kernel.recheck import Recheck
+from newsdesk.state.revisits import GoneWatch, RecheckSchedule
 
 pytestmark = pytest.mark.services
 HOUR, DAY = 3600.0, 86400.0
@@ -73,7 +73,7 @@ def test_restore_schedules_archived_articles_without_touching_scheduled_ones(cle
 
 
 def test_listing_presence_reports_unlisted_once_and_relisted(clean_stores, redis_client):
-    from newsdesk.revisionstate import ListingPresence
+    from newsdesk.state.revisits import ListingPresence
 
     presence = ListingPresence(redis_client, clean_stores.index_prefix)
     a, b, c = (f"http://example.test/a/article/{n}.html" for n in (1, 2, 3))

@@ -12,8 +12,8 @@ import pytest
 
 from index.documents import article_document
 from index.writer import write_articles
-from newsdesk.messages import Article
-from tasks.enrich import Enricher, enrich_article
+from newsdesk.kernel.messages import Article
+from tasks.enrich.enricher import Enricher, enrich_article
 
 pytestmark = pytest.mark.services
 REPO_ROOT = Path(__file__).resolve().parents[2]

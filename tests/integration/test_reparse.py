@@ -7,12 +7,12 @@ import pytest
 from index.documents import article_document, raw_page_record
 from index.raw import iter_raw_pages, write_raw_pages
 from index.writer import write_articles
-from newsdesk.demosite import generate_site
-from newsdesk.messages import FetchedPage
-from tasks.dedupe import assign_identity
-from tasks.enrich import enrich_article
-from tasks.parse import pack_body, parse_page, unpack_body
-from tasks.reparse import reparse_source
+from newsdesk.demosite.site import generate_site
+from newsdesk.kernel.messages import FetchedPage
+from tasks.dedupe.identity import assign_identity
+from tasks.enrich.enricher import enrich_article
+from tasks.parse.page import pack_body, parse_page, unpack_body
+from tasks.worker.reparse import reparse_source
 
 pytestmark = pytest.mark.services
 SITE = generate_site(6, seed=2)

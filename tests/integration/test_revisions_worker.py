@@ -7,8 +7,8 @@ import time
 import pytest
 from celery import Celery
 
-from newsdesk.redisstore import IndexBuffer, RunStore
-from tasks.dedupe import document_id
+from newsdesk.state.store import IndexBuffer, RunStore
+from tasks.dedupe.identity import document_id
 
 pytestmark = pytest.mark.services
 URL = "http://site.test/article/1.html"

@@ -8,11 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from index.revisions import mark_removed
+from index.history import mark_removed
 from index.setup import rollover
 from index.writer import read_current, write_articles
-from newsdesk.revisionstate import GoneWatch
-from tasks.removals import watch_removal
+from newsdesk.state.revisits import GoneWatch
+from tasks.worker.removals import watch_removal
 
 pytestmark = pytest.mark.services
 
@@ -155,13 +155,13 @@ URL = "http://example.test/news/article/1-talks.html"
 
 
 def _document_id_for(settings) -> str:
-    from tasks.dedupe import canonical_url, document_id
+    from tasks.dedupe.identity import canonical_url, document_id
 
     return document_id(canonical_url(URL))
 
 
 def test_the_recheck_schedule_is_rebuilt_from_the_archive(clean_stores, es_client, redis_client):
-    from newsdesk.revisionstate import RecheckSchedule, rebuild_recheck_schedule
+    from newsdesk.state.revisits import RecheckSchedule, rebuild_recheck_schedule
 
     settings = clean_stores
     recent = dt.datetime.now(dt.UTC).date().isoformat()
@@ -216,7 +216,7 @@ def test_a_new_article_written_by_two_batches_at_once_is_created_once(clean_stor
 
 
 def test_listing_changes_remove_and_restore_only_by_listing(clean_stores, es_client):
-    from tasks.removals import apply_listing_changes
+    from tasks.worker.removals import apply_listing_changes
 
     settings = clean_stores
     doc_id = _document_id_for(settings)

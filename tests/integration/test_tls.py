@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from newsdesk.cli import app as cli
-from newsdesk.errors import NewsdeskError
-from newsdesk.services import ElasticsearchNode
-from newsdesk.settings import Settings, default_home
+from newsdesk.kernel.errors import NewsdeskError
+from newsdesk.kernel.settings import Settings, default_home
+from newsdesk.localstack.services import ElasticsearchNode
 
 pytestmark = pytest.mark.services
 ES_START_TIMEOUT = 420

@@ -7,9 +7,9 @@ import time
 import pytest
 from celery import Celery
 
-from newsdesk.messages import FetchedPage
-from newsdesk.redisstore import RunStore
-from tasks.dedupe import canonical_url, document_id
+from newsdesk.kernel.messages import FetchedPage
+from newsdesk.state.store import RunStore
+from tasks.dedupe.identity import canonical_url, document_id
 
 pytestmark = pytest.mark.services
 

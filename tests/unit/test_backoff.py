@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tasks.backoff import backoff_delay, retry_window
+from tasks.worker.backoff import backoff_delay, retry_window
 
 
 def test_delays_grow_exponentially_until_the_cap() -> None:

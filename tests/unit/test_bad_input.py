@@ -6,10 +6,10 @@ import base64
 
 import pytest
 
-from newsdesk.demosite import HOSTILE_PAGES, generate_site
-from newsdesk.errors import Rejected
-from newsdesk.messages import FetchedPage
-from tasks.parse import parse_page
+from newsdesk.demosite.site import HOSTILE_PAGES, generate_site
+from newsdesk.kernel.errors import Rejected
+from newsdesk.kernel.messages import FetchedPage
+from tasks.parse.page import parse_page
 
 URL = "https://archive.example.org/agency/article/1/"
 META = "Date: 26/04/2019 | Source: Agency |"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from newsdesk.settings import ENV_VARIABLES
+from newsdesk.kernel.settings import ENV_VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -284,7 +284,7 @@ def test_elasticsearch_and_kibana_speak_tls_with_certificates_made_once() -> Non
 
 
 def test_compose_redis_keeps_the_dedupe_maps_as_compact_as_the_local_one() -> None:
-    from newsdesk.services import REDIS_COMPACT_HASHES
+    from newsdesk.localstack.services import REDIS_COMPACT_HASHES
 
     command = " ".join(load_compose()["services"]["redis"]["command"])
     assert " ".join(REDIS_COMPACT_HASHES) in command

@@ -106,8 +106,8 @@ def test_the_crawl_run_document_from_a_redis_record() -> None:
 def test_the_summary_and_live_table_show_the_crawl_side() -> None:
     from rich.console import Console
 
-    from newsdesk.cli import format_run
-    from newsdesk.crawl_runs import _progress_table
+    from newsdesk.cli.crawl import format_run
+    from newsdesk.cli.crawl_report import _progress_table
 
     summary = format_run(RUN)
 

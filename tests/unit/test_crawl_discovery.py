@@ -18,7 +18,7 @@ from crawler.discovery import (
     sniff_kind,
 )
 from crawler.politeness import is_private_address, retry_after_seconds
-from newsdesk.crawlstate import known_form, url_digest
+from newsdesk.state.crawl_state import known_form, url_digest
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
 <item><title>A</title><link>https://site.example/news/a-b-c-d.html</link></item>

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from crawler.discovery import feed_links, sitemap_entries
-from newsdesk.demosite import DemoServer, generate_site
-from newsdesk.demosite_crawl import TRAPS, CrawlFeatures
-from newsdesk.errors import ConfigError
-from newsdesk.sources import adhoc_source, check_schedule, load_sources, resolve_source
+from newsdesk.demosite.crawling import TRAPS, CrawlFeatures
+from newsdesk.demosite.site import DemoServer, generate_site
+from newsdesk.kernel.errors import ConfigError
+from newsdesk.kernel.sources import adhoc_source, check_schedule, load_sources, resolve_source
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENTRY = """\

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tasks.dates import (
+from tasks.parse.dates import (
     date_from_url,
     day_first_for,
     in_source_zone,

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.errors import Rejected
-from newsdesk.messages import Article
-from tasks.dedupe import assign_identity, canonical_url, copy_record, document_id, is_copy, judge_claim
+from newsdesk.kernel.errors import Rejected
+from newsdesk.kernel.messages import Article
+from tasks.dedupe.identity import (
+    assign_identity,
+    canonical_url,
+    copy_record,
+    document_id,
+    is_copy,
+    judge_claim,
+)
 
 CANONICAL = "https://news.example.org/mfa/article/12-talks.html?id=7&page=2"
 # Every address a crawler meets for the one article above.
@@ -205,9 +212,9 @@ def test_judge_claim_uses_url_when_there_is_no_final_url() -> None:
 
 
 def test_the_closest_archived_article_is_the_most_similar_one_published_close_enough():
-    from newsdesk.redisstore import BAND_BYTES
-    from tasks.dedupe import closest_archived
-    from tasks.similarity import ROWS, SIGNATURE_BITS, content_key
+    from newsdesk.state.store import BAND_BYTES
+    from tasks.dedupe.identity import closest_archived
+    from tasks.dedupe.similarity import ROWS, SIGNATURE_BITS, content_key
 
     # The claim script reads bands out of stored signatures with this width.
     assert BAND_BYTES == ROWS * SIGNATURE_BITS // 8

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.demosite import (
+from newsdesk.demosite.site import (
     HTML_CONTENT_TYPE,
     TRACKING_QUERY,
     DemoServer,
@@ -317,7 +317,7 @@ def test_server_stops_and_url_needs_a_running_server(site):
 
 def test_main_serves_until_sigterm():
     process = subprocess.Popen(
-        [sys.executable, "-m", "newsdesk.demosite", "--size", "12", "--seed", "4", "--port", "0"],
+        [sys.executable, "-m", "newsdesk.demosite.site", "--size", "12", "--seed", "4", "--port", "0"],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         text=True,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsdesk.demosite import generate_site
+from newsdesk.demosite.site import generate_site
 
 
 def test_multilingual_articles_are_off_by_default_and_leave_the_english_site_as_it_was() -> None:

@@ -6,10 +6,10 @@ import base64
 
 import pytest
 
-from newsdesk.errors import Rejected
-from newsdesk.messages import FetchedPage
-from tasks.encoding import charset_from_content_type, decode_html
-from tasks.parse import parse_page
+from newsdesk.kernel.errors import Rejected
+from newsdesk.kernel.messages import FetchedPage
+from tasks.parse.encoding import charset_from_content_type, decode_html
+from tasks.parse.page import parse_page
 
 KOREAN = (
     "김정은동지께서 로씨야련방 대통령과 회담을 진행하시였다. "
@@ -148,7 +148,7 @@ def test_the_spider_hands_over_the_bytes_as_served() -> None:
     from scrapy.http import HtmlResponse, Request
 
     from crawler.spiders.news import NewsSpider
-    from newsdesk.sources import Source
+    from newsdesk.kernel.sources import Source
 
     source = Source(name="ko", start_urls=["https://example.org/"], article_pattern="/a/")
     from scrapy.utils.test import get_crawler

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.errors import ConfigError
-from newsdesk.messages import Article
-from tasks.enrich import (
+from newsdesk.kernel.errors import ConfigError
+from newsdesk.kernel.messages import Article
+from tasks.enrich.enricher import (
     Enricher,
     count_words,
     detect_language,
@@ -17,9 +17,9 @@ from tasks.enrich import (
     enrichment,
     text_article,
 )
-from tasks.entities import canonical_person, find_entities
-from tasks.gazetteer import Gazetteer
-from tasks.keywords import extract_keywords
+from tasks.enrich.entities import canonical_person, find_entities
+from tasks.enrich.gazetteer import Gazetteer
+from tasks.enrich.keywords import extract_keywords
 
 SEED_PAGE = Path(__file__).resolve().parents[1] / "data" / "seed-article-page.txt"
 

@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from newsdesk.errors import ConfigError, Rejected
-from newsdesk.messages import FetchedPage
-from newsdesk.sources import ExtractionHints, load_sources
-from tasks.parse import parse_page
-from tasks.titles import SiteName, choose_title, strip_site_name
+from newsdesk.kernel.errors import ConfigError, Rejected
+from newsdesk.kernel.messages import FetchedPage
+from newsdesk.kernel.sources import ExtractionHints, load_sources
+from tasks.parse.page import parse_page
+from tasks.parse.titles import SiteName, choose_title, strip_site_name
 
 URL = "https://news.example.org/world/2019/04/26/leaders-meet/"
 FETCHED_AT = "2025-07-31T10:00:00+00:00"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.errors import Rejected
-from newsdesk.messages import FetchedPage
-from tasks.parse import parse_page
+from newsdesk.kernel.errors import Rejected
+from newsdesk.kernel.messages import FetchedPage
+from tasks.parse.page import parse_page
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 EXPECTED = [json.loads(line) for line in (GOLDEN / "expected.jsonl").read_text(encoding="utf-8").splitlines()]

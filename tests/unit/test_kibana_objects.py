@@ -33,8 +33,8 @@ from index.kibana import (
     load_saved_objects,
 )
 from index.templates import index_templates
-from newsdesk.errors import ConfigError, Rejected, TransientError
-from newsdesk.settings import Settings
+from newsdesk.kernel.errors import ConfigError, Rejected, TransientError
+from newsdesk.kernel.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = Settings()

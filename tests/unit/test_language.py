@@ -7,7 +7,7 @@ import random
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
 
-from tasks.language import SuffixLanguageIdentifier, load_identifier
+from tasks.enrich.language import SuffixLanguageIdentifier, load_identifier
 
 TEXTS = [
     "",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
-from crawler.revisions import crawl_was_complete, listing_changes_payloads
+from crawler.listing_watch import crawl_was_complete, listing_changes_payloads
 from crawler.spiders.news import NewsSpider
-from newsdesk.crawlstate import url_digest
-from newsdesk.revisionstate import ListingReport
-from newsdesk.sources import Source
+from newsdesk.kernel.sources import Source
+from newsdesk.state.crawl_state import url_digest
+from newsdesk.state.revisits import ListingReport
 
 SITE = "https://example.org"
 

@@ -6,7 +6,7 @@ import io
 import json
 import logging
 
-from newsdesk.logs import current_stage, use_json_logs
+from newsdesk.kernel.logs import current_stage, use_json_logs
 
 
 def _logger(name: str) -> tuple[logging.Logger, io.StringIO]:

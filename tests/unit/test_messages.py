@@ -10,8 +10,8 @@ import pytest
 
 from index.documents import article_document
 from index.templates import ARTICLE_PROPERTIES
-from newsdesk.errors import NewsdeskError, Rejected, TransientError
-from newsdesk.messages import ARTICLE_SCHEMA, PAGE_SCHEMA, Article, FetchedPage, RelatedItem
+from newsdesk.kernel.errors import NewsdeskError, Rejected, TransientError
+from newsdesk.kernel.messages import ARTICLE_SCHEMA, PAGE_SCHEMA, Article, FetchedPage, RelatedItem
 
 
 def wire(data: dict) -> dict:

@@ -7,11 +7,11 @@ from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
 from crawler.discovery import looks_like_pagination_url
-from crawler.revisions import reads_every_listing_page
+from crawler.listing_watch import reads_every_listing_page
 from crawler.spiders.news import NewsSpider
-from newsdesk.crawlstate import ListingReads, url_digest
-from newsdesk.recheck import Recheck
-from newsdesk.sources import Source
+from newsdesk.kernel.recheck import Recheck
+from newsdesk.kernel.sources import Source
+from newsdesk.state.crawl_state import ListingReads, url_digest
 
 SITE = "https://example.org"
 PAGE_ONE = f"{SITE}/news/"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.demosite import DemoArticle, generate_site, teaser
-from newsdesk.errors import Rejected
-from newsdesk.messages import Article, FetchedPage
-from tasks.parse import parse_page
+from newsdesk.demosite.site import DemoArticle, generate_site, teaser
+from newsdesk.kernel.errors import Rejected
+from newsdesk.kernel.messages import Article, FetchedPage
+from tasks.parse.page import parse_page
 
 SEED_PAGE = Path(__file__).resolve().parents[1] / "data" / "seed-article-page.txt"
 SEED_URL = "https://archive.example.org/newstream/1556236800-12345/supreme-leader-holds-talks/"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from newsdesk.cli import app
-from newsdesk.demosite import generate_site
+from newsdesk.demosite.site import generate_site
 
 SEED_PAGE = Path(__file__).resolve().parents[1] / "data" / "seed-article-page.txt"
 SITE = generate_site(6, seed=4)

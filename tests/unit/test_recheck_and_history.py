@@ -7,12 +7,12 @@ import gzip
 import pytest
 from pydantic import ValidationError
 
-from newsdesk.cli_history import format_history
-from newsdesk.demosite import generate_site
-from newsdesk.demosite_revisions import with_article, with_paragraph, with_title, without_article
-from newsdesk.recheck import Recheck, duration_seconds
-from newsdesk.sources import Source
-from tasks.revisions import paragraph_diff, render_diff
+from newsdesk.cli.history import format_history
+from newsdesk.demosite.edits import with_article, with_paragraph, with_title, without_article
+from newsdesk.demosite.site import generate_site
+from newsdesk.kernel.recheck import Recheck, duration_seconds
+from newsdesk.kernel.sources import Source
+from tasks.dedupe.versions import paragraph_diff, render_diff
 
 HOUR, DAY = 3600.0, 86400.0
 
@@ -121,7 +121,7 @@ def test_the_news_dashboard_lists_edited_and_removed_articles_by_fields_the_inde
 
 
 def test_the_run_summary_counts_rechecks_only_when_there_were_some():
-    from newsdesk.crawl_runs import format_crawl_side
+    from newsdesk.cli.crawl_report import format_crawl_side
 
     run = {"crawl_pages_fetched": "20", "crawl_rechecks": "15", "crawl_not_modified_articles": "13"}
     assert "    re-checks 15 (not modified 13)" in format_crawl_side(run)
@@ -129,8 +129,8 @@ def test_the_run_summary_counts_rechecks_only_when_there_were_some():
 
 
 def test_an_unlisted_demo_article_still_answers_but_no_listing_or_sitemap_has_it():
-    from newsdesk.demosite_crawl import CrawlFeatures, respond_with_crawl_features
-    from newsdesk.demosite_revisions import with_listing
+    from newsdesk.demosite.crawling import CrawlFeatures, respond_with_crawl_features
+    from newsdesk.demosite.edits import with_listing
 
     site = generate_site(size=6, seed=2, crawl_features=CrawlFeatures())
     article = site.articles[3]

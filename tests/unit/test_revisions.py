@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tasks.revisions import (
+from tasks.dedupe.versions import (
     paragraph_diff,
     plan_revision,
     removal_evidence,
@@ -165,9 +165,9 @@ def test_removal_record_id_is_stable_across_retries():
 
 
 def test_a_recheck_of_the_clean_address_is_the_article_and_a_print_view_stays_a_copy():
-    from newsdesk.messages import Article
-    from tasks.dedupe import UrlVerdict
-    from tasks.revisions import judge_recheck
+    from newsdesk.kernel.messages import Article
+    from tasks.dedupe.identity import UrlVerdict
+    from tasks.dedupe.versions import judge_recheck
 
     def article(url: str, recheck: bool = True) -> Article:
         return Article(

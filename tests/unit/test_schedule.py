@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 from celery.schedules import crontab, schedule
 
-from newsdesk.errors import ConfigError
-from newsdesk.sources import Source
-from tasks.schedule import CRAWL_TASK, beat_schedule, expiry_seconds, next_run, parse_schedule
+from newsdesk.kernel.errors import ConfigError
+from newsdesk.kernel.schedules import CRAWL_TASK, beat_schedule, expiry_seconds, next_run, parse_schedule
+from newsdesk.kernel.sources import Source
 
 
 @pytest.mark.parametrize(

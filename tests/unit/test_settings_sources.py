@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.errors import ConfigError
-from newsdesk.settings import ENV_VARIABLES, STACK_FILE, Settings
-from newsdesk.sources import Source, get_source, load_sources
+from newsdesk.kernel.errors import ConfigError
+from newsdesk.kernel.settings import ENV_VARIABLES, STACK_FILE, Settings
+from newsdesk.kernel.sources import Source, get_source, load_sources
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,10 +6,10 @@ import html
 
 import pytest
 
-from newsdesk.demosite import generate_site
-from newsdesk.messages import Article
-from tasks.dedupe import content_identity
-from tasks.similarity import (
+from newsdesk.demosite.site import generate_site
+from newsdesk.kernel.messages import Article
+from tasks.dedupe.identity import content_identity
+from tasks.dedupe.similarity import (
     BANDS,
     NUM_PERM,
     SIGNATURE_BITS,
@@ -118,7 +118,7 @@ def test_content_identity_sets_the_fingerprint():
 
 
 def test_duplicate_kind_lets_the_content_verdict_decide_where_a_url_variant_is_listed():
-    from tasks.dedupe import UrlVerdict, duplicate_kind
+    from tasks.dedupe.identity import UrlVerdict, duplicate_kind
 
     article = Article(
         url="http://x.test/a", final_url="", crawl_source="t", fetched_at="", title="T", body=""

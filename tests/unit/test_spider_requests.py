@@ -7,7 +7,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.spiders.news import NewsSpider
-from newsdesk.sources import Source
+from newsdesk.kernel.sources import Source
 
 LISTING = """<html><body>
 <a href="/news/2026/11/27/first-story.html">First</a>

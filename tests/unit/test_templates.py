@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.templates import ANALYSED_TEXT_FIELDS, Capabilities, index_templates
-from newsdesk.settings import Settings
+from newsdesk.kernel.settings import Settings
 
 SETTINGS = Settings(index_prefix="nd")
 
@@ -47,8 +47,8 @@ def test_language_analysers_and_ilm_when_the_engine_has_them():
 
 def test_an_archived_signature_is_searchable_before_redis_forgets_it():
     from index.templates import MINHASH_REFRESH_SECONDS
-    from newsdesk.redisstore import SETTLE_SECONDS
-    from tasks.resources import CLAIM_SEARCH_FRESH_SECONDS
+    from newsdesk.state.store import SETTLE_SECONDS
+    from tasks.worker.resources import CLAIM_SEARCH_FRESH_SECONDS
 
     settings = index_templates(SETTINGS, Capabilities())["nd-minhash"]["template"]["settings"]
     assert settings["refresh_interval"] == f"{MINHASH_REFRESH_SECONDS}s"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 from index.security import worker_role
-from newsdesk.settings import Settings
+from newsdesk.kernel.settings import Settings
 
 
 def test_the_role_reads_and_writes_only_the_prefixed_indices() -> None:

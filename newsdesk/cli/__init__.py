@@ -1,0 +1,21 @@
+"""`newsdesk`: the command line people and scripts use to run, crawl, search and inspect the pipeline.
+
+Each module here holds the commands of one concern and adds them with its `register(app)`; the app is
+complete once this package is imported, whether as the `newsdesk` script or `python -m newsdesk.cli`.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from newsdesk.cli import crawl, dlq, enrich, history, ops, parse, search, stack, store
+
+app = typer.Typer(
+    help="newsdesk: crawl news sources into a searchable Elasticsearch archive.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+for commands in (stack, store, crawl, search, enrich, parse, history, dlq, ops):
+    commands.register(app)
+
+__all__ = ["app"]

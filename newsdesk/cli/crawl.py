@@ -1,0 +1,271 @@
+"""`newsdesk crawl`, `newsdesk sources list|check` and `newsdesk crawl-state rebuild|stats`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from newsdesk.cli.common import fail, load_settings
+from newsdesk.kernel.errors import NewsdeskError
+from newsdesk.kernel.settings import Settings
+from newsdesk.state.store import OUTCOMES, RunStore, build_redis, patiently
+
+
+def run_crawl(
+    settings: Settings,
+    source: str | None,
+    wait: bool,
+    timeout: float,
+    *,
+    url: str | None = None,
+    allow_private: bool = False,
+    refetch_known: bool = False,
+    recheck_all: bool = False,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Crawl `source` (or the ad-hoc `url`) in a child process, under the source's lock; with `wait`,
+    return once every page has a recorded fate."""
+    from newsdesk.cli.crawl_report import record_crawl_run
+    from tasks.worker.crawls import crawl_source
+
+    runs = RunStore(build_redis(settings), settings.index_prefix)
+    run = crawl_source(
+        settings,
+        source,
+        trigger="cli",
+        url=url,
+        allow_private=allow_private,
+        refetch_known=refetch_known,
+        recheck_all=recheck_all,
+        on_progress=on_progress,
+    )
+    run_id, log_file, exit_code = run["run_id"], run["log_file"], run["crawler_exit"]
+    run = patiently(lambda: runs.get(run_id), "read run")
+    record_crawl_run(settings, run)
+    if exit_code != 0:
+        raise NewsdeskError(f"crawler exited with {exit_code}; see {log_file}")
+    deadline = time.monotonic() + timeout
+    while wait and not run["complete"]:
+        if time.monotonic() > deadline:
+            raise NewsdeskError(
+                f"run {run_id}: {run['done']} of {run['sent']} pages done after {timeout:.0f}s"
+            )
+        if on_progress is not None:
+            on_progress(run)
+        time.sleep(0.5)
+        run = patiently(lambda: runs.get(run_id), "read run")
+    if wait:
+        run["record_error"] = record_crawl_run(settings, run)
+    run["log_file"] = str(log_file)
+    return run
+
+
+def format_run(run: dict[str, Any]) -> str:
+    lines = [
+        f"run {run['run_id']} of {run['crawl_source']}: "
+        f"{'complete' if run.get('complete') else 'in progress'}",
+        f"  found      {run.get('sent', 0):>6}  (article pages handed to the pipeline)",
+    ]
+    lines += [f"  {outcome:10} {run.get(outcome, 0):>6}" for outcome in OUTCOMES]
+    if "crawl_pages_fetched" in run:
+        from newsdesk.cli.crawl_report import format_crawl_side
+
+        lines += format_crawl_side(run)
+    return "\n".join(lines)
+
+
+def crawl(
+    source: Annotated[
+        str | None, typer.Argument(help="a source name from the registry (sources.yaml); omit with --url")
+    ] = None,
+    wait: Annotated[
+        bool, typer.Option(help="return when every article is indexed or recorded as failed")
+    ] = False,
+    timeout: Annotated[float, typer.Option(help="seconds to wait with --wait")] = 1800,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    url: Annotated[
+        str | None, typer.Option(help="crawl this site with generic discovery, or fill a generic source")
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="permit loopback and private addresses")
+    ] = False,
+    refetch_known: Annotated[
+        bool, typer.Option("--refetch-known", help="fetch article URLs already handed on")
+    ] = False,
+    recheck_all: Annotated[
+        bool, typer.Option("--recheck-all", help="re-check every scheduled known article now, conditionally")
+    ] = False,
+    now: Annotated[
+        bool, typer.Option("--now", help="queue it on the workers now, under the scheduler's lock and limit")
+    ] = False,
+) -> None:
+    """Crawl one source now; with --wait print the run's summary when the pipeline has finished with it."""
+    from newsdesk.cli.crawl_report import live_progress
+
+    settings = load_settings()
+    if now:
+        from newsdesk.cli.ops import queue_crawl
+
+        try:
+            typer.echo(f"crawl of {source} queued (task {queue_crawl(settings, source)})")
+        except NewsdeskError as exc:
+            fail(str(exc))
+        return
+    try:
+        with live_progress(enabled=not as_json and sys.stdout.isatty()) as on_progress:
+            run = run_crawl(
+                settings,
+                source,
+                wait,
+                timeout,
+                url=url,
+                allow_private=allow_private,
+                refetch_known=refetch_known,
+                recheck_all=recheck_all,
+                on_progress=on_progress,
+            )
+    except NewsdeskError as exc:
+        fail(str(exc))
+    typer.echo(json.dumps(run) if as_json else format_run(run))
+
+
+
+sources_app = typer.Typer(
+    help="The source registry (sources.yaml): list and check sources.", no_args_is_help=True
+)
+crawl_state_app = typer.Typer(
+    help="What recurring crawls remember: known article URLs and discovery-page validators.",
+    no_args_is_help=True,
+)
+
+
+
+@sources_app.command("list")
+def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Every source with its discovery modes and schedule; examples are marked."""
+    from newsdesk.kernel.sources import load_sources
+
+    settings = load_settings()
+    try:
+        sources = load_sources(settings.sources_file)
+    except NewsdeskError as exc:
+        fail(str(exc), 2)
+    if as_json:
+        typer.echo(json.dumps([s.model_dump() for s in sources.values()]))
+        return
+    for source in sources.values():
+        flags = " ".join(
+            flag for flag, on in (("[example]", source.example), ("[needs --url]", source.needs_url)) if on
+        )
+        typer.echo(
+            f"{source.name:22} {','.join(source.discovery):16} {source.schedule or '-':14} "
+            f"{source.description} {flags}".rstrip()
+        )
+
+
+@sources_app.command("check")
+def sources_check(
+    name: Annotated[str, typer.Argument(help="the source to check")],
+    url: Annotated[str | None, typer.Option(help="the URL a generic source needs")] = None,
+) -> None:
+    """Load the registry, validate one source and show what a crawl of it would use (nothing is fetched)."""
+    from newsdesk.kernel.sources import describe_problems, resolve_source
+
+    settings = load_settings()
+    try:
+        source = resolve_source(settings.sources_file, settings.demo_url, name, url or "https://example.org/")
+    except NewsdeskError as exc:
+        fail(str(exc), 2)
+    typer.echo(f"{source.name}: ok")
+    for key, value in source.model_dump().items():
+        typer.echo(f"  {key:16} {value}")
+    for problem in describe_problems(source):
+        typer.secho(f"  warning: {problem}", fg=typer.colors.YELLOW)
+
+
+@crawl_state_app.command("rebuild")
+def crawl_state_rebuild(
+    source: Annotated[str | None, typer.Option(help="only this source")] = None,
+) -> None:
+    """Restore the known-URL state from Elasticsearch (after Redis lost it)."""
+    settings = load_settings()
+    try:
+        counts = rebuild_crawl_state(settings, source)
+    except NewsdeskError as exc:
+        fail(str(exc))
+    for name, added in sorted(counts.items()):
+        typer.echo(f"{name:22} {added} URLs restored")
+    _rebuild_rechecks(settings, source)
+    if not counts:
+        typer.echo("nothing in the archive to restore")
+
+
+@crawl_state_app.command("stats")
+def crawl_state_stats() -> None:
+    """Known URLs per source and what each costs in Redis (MEMORY USAGE / URLs)."""
+    from newsdesk.state.crawl_state import CrawlState
+    from newsdesk.state.store import build_redis
+
+    settings = load_settings()
+    try:
+        state = CrawlState(build_redis(settings), settings.index_prefix, settings.crawl_state_max_urls)
+        for name in state.sources():
+            per_url = state.bytes_per_url(name)
+            shown = f"{per_url:.1f} bytes/URL" if per_url else "-"
+            typer.echo(f"{name:22} {state.count_known(name):>9} known URLs  {shown}")
+    except NewsdeskError as exc:
+        fail(str(exc))
+
+
+def _rebuild_rechecks(settings: Settings, source: str | None) -> None:
+    """Revisions (issue 9): the re-check schedule comes back from the archive too."""
+    from index.client import build_client
+    from newsdesk.state.revisits import rebuild_recheck_schedule
+    from newsdesk.state.store import build_redis
+
+    es = build_client(settings)
+    try:
+        counts = rebuild_recheck_schedule(es, build_redis(settings), settings, source)
+    except NewsdeskError as exc:
+        fail(str(exc))
+    finally:
+        es.close()
+    for name, scheduled in sorted(counts.items()):
+        typer.echo(f"{name:22} {scheduled} articles scheduled for re-checks")
+
+
+def rebuild_crawl_state(settings: Settings, source: str | None = None) -> dict[str, int]:
+    """Mark every URL the archive holds a fate for as known, per source; returns how many were added.
+
+    A separate function (not only a command) so another `state rebuild` can call it with its own.
+    """
+    from index.client import build_client
+    from index.crawl_runs import ingested_urls
+    from newsdesk.state.crawl_state import CrawlState
+    from newsdesk.state.store import build_redis
+
+    state = CrawlState(build_redis(settings), settings.index_prefix, settings.crawl_state_max_urls)
+    es = build_client(settings)
+    counts: dict[str, int] = {}
+    pending: dict[str, list[str]] = {}
+    try:
+        for name, url in ingested_urls(es, settings, source):
+            pending.setdefault(name, []).append(url)
+            if len(pending[name]) >= 5000:
+                counts[name] = counts.get(name, 0) + state.mark_known(name, pending.pop(name))
+        for name, urls in pending.items():
+            counts[name] = counts.get(name, 0) + state.mark_known(name, urls)
+    finally:
+        es.close()
+    return counts
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(crawl)
+    app.add_typer(sources_app, name="sources")
+    app.add_typer(crawl_state_app, name="crawl-state")

@@ -1,0 +1,503 @@
+"""Installs and runs real local services (Redis, Elasticsearch, a Celery worker) without Docker."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsdesk.kernel.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+ES_VERSION = "9.2.4"
+ES_ARTIFACT = f"org.elasticsearch.distribution.integ-test-zip:elasticsearch:{ES_VERSION}:zip"
+# Elasticsearch 9 needs Java 21+; the machine's default Java is 17, Temurin 25 sits beside it.
+JAVA_CANDIDATES = ("/usr/lib/jvm/temurin-25-jdk-amd64", "/usr/lib/jvm/temurin-21-jdk-amd64")
+UNPRIVILEGED_UID = 65534  # `nobody`: Elasticsearch refuses to run as root
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    log.info("running %s", " ".join(cmd))
+    try:
+        return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)
+    except FileNotFoundError as exc:
+        raise ServiceError(f"{cmd[0]} is not installed") from exc
+    except subprocess.CalledProcessError as exc:
+        raise ServiceError(f"{' '.join(cmd)} failed ({exc.returncode}): {exc.stderr[-2000:]}") from exc
+
+
+def is_root() -> bool:
+    return os.geteuid() == 0
+
+
+# --- installation -------------------------------------------------------------------------------
+
+
+def _apt_install(package: str) -> None:
+    """Install one Debian package (as root, or through password-less sudo), without recommended extras."""
+    prefix = [] if is_root() else ["sudo", "-n"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    _run([*prefix, "apt-get", "update", "-q"], env=env)
+    _run([*prefix, "apt-get", "install", "-y", "-q", "--no-install-recommends", package], env=env)
+
+
+def ensure_redis_installed() -> str:
+    """Return the path of redis-server, installing Debian's package when it is missing."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    _apt_install("redis-server")
+    found = shutil.which("redis-server")
+    if not found:
+        raise ServiceError("redis-server still missing after apt-get install redis-server")
+    return found
+
+
+def find_java_home() -> Path:
+    """A JDK that can run Elasticsearch 9: ES_JAVA_HOME if set, else Temurin 25 beside the default Java."""
+    if os.environ.get("ES_JAVA_HOME"):
+        return Path(os.environ["ES_JAVA_HOME"])
+    for candidate in JAVA_CANDIDATES:
+        if (Path(candidate) / "bin" / "java").exists():
+            return Path(candidate)
+    raise ServiceError(f"no JDK 21+ found (looked at {', '.join(JAVA_CANDIDATES)}); set ES_JAVA_HOME")
+
+
+def elasticsearch_zip() -> Path:
+    """The Elasticsearch distribution zip, fetched once with Maven into the local repository."""
+    group, artifact, version, ext = ES_ARTIFACT.split(":")
+    m2 = Path(os.environ.get("MAVEN_REPO", Path.home() / ".m2" / "repository"))
+    path = m2.joinpath(*group.split("."), artifact, version, f"{artifact}-{version}.{ext}")
+    if not path.exists():
+        _run(["mvn", "-q", "-B", "dependency:get", f"-Dartifact={ES_ARTIFACT}", "-Dtransitive=false"])
+    if not path.exists():
+        raise ServiceError(f"Maven did not produce {path}")
+    return path
+
+
+def ensure_elasticsearch_installed(home: Path) -> Path:
+    """Unpack the distribution under `home` (once) and return its ES_HOME."""
+    dist = home / "dist"
+    es_home = dist / f"elasticsearch-{ES_VERSION}"
+    if (es_home / "bin" / "elasticsearch").exists():
+        return es_home
+    archive = elasticsearch_zip()
+    dist.mkdir(parents=True, exist_ok=True)
+    staging = dist / f".unpack-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    with zipfile.ZipFile(archive) as zf:
+        for info in zf.infolist():
+            target = zf.extract(info, staging)
+            mode = (info.external_attr >> 16) & 0o777
+            if mode:
+                os.chmod(target, mode)
+    staging.joinpath(es_home.name).rename(es_home)
+    shutil.rmtree(staging, ignore_errors=True)
+    _open_path_to(es_home)
+    return es_home
+
+
+def _open_path_to(path: Path) -> None:
+    """Let the unprivileged Elasticsearch account traverse every parent directory we created."""
+    if not is_root():
+        return
+    for parent in [path, *path.parents]:
+        if parent == Path("/") or not parent.exists():
+            continue
+        mode = parent.stat().st_mode
+        if parent.owner() == "root" and not mode & 0o001 and str(parent).startswith(("/var/tmp", "/tmp")):
+            os.chmod(parent, mode | 0o005)
+
+
+def install_all(home: Path) -> Path:
+    ensure_redis_installed()
+    find_java_home()
+    return ensure_elasticsearch_installed(home)
+
+
+# --- processes ----------------------------------------------------------------------------------
+
+
+def _wait(
+    check, timeout: float, what: str, proc: subprocess.Popen | None = None, log_file: Path | None = None
+):
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            tail = log_file.read_text(errors="replace")[-3000:] if log_file and log_file.exists() else ""
+            raise ServiceError(f"{what} exited with {proc.returncode} while starting:\n{tail}")
+        try:
+            result = check()
+            if result:
+                return result
+        except (OSError, ValueError, urllib.error.URLError) as exc:
+            last_error = exc
+        time.sleep(0.5)
+    raise ServiceError(f"{what} not ready after {timeout:.0f}s (last error: {last_error})")
+
+
+def _stop(proc: subprocess.Popen | None, timeout: float = 30) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
+# Hashes of up to this many short entries stay one compact listpack: the sharded per-article maps
+# (newsdesk.state.store.sharded) then cost ~20-60 bytes an entry instead of ~100-200 up to ~250,000 articles;
+# a hash past either bound still works, only bigger. docker-compose.yml starts Redis with the same.
+REDIS_COMPACT_HASHES = ["--hash-max-listpack-entries", "1024", "--hash-max-listpack-value", "128"]
+
+
+@dataclass
+class RedisServer:
+    """A real redis-server on a loopback port."""
+
+    data_dir: Path
+    port: int = 0
+    persistent: bool = False
+    proc: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 30, detached: bool = False) -> RedisServer:
+        binary = ensure_redis_installed()
+        self.port = self.port or free_port()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        persistence = ["--appendonly", "yes"] if self.persistent else ["--save", "", "--appendonly", "no"]
+        cmd = [
+            binary,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.data_dir),
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "yes",
+            *REDIS_COMPACT_HASHES,
+            *persistence,
+        ]
+        log_file = self.data_dir / "redis.log"
+        with open(log_file, "ab") as out:
+            self.proc = subprocess.Popen(
+                cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=detached
+            )
+        _wait(self.ping, timeout, f"redis-server on port {self.port}", self.proc, log_file)
+        version = self.info_version()
+        log.info("started real Redis %s (pid %s) at %s", version, self.proc.pid, self.url)
+        return self
+
+    def ping(self) -> bool:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+
+    def info_version(self) -> str:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+            sock.sendall(b"INFO server\r\n")
+            data = b""
+            while b"redis_version" not in data or not data.endswith(b"\r\n"):
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        for line in data.decode(errors="replace").splitlines():
+            if line.startswith("redis_version:"):
+                return line.split(":", 1)[1]
+        return "unknown"
+
+    def stop(self) -> None:
+        _stop(self.proc)
+
+
+ES_CONFIG = """\
+cluster.name: {cluster_name}
+node.name: {node_name}
+discovery.type: single-node
+network.host: 127.0.0.1
+http.port: {http_port}
+transport.port: {transport_port}
+path.data: {data}
+path.logs: {logs}
+# Security on, as in production, so the client code path is the production one.
+xpack.security.enabled: true
+xpack.security.transport.ssl.enabled: false
+action.destructive_requires_name: false
+cluster.routing.allocation.disk.threshold_enabled: false
+"""
+# HTTPS with certificates from our own CA, made by the distribution's certutil (as Compose's `certs` job).
+ES_TLS_CONFIG = """\
+xpack.security.http.ssl.enabled: true
+xpack.security.http.ssl.key: certs/elasticsearch/elasticsearch.key
+xpack.security.http.ssl.certificate: certs/elasticsearch/elasticsearch.crt
+xpack.security.http.ssl.certificate_authorities: certs/ca/ca.crt
+"""
+TLS_INSTANCES = "instances:\n  - {name: elasticsearch, dns: [localhost], ip: [127.0.0.1]}\n"
+
+
+@dataclass
+class ElasticsearchNode:
+    """A real single-node Elasticsearch 9 on loopback, with security on and a password we set."""
+
+    base_dir: Path
+    password: str
+    install_home: Path
+    port: int = 0
+    heap: str = "1g"
+    cluster_name: str = "newsdesk"
+    tls: bool = False
+    proc: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def ca_certs(self) -> Path | None:
+        """The CA certificate a client needs to trust this node (None without TLS)."""
+        return self.base_dir / "config" / "certs" / "ca" / "ca.crt" if self.tls else None
+
+    def _prepare(self, es_home: Path) -> Path:
+        conf = self.base_dir / "config"
+        fresh = not (conf / "elasticsearch.keystore").exists()
+        (self.base_dir / "data").mkdir(parents=True, exist_ok=True)
+        (self.base_dir / "logs").mkdir(parents=True, exist_ok=True)
+        shutil.copytree(
+            es_home / "config",
+            conf,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("elasticsearch.yml", "elasticsearch.keystore"),
+        )
+        (conf / "elasticsearch.yml").write_text(
+            ES_CONFIG.format(
+                cluster_name=self.cluster_name,
+                node_name=f"newsdesk-{self.port}",
+                http_port=self.port,
+                transport_port=free_port(),
+                data=self.base_dir / "data",
+                logs=self.base_dir / "logs",
+            )
+            + (ES_TLS_CONFIG if self.tls else "xpack.security.http.ssl.enabled: false\n")
+        )
+        if self.tls and not (conf / "certs" / "elasticsearch" / "elasticsearch.crt").exists():
+            _make_certificates(es_home, conf / "certs", self._env(conf))
+        (conf / "jvm.options.d").mkdir(exist_ok=True)
+        (conf / "jvm.options.d" / "heap.options").write_text(f"-Xms{self.heap}\n-Xmx{self.heap}\n")
+        if fresh:
+            env = self._env(conf)
+            keystore = str(es_home / "bin" / "elasticsearch-keystore")
+            _run([keystore, "create"], env=env)
+            # The bootstrap password becomes the `elastic` user's password on the first start.
+            _run([keystore, "add", "-x", "-f", "bootstrap.password"], env=env, input=self.password)
+        if is_root():
+            for path in [self.base_dir, *self.base_dir.rglob("*")]:
+                os.chown(path, UNPRIVILEGED_UID, UNPRIVILEGED_UID)
+            _open_path_to(self.base_dir)
+        return conf
+
+    def _env(self, conf: Path) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("ES_", "JAVA_"))}
+        env.update(ES_JAVA_HOME=str(find_java_home()), ES_PATH_CONF=str(conf))
+        return env
+
+    def start(self, timeout: float = 180, detached: bool = False) -> ElasticsearchNode:
+        es_home = ensure_elasticsearch_installed(self.install_home)
+        self.port = self.port or free_port()
+        conf = self._prepare(es_home)
+        cmd = [str(es_home / "bin" / "elasticsearch")]
+        if is_root():
+            cmd = [
+                "setpriv",
+                f"--reuid={UNPRIVILEGED_UID}",
+                f"--regid={UNPRIVILEGED_UID}",
+                "--clear-groups",
+                *cmd,
+            ]
+        log_file = self.base_dir / "elasticsearch.out"
+        with open(log_file, "ab") as out:
+            self.proc = subprocess.Popen(
+                cmd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=self._env(conf),
+                cwd=self.base_dir,
+                start_new_session=detached,
+            )
+        health = _wait(self.health, timeout, f"Elasticsearch on port {self.port}", self.proc, log_file)
+        log.info(
+            "started real Elasticsearch %s (pid %s) at %s, cluster %s",
+            self.version(),
+            self.proc.pid,
+            self.url,
+            health.get("status"),
+        )
+        return self
+
+    def _request(self, path: str) -> dict:
+        token = base64.b64encode(f"elastic:{self.password}".encode()).decode()
+        req = urllib.request.Request(self.url + path, headers={"Authorization": f"Basic {token}"})
+        trusted = ssl.create_default_context(cafile=str(self.ca_certs)) if self.tls else None
+        with urllib.request.urlopen(req, timeout=5, context=trusted) as resp:
+            return json.loads(resp.read())
+
+    def health(self) -> dict | None:
+        """Cluster health (this distribution answers no `GET /`); None until yellow or green."""
+        try:
+            health = self._request("/_cluster/health")
+        except urllib.error.HTTPError as exc:
+            if exc.code in (401, 503):
+                return None
+            raise
+        return health if health.get("status") in ("yellow", "green") else None
+
+    def version(self) -> str:
+        nodes = self._request("/_nodes/_local?filter_path=nodes.*.version")
+        return next(iter(nodes["nodes"].values()))["version"]
+
+    def stop(self) -> None:
+        _stop(self.proc, timeout=60)
+
+
+def _make_certificates(es_home: Path, certs: Path, env: dict[str, str]) -> None:
+    """A CA and a certificate for localhost in `certs` (certutil resolves relative paths oddly: absolute)."""
+    certutil = str(es_home / "bin" / "elasticsearch-certutil")
+    certs.mkdir(parents=True, exist_ok=True)
+    _run([certutil, "ca", "--silent", "--pem", "--out", str(certs / "ca.zip")], env=env)
+    shutil.unpack_archive(certs / "ca.zip", certs)
+    (certs / "instances.yml").write_text(TLS_INSTANCES)
+    ca = certs / "ca"
+    _run(
+        [certutil, "cert", "--silent", "--pem", "--in", str(certs / "instances.yml")]
+        + ["--ca-cert", str(ca / "ca.crt"), "--ca-key", str(ca / "ca.key")]
+        + ["--out", str(certs / "certs.zip")],
+        env=env,
+    )
+    shutil.unpack_archive(certs / "certs.zip", certs)
+
+
+@dataclass
+class WorkerProcess:
+    """A real Celery worker process (`celery -A tasks.worker.app worker`)."""
+
+    env: dict[str, str]
+    log_file: Path
+    concurrency: int = 2
+    name: str = "newsdesk"
+    # Where the worker's code comes from: this checkout, or another one a benchmark compares with.
+    code_root: Path = REPO_ROOT
+    proc: subprocess.Popen | None = field(default=None, repr=False)
+
+    def start(self, timeout: float = 60, detached: bool = False) -> WorkerProcess:
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tasks.worker.app",
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={self.concurrency}",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{self.name}@%h",
+        ]
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        offset = self.log_file.stat().st_size if self.log_file.exists() else 0
+        env = {**os.environ, **self.env, "PYTHONPATH": str(self.code_root)}
+        with open(self.log_file, "ab") as out:
+            self.proc = subprocess.Popen(
+                cmd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=self.code_root,
+                start_new_session=detached,
+            )
+        _wait(
+            lambda: b" ready." in self.log_file.read_bytes()[offset:],
+            timeout,
+            "Celery worker",
+            self.proc,
+            self.log_file,
+        )
+        log.info(
+            "started real Celery worker process (pid %s), concurrency %s", self.proc.pid, self.concurrency
+        )
+        return self
+
+    def stop(self) -> None:
+        _stop(self.proc, timeout=60)
+
+
+def ensure_compose_validator() -> str:
+    """Debian's docker-compose, used only to validate docker-compose.yml (no Docker engine needed)."""
+    found = shutil.which("docker-compose")
+    if found:
+        return found
+    _apt_install("docker-compose")
+    return shutil.which("docker-compose") or "docker-compose"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m newsdesk.localstack.services install`: everything the tests and the demo need, installed once."""
+    import argparse
+
+    from newsdesk.kernel.settings import default_home
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("action", choices=["install"])
+    parser.add_argument("--with-compose", action="store_true", help="also install the compose validator")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    home = default_home()
+    print(f"redis-server:   {ensure_redis_installed()}")
+    print(f"java for ES:    {find_java_home()}")
+    print(f"elasticsearch:  {ensure_elasticsearch_installed(home)}")
+    if args.with_compose:
+        print(f"docker-compose: {ensure_compose_validator()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

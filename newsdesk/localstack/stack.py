@@ -1,0 +1,175 @@
+"""The local stack for people without Docker: Redis, Elasticsearch, a worker and the demo site."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsdesk.kernel.errors import ServiceError
+from newsdesk.kernel.settings import STACK_FILE
+from newsdesk.localstack.services import (
+    REPO_ROOT,
+    ElasticsearchNode,
+    RedisServer,
+    WorkerProcess,
+    free_port,
+    install_all,
+    port_is_free,
+)
+
+PREFERRED_PORTS = {"redis": 6379, "elasticsearch": 9200, "demo": 8765}
+
+
+def _port(name: str) -> int:
+    preferred = PREFERRED_PORTS[name]
+    return preferred if port_is_free(preferred) else free_port()
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class LocalStack:
+    """Processes started detached under `home`; their addresses go to `home/stack.json` for every command."""
+
+    home: Path
+
+    @property
+    def stack_file(self) -> Path:
+        return self.home / STACK_FILE
+
+    def read(self) -> dict:
+        if not self.stack_file.exists():
+            return {}
+        return json.loads(self.stack_file.read_text())
+
+    def _password(self) -> str:
+        path = self.home / "elasticsearch" / "elastic-password"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(18))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def up(
+        self, demo_size: int = 60, external_es: str | None = None, external_redis: str | None = None
+    ) -> dict:
+        """Start whatever is not running yet; reuse what is. Returns the stack description."""
+        current = self.read()
+        if current and self.status(current)["healthy"]:
+            return current
+        if current:
+            self.down()
+        self.home.mkdir(parents=True, exist_ok=True)
+        install_all(self.home)
+        stack: dict = {"started_at": time.time(), "pids": {}}
+        if external_redis:
+            stack["redis_url"] = external_redis
+        else:
+            redis_server = RedisServer(self.home / "redis", port=_port("redis"), persistent=True).start(
+                detached=True
+            )
+            stack["redis_url"] = redis_server.url
+            stack["pids"]["redis"] = redis_server.proc.pid
+        if external_es:
+            stack["es_url"] = external_es
+        else:
+            node = ElasticsearchNode(
+                self.home / "elasticsearch",
+                password=self._password(),
+                install_home=self.home,
+                port=_port("elasticsearch"),
+            ).start(detached=True)
+            stack["es_url"] = node.url
+            stack["es_password"] = node.password
+            stack["pids"]["elasticsearch"] = node.proc.pid
+        demo_port = _port("demo")
+        demo_log = open(self.home / "demosite.log", "ab")  # noqa: SIM115 - handed to the detached child
+        demo = subprocess.Popen(
+            [sys.executable, "-m", "newsdesk.demosite.site", "--size", str(demo_size), "--port", str(demo_port)],
+            stdout=demo_log,
+            stderr=subprocess.STDOUT,
+            cwd=REPO_ROOT,
+            start_new_session=True,
+        )
+        stack["demo_url"] = f"http://127.0.0.1:{demo_port}"
+        stack["pids"]["demo"] = demo.pid
+        self._write(stack)
+        worker_env = {
+            "NEWSDESK_HOME": str(self.home),
+            "NEWSDESK_REDIS_URL": stack["redis_url"],
+            "NEWSDESK_ES_URL": stack["es_url"],
+        }
+        if stack.get("es_password"):
+            worker_env["NEWSDESK_ES_PASSWORD"] = stack["es_password"]
+        worker = WorkerProcess(env=worker_env, log_file=self.home / "logs" / "worker.log").start(
+            detached=True
+        )
+        stack["pids"]["worker"] = worker.proc.pid
+        self._write(stack)
+        return stack
+
+    def _write(self, stack: dict) -> None:
+        self.stack_file.write_text(json.dumps(stack, indent=2))
+        self.stack_file.chmod(0o600)
+
+    def down(self) -> list[str]:
+        stack = self.read()
+        stopped = []
+        # The worker first, so it can finish in-flight tasks while Redis and Elasticsearch still answer.
+        for name in ("worker", "demo", "elasticsearch", "redis"):
+            pid = stack.get("pids", {}).get(name)
+            if not _alive(pid):
+                continue
+            try:
+                os.killpg(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+            deadline = time.monotonic() + 60
+            while _alive(pid) and time.monotonic() < deadline:
+                _reap(pid)
+                time.sleep(0.2)
+            if _alive(pid):
+                os.killpg(pid, signal.SIGKILL)
+            stopped.append(name)
+        self.stack_file.unlink(missing_ok=True)
+        return stopped
+
+    def status(self, stack: dict | None = None) -> dict:
+        stack = self.read() if stack is None else stack
+        components = {name: _alive(pid) for name, pid in stack.get("pids", {}).items()}
+        return {
+            "running": bool(stack),
+            "healthy": bool(components) and all(components.values()),
+            "components": components,
+            "redis_url": stack.get("redis_url"),
+            "es_url": stack.get("es_url"),
+            "demo_url": stack.get("demo_url"),
+        }
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def require_running(stack: LocalStack) -> None:
+    if not stack.status()["healthy"]:
+        raise ServiceError("the local stack is not running: start it with `newsdesk services up`")

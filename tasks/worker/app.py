@@ -1,0 +1,107 @@
+"""The Celery app: settings built once at process start, clients created per worker process."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+from celery import Celery
+from celery.signals import after_setup_logger, task_postrun, task_prerun, worker_process_init
+
+from newsdesk.kernel.errors import NewsdeskError
+from newsdesk.kernel.logs import use_json_logs
+from newsdesk.kernel.settings import Settings
+from newsdesk.state.reliable.broker import StrandedDeliverySweep
+from tasks.worker.beat import redbeat_prefix
+from tasks.worker.resources import Resources
+
+QUEUE = "newsdesk"
+BEAT_LOOP_SECONDS = 5
+# A standby beat takes over this long after the active one died without releasing its lock.
+BEAT_LOCK_TIMEOUT_SECONDS = 30
+
+
+def broker_transport_options(settings: Settings) -> dict:
+    """Redelivery on Redis: a task unacknowledged longer than the visibility timeout goes back to the queue.
+
+    Kombu sweeps for such tasks every interval x throttle seconds (100 s by default); the sweep follows
+    the visibility timeout so a short one (tests, small deployments) also redelivers promptly.
+    """
+    visibility = settings.broker_visibility_timeout
+    return {
+        "visibility_timeout": visibility,
+        "unacked_restore_interval": max(1, min(10, visibility // 4)),
+        "unacked_restore_throttle": 1,
+        # A worker killed inside that sweep leaves its lock behind; kombu's default keeps it for 300 s.
+        "unacked_mutex_expire": max(10, min(300, visibility // 2)),
+        # One priority, one list: lets the worker take messages with BLMOVE (tasks/broker.py).
+        "priority_steps": [0],
+    }
+
+
+def create_app(settings: Settings) -> Celery:
+    app = Celery("newsdesk", broker=settings.redis_url, include=["tasks.worker.pipeline", "tasks.worker.operations"])
+    app.conf.update(
+        task_default_queue=QUEUE,
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        # At-least-once: a task is acknowledged only after it ran, and redelivered if its worker dies.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        # Kombu's Redis transport, but a worker killed while taking a task does not lose it (tasks/broker.py).
+        broker_transport="newsdesk.state.reliable.broker:Transport",
+        broker_transport_options=broker_transport_options(settings),
+        worker_hijack_root_logger=False,
+        # Beat keeps its schedule in Redis (RedBeat) behind a lock: any number of beat processes may run,
+        # one schedules, the others wait to take over. Entries come from the source registry (tasks/beat.py).
+        beat_scheduler="tasks.worker.beat:RegistryScheduler",
+        redbeat_redis_url=settings.redis_url,
+        redbeat_redis_options={},
+        redbeat_key_prefix=redbeat_prefix(settings),
+        redbeat_lock_timeout=BEAT_LOCK_TIMEOUT_SECONDS,
+        beat_max_loop_interval=BEAT_LOOP_SECONDS,
+    )
+    app.newsdesk_settings = settings
+    app.newsdesk_resources = Resources(settings)
+    return app
+
+
+app = create_app(Settings.from_env())
+app.steps["worker"].add(StrandedDeliverySweep)
+
+
+@worker_process_init.connect
+def _open_clients(**_kwargs) -> None:
+    # Each prefork child opens its own connections; sockets must not be shared across fork.
+    app.newsdesk_resources.open()
+
+
+@after_setup_logger.connect
+def _structured_logs(logger, **_kwargs) -> None:
+    if app.newsdesk_settings.log_format == "json":
+        use_json_logs(logger, default_stage="worker")
+
+
+_task_started: dict[str, float] = {}
+
+
+@task_prerun.connect
+def _start_clock(task_id=None, **_kwargs) -> None:
+    _task_started[task_id] = time.monotonic()
+
+
+@task_postrun.connect
+def _count_task(task_id=None, task=None, state=None, **_kwargs) -> None:
+    started = _task_started.pop(task_id, None)
+    if started is None or task is None:
+        return
+    outcome = {"SUCCESS": "succeeded", "RETRY": "retried", "REJECTED": "retried"}.get(state, "failed")
+    if getattr(task, "records_stage_metrics", False) and outcome != "failed":
+        return  # a pipeline task times each stage it runs itself (tasks/pipeline.py)
+    stage = getattr(task, "stage", None) or task.name.removeprefix("newsdesk.")
+    # Metrics never fail a task; Redis being away shows up everywhere else.
+    with contextlib.suppress(NewsdeskError):
+        app.newsdesk_resources.metrics.record_task(stage, outcome, int((time.monotonic() - started) * 1000))

@@ -1,0 +1,59 @@
+"""Operations tasks: scheduled crawls (one per source at a time) and draining dead letters kept in Redis."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery.signals import task_revoked
+
+from newsdesk.kernel.errors import NewsdeskError, TransientError
+from newsdesk.state.locks import CrawlBusy, CrawlLocks
+from tasks.worker.app import app
+from tasks.worker.crawls import crawl_source
+
+log = logging.getLogger(__name__)
+settings = app.newsdesk_settings
+resources = app.newsdesk_resources
+
+
+# Acknowledged on receipt: a crawl lost with its worker is simply redone at the next tick, whereas a
+# late ack would redeliver a long crawl after the visibility timeout while it still runs.
+@app.task(name="newsdesk.crawl", acks_late=False, ignore_result=True)
+def crawl(source: str, trigger: str = "schedule") -> dict[str, Any] | None:
+    try:
+        run = crawl_source(settings, source, trigger)
+    except CrawlBusy as exc:
+        log.warning("%s", exc, extra={"stage": "crawl", "crawl_source": source})
+        return None
+    log.info(
+        "crawl %s of %s finished: %s pages handed off",
+        run["run_id"],
+        source,
+        run.get("sent", 0),
+        extra={"stage": "crawl", "crawl_source": source},
+    )
+    return {k: v for k, v in run.items() if k in ("run_id", "sent", "crawler_exit")}
+
+
+@app.task(name="newsdesk.drain_dead_letters", ignore_result=True)
+def drain_dead_letters() -> int:
+    try:
+        return resources.drain_pending_dead_letters()
+    except TransientError as exc:
+        log.warning("dead letters stay in Redis for now: %s", exc, extra={"stage": "deadletter"})
+        return 0
+
+
+@task_revoked.connect
+def _record_expired_tick(sender=None, request=None, expired=False, **_kwargs) -> None:
+    # A tick that waited in the queue past its expiry (workers busy) is skipped: recorded like any skip.
+    if not expired or getattr(sender, "name", None) != "newsdesk.crawl" or not getattr(request, "args", None):
+        return
+    source, trigger = (list(request.args) + ["schedule"])[:2]
+    try:
+        CrawlLocks(resources.runs.client, settings.index_prefix).record_skip(
+            source, trigger, {"holder": "no free worker before the tick expired"}
+        )
+    except NewsdeskError:
+        log.exception("could not record the expired crawl tick of %s", source)

@@ -1,0 +1,318 @@
+"""Per-process clients and the recording of what happened to each page."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from index.client import build_client
+from index.minhash import archived_candidates, minhash_record, write_minhashes
+from index.writer import WriteResult, merge_also_seen_many, write_dead_letter
+from newsdesk.kernel.errors import Rejected, TransientError
+from newsdesk.kernel.settings import Settings
+from newsdesk.kernel.sources import ExtractionHints, Source, load_sources
+from newsdesk.state.metrics import Metrics
+from newsdesk.state.revisits import GoneWatch
+from newsdesk.state.store import (
+    SETTLE_SECONDS,
+    ContentClaims,
+    IndexBuffer,
+    RunStore,
+    SeenElsewhere,
+    UrlClaims,
+    build_redis,
+    translated_errors,
+    utc_now,
+)
+from tasks.dedupe.identity import closest_archived
+from tasks.dedupe.similarity import ContentKey, band_keys, day_number
+from tasks.enrich.enricher import Enricher
+from tasks.worker.rebuild import upgrade_dedupe_layout
+
+log = logging.getLogger(__name__)
+DEADLETTER_FALLBACK_KEY = "newsdesk:deadletter:pending"
+# A bulk write of one batch takes seconds; an in-flight batch this old belonged to a worker that died.
+# Replaying a batch that is merely slow is harmless: every write is idempotent by document id.
+INDEX_BATCH_STALE_SECONDS = 60
+DEADLETTER_UNSTORABLE_KEY = "newsdesk:deadletter:unstorable"
+# A near-duplicate search takes milliseconds; one older than this may have missed an article that has
+# left Redis since (it does `SETTLE_SECONDS` after it became searchable), so it is done again.
+CLAIM_SEARCH_FRESH_SECONDS = SETTLE_SECONDS / 3
+CLAIM_SEARCH_ATTEMPTS = 3
+
+
+class Resources:
+    """Clients opened in a worker's start-up hook, plus the bookkeeping every stage shares."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._es: Elasticsearch | None = None
+        self._runs: RunStore | None = None
+        self._claims: UrlClaims | None = None
+        self._index_buffer: IndexBuffer | None = None
+        self._content: ContentClaims | None = None
+        self._seen: SeenElsewhere | None = None
+        self._enricher: Enricher | None = None
+        self._sources: dict[str, Source] | None = None
+        self._gone: GoneWatch | None = None
+        self._metrics: Metrics | None = None
+
+    def open(self) -> None:
+        self._es = build_client(self.settings)
+        client = build_redis(self.settings)
+        self._runs = RunStore(client, self.settings.index_prefix)
+        self._claims = UrlClaims(client, self.settings.index_prefix)
+        self._index_buffer = IndexBuffer(
+            client, self.settings.index_prefix, stale_after=INDEX_BATCH_STALE_SECONDS
+        )
+        window = self.settings.dedupe_window_days * 24 * 3600
+        self._content = ContentClaims(client, self.settings.index_prefix, window)
+        self._seen = SeenElsewhere(client, self.settings.index_prefix, 2 * window)
+        self._gone = GoneWatch(client, self.settings.index_prefix)
+        self._metrics = Metrics(client, self.settings.index_prefix)
+        try:
+            moved = upgrade_dedupe_layout(client, self.settings.index_prefix)
+        except TransientError as exc:  # Redis away at start-up: the next process start moves it
+            log.warning("dedupe state of an older layout not moved yet: %s", exc)
+        else:
+            if any(moved.values()):
+                log.info("dedupe state moved to the sharded layout: %s", moved)
+
+    @property
+    def es(self) -> Elasticsearch:
+        if self._es is None:
+            self.open()
+        return self._es
+
+    @property
+    def runs(self) -> RunStore:
+        if self._runs is None:
+            self.open()
+        return self._runs
+
+    @property
+    def claims(self) -> UrlClaims:
+        if self._claims is None:
+            self.open()
+        return self._claims
+
+    @property
+    def index_buffer(self) -> IndexBuffer:
+        if self._index_buffer is None:
+            self.open()
+        return self._index_buffer
+
+    @property
+    def content(self) -> ContentClaims:
+        if self._content is None:
+            self.open()
+        return self._content
+
+    @property
+    def seen(self) -> SeenElsewhere:
+        if self._seen is None:
+            self.open()
+        return self._seen
+
+    @property
+    def enricher(self) -> Enricher:
+        # Loaded on first use, not at start-up: only the processes that enrich pay for the gazetteer.
+        if self._enricher is None:
+            self._enricher = Enricher.from_settings(self.settings)
+        return self._enricher
+
+    def extraction_hints(self, source: str | None) -> ExtractionHints | None:
+        """The source's extraction hints from the registry, read once per process; None when unknown."""
+        if self._sources is None:
+            self._sources = load_sources(self.settings.sources_file)
+        found = self._sources.get(source or "")
+        return found.extraction if found else None
+
+    def claim_content(self, doc_id: str, key: ContentKey, variant: bool = False) -> tuple[str, str]:
+        """Is this text new (kind "new"), or an "exact"/"near" copy of the canonical doc_id returned?
+
+        The archive is searched first, then Redis decides atomically with what it holds besides: the
+        articles not yet settled in the archive. A search older than `CLAIM_SEARCH_FRESH_SECONDS` is not
+        used: an article it missed could have settled (and left Redis) since. No search is needed for
+        another address of a claimed document (`variant`: its claim, or its verdict, decides) nor for a
+        text some article claimed already (an exact copy, or a re-crawl).
+        """
+        if variant:
+            return self._claim(doc_id, key, None, "variant")
+        if self.content.text_is_claimed(key.fingerprint):
+            return self._claim(doc_id, key, None, "")
+        for _ in range(CLAIM_SEARCH_ATTEMPTS):
+            searched = time.monotonic()
+            archived_self, found = archived_candidates(self.es, self.settings, doc_id, key.bands)
+            closest = closest_archived(
+                key, [(c.doc_id, c.signature, c.day) for c in found], self.settings.dedupe_max_days_apart
+            )
+            if time.monotonic() - searched <= CLAIM_SEARCH_FRESH_SECONDS:
+                return self._claim(doc_id, key, closest, "archived" if archived_self else "")
+        raise TransientError(f"near-duplicate search slower than {CLAIM_SEARCH_FRESH_SECONDS} s, {doc_id}")
+
+    def _claim(
+        self, doc_id: str, key: ContentKey, closest: tuple[str, float] | None, mode: str
+    ) -> tuple[str, str]:
+        return self.content.claim(
+            doc_id,
+            key.fingerprint,
+            key.signature,
+            key.bands,
+            key.day,
+            self.settings.dedupe_threshold,
+            self.settings.dedupe_max_days_apart,
+            archived=closest,
+            mode=mode,
+        )
+
+    def archive_signatures(self, payloads: list[dict[str, Any]]) -> None:
+        """Archive the signatures of articles just written, then let Redis forget them (`settle`)."""
+        records = []
+        for payload in payloads:
+            if payload.get("content_signature"):  # none on an article queued by an older newsdesk
+                signature = bytes.fromhex(payload["content_signature"])
+                day = day_number(payload.get("published_at"))
+                records.append(minhash_record(payload["doc_id"], signature, band_keys(signature), day))
+        if not records:
+            return
+        refused = write_minhashes(self.es, self.settings, records)
+        for result in refused:
+            # The article is indexed; only its near-copies past the Redis window would go unnoticed.
+            log.warning("minhash of %s refused: %s", result.doc_id, result.error)
+        unsettled = {result.doc_id for result in refused}
+        self.content.settle([record["doc_id"] for record in records if record["doc_id"] not in unsettled])
+
+    @property
+    def gone(self) -> GoneWatch:
+        if self._gone is None:
+            self.open()
+        return self._gone
+
+    def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
+        """Store the payload with its reason, then count it for the run: never a silent drop."""
+        self._dead_letter(stage, payload, exc.reason, exc.detail, attempts=1)
+        self.runs.record_outcome(payload.get("run_id"), payload.get("url", ""), "rejected")
+
+    def record_failure(self, stage: str, payload: Any, reason: str, detail: str, attempts: int) -> None:
+        """A task that gave up (retries exhausted, or a bug): keep the payload wherever we still can."""
+        payload = payload if isinstance(payload, dict) else {"raw": repr(payload)[:10_000]}
+        try:
+            self._dead_letter(stage, payload, reason, detail, attempts)
+        except (TransientError, Rejected) as exc:
+            log.error("dead-letter index unavailable (%s); keeping the failure in Redis", exc)
+            self._dead_letter_to_redis(stage, payload, reason, detail, attempts)
+        try:
+            self.runs.record_outcome(payload.get("run_id"), payload.get("url", ""), "failed")
+        except TransientError:
+            log.exception("could not count a failure for run %s", payload.get("run_id"))
+
+    @property
+    def metrics(self) -> Metrics:
+        if self._metrics is None:
+            self.open()
+        return self._metrics
+
+    def record_stage_metrics(self, runs: list[tuple[str, str, int]]) -> None:
+        """Stage latencies and outcomes for `newsdesk metrics`; never fails a task (Redis being away shows
+        up everywhere else)."""
+        try:
+            self.metrics.record_stages(runs)
+        except TransientError as exc:
+            log.warning("stage metrics not recorded: %s", exc)
+
+    def list_copies_of(
+        self, canonical_doc_ids: list[str], created_with: dict[str, set[str]] | None = None
+    ) -> dict[str, str]:
+        """Bring each canonical document's `also_seen_at` up to date with every copy gathered in Redis: the
+        copies are read in one round trip, the documents read and updated in one request each.
+
+        `created_with`: the copies' URLs each document was just created with. A document that lists
+        every copy gathered now is not read at all (a read of a document not yet refreshed makes
+        Elasticsearch refresh the index).
+        """
+        gathered = self.seen.entries_of(canonical_doc_ids) if canonical_doc_ids else {}
+        created_with = created_with or {}
+        to_merge = {
+            doc_id: entries
+            for doc_id, entries in gathered.items()
+            if not {entry["url"] for entry in entries} <= created_with.get(doc_id, set())
+        }
+        outcomes = {doc_id: "noop" for doc_id in gathered} | merge_also_seen_many(
+            self.es, self.settings, to_merge
+        )
+        # Listed on a document that exists: Redis need not keep them ("missing" waits for its document).
+        self.seen.forget(
+            {
+                doc_id: [entry["url"] for entry in entries]
+                for doc_id, entries in gathered.items()
+                if outcomes[doc_id] in ("updated", "noop")
+            }
+        )
+        return outcomes
+
+    def _record(self, stage: str, payload: dict[str, Any], reason: str, detail: str, attempts: int) -> dict:
+        return {
+            "url": payload.get("url") or "unknown",
+            "crawl_source": payload.get("crawl_source"),
+            "stage": stage,
+            "reason": reason,
+            "detail": detail[:5000],
+            "attempts": attempts,
+            "run_id": payload.get("run_id"),
+            "recorded_at": utc_now(),
+            "payload": payload,
+        }
+
+    def _dead_letter(
+        self, stage: str, payload: dict[str, Any], reason: str, detail: str, attempts: int
+    ) -> None:
+        result = write_dead_letter(
+            self.es, self.settings, self._record(stage, payload, reason, detail, attempts)
+        )
+        if result.outcome == "retry":
+            raise TransientError(f"dead letter: {result.error}")
+        if result.outcome == "rejected":
+            raise Rejected("dead_letter_rejected", result.error or "")
+
+    def drain_pending_dead_letters(self, limit: int = 10_000) -> int:
+        """Move failures kept in Redis while Elasticsearch was down into the dead-letter index; count moved.
+
+        Oldest first; an entry leaves the list only after its write succeeded (one record per URL and
+        stage, so a drain interrupted between the two steps rewrites the same record, never a second).
+        """
+        moved = 0
+        client = self.runs.client
+        while moved < limit:
+            with translated_errors("read pending dead letters"):
+                raw = client.lindex(DEADLETTER_FALLBACK_KEY, -1)
+            if raw is None:
+                break
+            try:
+                result = write_dead_letter(self.es, self.settings, json.loads(raw))
+            except ValueError:
+                result = WriteResult("?", "rejected", "not JSON")
+            if result.outcome == "retry":
+                raise TransientError(f"dead letter: {result.error}")
+            with translated_errors("move drained dead letter"):
+                pipe = client.pipeline()
+                if result.outcome == "rejected":
+                    # Never dropped: set aside where an operator can read it, out of the drain's way.
+                    log.error("dead-letter index refused a pending record (%s): %.200s", result.error, raw)
+                    pipe.lpush(DEADLETTER_UNSTORABLE_KEY, raw)
+                pipe.lrem(DEADLETTER_FALLBACK_KEY, -1, raw)
+                pipe.execute()
+            moved += 1
+        return moved
+
+    def _dead_letter_to_redis(
+        self, stage: str, payload: dict, reason: str, detail: str, attempts: int
+    ) -> None:
+        with translated_errors("dead letter fallback"):
+            self.runs.client.lpush(
+                DEADLETTER_FALLBACK_KEY, json.dumps(self._record(stage, payload, reason, detail, attempts))
+            )
