@@ -20,15 +20,16 @@ install: $(STAMP)
 services-install: $(STAMP)
 	$(BIN)/python -m newsdesk.localstack.services install --with-compose
 
-test: services-install
-	$(BIN)/ruff check .
+test: services-install lint
 	$(BIN)/python -m pytest -v -p no:cacheprovider
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
+# Style, then the one-way dependency contracts in pyproject.toml ([tool.importlinter]).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 demo: $(STAMP)
 	$(BIN)/python -m newsdesk.localstack.services install

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from newsdesk.kernel.settings import Settings
 from newsdesk.localstack.services import RedisServer
+from newsdesk.state.client import build_redis
 from newsdesk.state.crawl_state import CrawlState
-from newsdesk.state.store import build_redis
 
 
 def _urls(count: int) -> list[str]:

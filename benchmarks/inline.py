@@ -1,9 +1,10 @@
 """`python -m benchmarks.inline PAGES.json WARMUP`: the parse task's own code on each page, in this process.
 
-What a worker runs for a page (`tasks.worker.pipeline.parse`: every stage, the Redis bookkeeping, the index buffer
-and its bulk flushes) with Celery and kombu left out: no broker message taken, decoded, handed to a pool
-or acknowledged. The benchmark runs it against the same Redis and Elasticsearch (settings from the
-environment, as a worker reads them) to tell the orchestration's cost from the work's. Prints JSON.
+What a worker runs for a page (`tasks.worker.pipeline.parse`: every stage, the Redis bookkeeping, the
+index buffer and its bulk flushes) with Celery and kombu left out: no broker message taken, decoded,
+handed to a pool or acknowledged. The benchmark runs it against the same Redis and Elasticsearch
+(settings from the environment, as a worker reads them) to tell the orchestration's cost from the
+work's. Prints JSON.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    from tasks.worker.pipeline import flush_index, parse, resources, settings
+    from tasks.worker.flush import flush_index
+    from tasks.worker.pipeline import parse, resources, settings
 
     pages = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     warmup = int(argv[1])

@@ -14,7 +14,7 @@ from benchmarks.stack import REPO_ROOT, BenchStack
 from benchmarks.throughput import drain, log, new_run, render_pages, reset_stores
 from newsdesk.demosite.site import generate_site
 from newsdesk.localstack.services import _stop
-from newsdesk.state.store import build_redis
+from newsdesk.state.client import build_redis
 
 
 def main(argv: list[str]) -> int:
@@ -29,8 +29,9 @@ def main(argv: list[str]) -> int:
         out = stack.base / "worker.prof"
         log_file = stack.base / "worker-profiled.log"
         command = [
-            sys.executable, "-m", "cProfile", "-o", str(out), "-m", "celery", "-A", "tasks.worker.app", "worker",
-            "--pool=solo", "--loglevel=WARNING", "--without-gossip", "--without-mingle", "-n", "profiled@%h",
+            sys.executable, "-m", "cProfile", "-o", str(out), "-m", "celery", "-A", "tasks.worker.app",
+            "worker", "--pool=solo", "--loglevel=WARNING", "--without-gossip", "--without-mingle",
+            "-n", "profiled@%h",
         ]  # fmt: skip
         env = {**os.environ, **settings.to_env(), "PYTHONPATH": str(REPO_ROOT)}
         with open(log_file, "wb") as output:

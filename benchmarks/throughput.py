@@ -23,7 +23,8 @@ from benchmarks.stack import REPO_ROOT, BenchStack
 from newsdesk.demosite.site import DemoServer, DemoSite, generate_site
 from newsdesk.kernel.messages import FetchedPage
 from newsdesk.kernel.settings import Settings
-from newsdesk.state.store import SETTLE_SECONDS
+from newsdesk.kernel.wire import PARSE_TASK
+from newsdesk.state.claims import SETTLE_SECONDS
 from tasks.worker.sweeps import SWEEP_SECONDS
 
 PEER_RATIO = Target("ge", 5.0, ">= 5x news-please")
@@ -103,7 +104,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 def reset_stores(settings: Settings) -> None:
     """Empty the benchmark's indices and Redis (broker included), then set up as a user would."""
-    from newsdesk.state.store import build_redis
+    from newsdesk.state.client import build_redis
 
     reset_indices(settings)
     build_redis(settings).flushdb()
@@ -126,7 +127,7 @@ def reset_indices(settings: Settings) -> None:
 
 def redis_state_bytes(settings: Settings) -> dict[str, int]:
     """MEMORY USAGE summed per kind of key (every key sampled in full)."""
-    from newsdesk.state.store import build_redis
+    from newsdesk.state.client import build_redis
 
     client = build_redis(settings)
     totals: dict[str, int] = {}
@@ -264,7 +265,8 @@ def measure_stages(settings: Settings, pages: list[dict]) -> tuple[dict[str, Sta
     """parse → dedupe (real Redis) → enrich, each timed on its own; returns the enriched articles."""
     from newsdesk.kernel.errors import Rejected
     from newsdesk.kernel.messages import Article
-    from newsdesk.state.store import ContentClaims, UrlClaims, build_redis
+    from newsdesk.state.claims import ContentClaims, UrlClaims
+    from newsdesk.state.client import build_redis
     from tasks.dedupe.identity import assign_identity, content_identity, duplicate_kind, judge_claim
     from tasks.enrich.enricher import enrich_article
     from tasks.parse.page import parse_page
@@ -318,7 +320,7 @@ def _index_stage_pass(settings: Settings, articles: list) -> StageCost:
     from index.client import build_client
     from index.documents import article_document
     from index.writer import write_articles
-    from newsdesk.state.store import utc_now
+    from newsdesk.kernel.clock import utc_now
 
     reset_indices(settings)
     es = build_client(settings)
@@ -367,7 +369,7 @@ def measure_index_and_bulk(settings: Settings, articles: list) -> tuple[StageCos
     (a cold node: JIT, caches, a new mapping) is kept apart, then rounds alternate which goes first, and
     each side's median round is the figure."""
     from index.documents import article_document
-    from newsdesk.state.store import utc_now
+    from newsdesk.kernel.clock import utc_now
 
     indexed_at = utc_now()
     documents = [article_document(a, indexed_at=indexed_at) for a in articles]
@@ -445,7 +447,7 @@ def _parse_messages(sender, pages: list[dict]) -> list[str]:
     kombu serialises it; only the final LPUSH is held back)."""
     from kombu.utils.json import dumps
 
-    from tasks.worker.app import QUEUE
+    from newsdesk.kernel.wire import QUEUE
 
     messages: list[str] = []
 
@@ -458,7 +460,7 @@ def _parse_messages(sender, pages: list[dict]) -> list[str]:
         channel._put = hold
         producer = sender.amqp.Producer(channel)
         for page in pages:
-            sender.send_task("newsdesk.parse", args=[page], queue=QUEUE, producer=producer)
+            sender.send_task(PARSE_TASK, args=[page], queue=QUEUE, producer=producer)
     return messages
 
 
@@ -466,8 +468,9 @@ def drain(settings: Settings, pages: list[dict], pids: list[int], run_id: str, i
     """Enqueue `pages` straight as `newsdesk.parse` tasks and wait until each has a recorded fate."""
     from celery import Celery
 
-    from newsdesk.state.store import RunStore, build_redis
-    from tasks.worker.app import QUEUE
+    from newsdesk.kernel.wire import QUEUE
+    from newsdesk.state.client import build_redis
+    from newsdesk.state.runs import RunStore
 
     redis_client = build_redis(settings)
     runs = RunStore(redis_client, settings.index_prefix)
@@ -504,7 +507,8 @@ def drain(settings: Settings, pages: list[dict], pids: list[int], run_id: str, i
 
 
 def new_run(settings: Settings, name: str) -> str:
-    from newsdesk.state.store import RunStore, build_redis
+    from newsdesk.state.client import build_redis
+    from newsdesk.state.runs import RunStore
 
     return RunStore(build_redis(settings), settings.index_prefix).create(name)
 

@@ -17,12 +17,12 @@ from twisted.internet.threads import deferToThread
 from crawler.listing_watch import crawl_was_complete
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.settings import Settings
+from newsdesk.kernel.wire import PARSE_TASK, QUEUE
+from newsdesk.state.client import build_redis, translated_errors
 from newsdesk.state.crawl_state import CrawlState
-from newsdesk.state.store import RunStore, build_redis, translated_errors
+from newsdesk.state.runs import RunStore
 
 log = logging.getLogger(__name__)
-PARSE_TASK = "newsdesk.parse"
-QUEUE = "newsdesk"
 SEND_ATTEMPTS = 5
 PROGRESS_SECONDS = 1.0
 BACKPRESSURE_POLL_SECONDS = 0.5

@@ -17,14 +17,12 @@ from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.recheck import duration_seconds
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import Source
+from newsdesk.kernel.wire import LISTING_CHANGES_SCHEMA, LISTING_CHANGES_TASK, QUEUE
+from newsdesk.state.client import build_redis
 from newsdesk.state.crawl_state import ListingReads, known_form
 from newsdesk.state.revisits import ListingPresence, ListingReport, RecheckSchedule
-from newsdesk.state.store import build_redis
 
 log = logging.getLogger(__name__)
-LISTING_CHANGES_TASK = "newsdesk.listing_changes"
-LISTING_CHANGES_SCHEMA = 1
-QUEUE = "newsdesk"
 URLS_PER_TASK = 500
 # A re-check that answered these says itself whether the article is gone; its listings need not.
 ANSWERED_GONE = (301, 404, 410)

@@ -18,9 +18,9 @@ from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.logs import use_json_logs
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import Source, resolve_source
+from newsdesk.state.client import build_redis
 from newsdesk.state.crawl_state import CrawlState
 from newsdesk.state.revisits import RecheckSchedule
-from newsdesk.state.store import build_redis
 
 
 def scrapy_settings(settings: Settings, max_pages: int, source: Source | None = None) -> ScrapySettings:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsdesk.kernel.messages import ARTICLE_SCHEMA, Article
+from newsdesk.kernel.messages import Article
+from newsdesk.kernel.wire import ARTICLE_SCHEMA
 
 # Copied as they are from the Article; each has a mapping in index.templates.ARTICLE_PROPERTIES.
 ENRICHED_FIELDS = (

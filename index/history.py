@@ -6,18 +6,19 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from index.bulk import run_bulk
 from index.client import translated_errors
-from index.writer import _bulk, conditional_update, read_current
+from index.writer import conditional_update, read_current
 from newsdesk.kernel.errors import Rejected, TransientError
 from newsdesk.kernel.settings import Settings
-from tasks.dedupe.versions import removal_record, restoration_record
+from newsdesk.kernel.versioning import RevisionRules
 
 MAX_REVISIONS = 1000
 
 
 def _keep_record(es: Elasticsearch, settings: Settings, doc_id: str, record_id: str, record: dict) -> None:
     operation = {"index": {"_index": settings.revisions_index, "_id": record_id}}
-    (result,) = _bulk(es, [operation, record], "keep revision record")
+    (result,) = run_bulk(es, [operation, record], "keep revision record")
     if result.outcome == "retry":
         raise TransientError(f"revision record of {doc_id}: {result.error}")
     if result.outcome == "rejected":
@@ -26,14 +27,20 @@ def _keep_record(es: Elasticsearch, settings: Settings, doc_id: str, record_id: 
 
 def _update_if_unchanged(es: Elasticsearch, stored: dict[str, Any], changes: dict[str, Any]) -> bool:
     """Apply `changes` only if the article is still the version read; False when another writer won."""
-    (result,) = _bulk(es, conditional_update(stored["_index"], stored, changes), "mark article")
+    (result,) = run_bulk(es, conditional_update(stored["_index"], stored, changes), "mark article")
     if result.outcome == "rejected":
         raise Rejected("revision_rejected", f"marking {stored['_id']}: {result.error}")
     return result.outcome != "retry"
 
 
 def mark_removed(
-    es: Elasticsearch, settings: Settings, doc_id: str, evidence: dict[str, Any], at: str, attempts: int = 20
+    es: Elasticsearch,
+    settings: Settings,
+    doc_id: str,
+    evidence: dict[str, Any],
+    at: str,
+    rules: RevisionRules,
+    attempts: int = 20,
 ) -> str:
     """Mark an archived article removed, with the evidence; the document itself is never deleted.
 
@@ -48,7 +55,7 @@ def mark_removed(
         source = stored["_source"]
         if source.get("removed_at") and not source.get("restored_at"):
             return "already"
-        _keep_record(es, settings, doc_id, *removal_record(source, evidence, at))
+        _keep_record(es, settings, doc_id, *rules.removal_record(source, evidence, at))
         changes = {"removed_at": at, "restored_at": None, "removal_evidence": evidence}
         if _update_if_unchanged(es, stored, changes):
             return "removed"
@@ -62,6 +69,7 @@ def mark_restored(
     evidence: dict[str, Any],
     at: str,
     removed_as: str,
+    rules: RevisionRules,
     attempts: int = 20,
 ) -> str:
     """Set `restored_at` on an article removed for the reason `removed_as` (an evidence kind).
@@ -77,7 +85,7 @@ def mark_restored(
         kind = (source.get("removal_evidence") or {}).get("kind")
         if not source.get("removed_at") or source.get("restored_at") or kind != removed_as:
             return "not_removed"
-        _keep_record(es, settings, doc_id, *restoration_record(source, evidence, at))
+        _keep_record(es, settings, doc_id, *rules.restoration_record(source, evidence, at))
         if _update_if_unchanged(es, stored, {"restored_at": at}):
             return "restored"
     raise TransientError(f"marking {doc_id} restored: still conflicting after {attempts} attempts")

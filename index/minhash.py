@@ -7,8 +7,8 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from index.bulk import WriteResult, run_bulk
 from index.client import translated_errors
-from index.writer import WriteResult, _bulk
 from newsdesk.kernel.errors import TransientError
 from newsdesk.kernel.settings import Settings
 
@@ -39,7 +39,7 @@ def write_minhashes(
     operations: list[dict[str, Any]] = []
     for record in records:
         operations += [{"index": {"_index": settings.minhash_index, "_id": record["doc_id"]}}, record]
-    results = _bulk(es, operations, "bulk write minhashes")
+    results = run_bulk(es, operations, "bulk write minhashes")
     for result in results:
         if result.outcome == "retry":
             raise TransientError(f"minhash of {result.doc_id}: {result.error}")

@@ -7,8 +7,9 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from index.bulk import WriteResult, run_bulk
 from index.client import translated_errors
-from index.writer import WriteResult, _bulk, upsert_operations
+from index.writer import upsert_operations
 from newsdesk.kernel.settings import Settings
 
 PAGE_SIZE = 100
@@ -23,7 +24,7 @@ def write_raw_pages(
         operations += upsert_operations(settings.raw_index, record["doc_id"], record)
         # The fetch time alone changing must not rewrite a page that is byte-for-byte the same.
         operations[-1]["doc"].pop("fetched_at", None)
-    return _bulk(es, operations, "bulk write raw pages")
+    return run_bulk(es, operations, "bulk write raw pages")
 
 
 def iter_raw_pages(es: Elasticsearch, settings: Settings, source: str) -> Iterator[dict[str, Any]]:

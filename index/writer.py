@@ -4,58 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from index.client import indices_behind, is_transient_status, is_write_block, translated_errors
+from index.bulk import WriteResult, run_bulk, stable_id
+from index.client import indices_behind, translated_errors
 from newsdesk.kernel.errors import TransientError
 from newsdesk.kernel.settings import Settings
-from tasks.dedupe.versions import RevisionPlan, plan_revision, version_fingerprint
+from newsdesk.kernel.versioning import RevisionPlan, RevisionRules
 
 # Set once, when a document is first created; a re-crawl must not touch them (or it would never be a no-op).
 CREATE_ONLY_FIELDS = frozenset({"first_fetched_at", "indexed_at", "run_id", "revision_count"})
 ALSO_SEEN_FIELDS = ("url", "source", "seen_at", "kind")
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    """What Elasticsearch did with one document: created, updated, noop, retry or rejected."""
-
-    doc_id: str
-    outcome: str
-    error: str | None = None
-    # The run that created the document (articles only): a redone write can tell it made the document.
-    created_by_run: str | None = None
-
-
-def stable_id(*parts: str) -> str:
-    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
-
-
-def _item_result(item: dict[str, Any]) -> WriteResult:
-    (body,) = item.values()
-    status = body.get("status", 500)
-    if "error" not in body:
-        created_by = ((body.get("get") or {}).get("_source") or {}).get("run_id")
-        return WriteResult(body["_id"], body.get("result", "updated"), created_by_run=created_by)
-    error = body["error"]
-    reason = f"{error.get('type')}: {error.get('reason')}" if isinstance(error, dict) else str(error)
-    error_type = error.get("type") if isinstance(error, dict) else None
-    # A conflict on a conditional write means another writer got there first: read again and redo.
-    conflict = error_type == "version_conflict_engine_exception"
-    retry = is_transient_status(status) or is_write_block(error_type) or conflict
-    return WriteResult(body["_id"], "retry" if retry else "rejected", reason)
-
-
-def _bulk(es: Elasticsearch, operations: list[dict[str, Any]], action: str) -> list[WriteResult]:
-    if not operations:
-        return []
-    with translated_errors(action):
-        response = es.bulk(operations=operations)
-    return [_item_result(item) for item in response["items"]]
 
 
 def upsert_operations(index: str, doc_id: str, document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -158,9 +119,12 @@ def write_articles(
     es: Elasticsearch,
     settings: Settings,
     documents: list[dict[str, Any]],
+    rules: RevisionRules,
     gathered_copies: dict[str, list[dict[str, Any]]] | None = None,
 ) -> list[WriteResult]:
     """Write a batch; an article whose title or body changed keeps its old version in the revisions index.
+
+    `rules` fingerprint and compare versions (the revisions stage's, handed in: the index imports no stage).
 
     `gathered_copies` (doc_id → copies gathered for it) are listed on an article this write creates,
     which spares an update re-indexing the whole article right after; an existing article's are merged
@@ -171,14 +135,14 @@ def write_articles(
     articles (most of a crawl) costs no read. After a rollover an article may live in an older index,
     where a create in the write index would not see it: the stored versions are read first.
     """
-    versions = [version_fingerprint(d.get("title"), d.get("body")) for d in documents]
+    versions = [rules.fingerprint(d.get("title"), d.get("body")) for d in documents]
     if len(indices_behind(es, settings.articles_alias)) > 1:
-        return _write_read_first(es, settings, documents, versions)
-    results = _write_planned(es, settings, documents, versions, {}, gathered_copies)
+        return _write_read_first(es, settings, documents, versions, rules)
+    results = _write_planned(es, settings, documents, versions, rules, {}, gathered_copies)
     existing = [position for position, result in enumerate(results) if _conflicted(result)]
     if existing:
         again = _write_read_first(
-            es, settings, [documents[p] for p in existing], [versions[p] for p in existing]
+            es, settings, [documents[p] for p in existing], [versions[p] for p in existing], rules
         )
         for position, result in zip(existing, again, strict=True):
             results[position] = result
@@ -192,7 +156,11 @@ def _conflicted(result: WriteResult) -> bool:
 
 
 def _write_read_first(
-    es: Elasticsearch, settings: Settings, documents: list[dict[str, Any]], versions: list[str]
+    es: Elasticsearch,
+    settings: Settings,
+    documents: list[dict[str, Any]],
+    versions: list[str],
+    rules: RevisionRules,
 ) -> list[WriteResult]:
     """The stored versions are read first; an existing article is updated only if it is still the version
     read (a 409 means retry), and only after its revision records are safely written, so a revision is
@@ -209,7 +177,7 @@ def _write_read_first(
         and current[document["doc_id"]]["_source"].get("version_fingerprint") != version
     ]
     current.update(read_current(es, settings.articles_alias, changed))
-    return _write_planned(es, settings, documents, versions, current)
+    return _write_planned(es, settings, documents, versions, rules, current)
 
 
 def _write_planned(
@@ -217,6 +185,7 @@ def _write_planned(
     settings: Settings,
     documents: list[dict[str, Any]],
     versions: list[str],
+    rules: RevisionRules,
     current: dict[str, dict[str, Any]],
     gathered_copies: dict[str, list[dict[str, Any]]] | None = None,
 ) -> list[WriteResult]:
@@ -243,11 +212,11 @@ def _write_planned(
         stored = current.get(doc_id)
         # A change is dated by the fetch that saw it.
         changed_at = document.get("first_fetched_at") or now
-        plan = plan_revision(stored["_source"] if stored else None, document, changed_at, version)
+        plan = rules.plan(stored["_source"] if stored else None, document, changed_at, version)
         plans.append(plan)
         for record_id, record in plan.records:
             record_operations += [{"index": {"_index": settings.revisions_index, "_id": record_id}}, record]
-    record_results = iter(_bulk(es, record_operations, "write revisions"))
+    record_results = iter(run_bulk(es, record_operations, "write revisions"))
     operations: list[dict[str, Any]] = []
     for position, (document, plan) in enumerate(zip(documents, plans, strict=True)):
         if position in blocked or position in copies:
@@ -267,7 +236,7 @@ def _write_planned(
         else:
             content = {k: v for k, v in document.items() if k not in CREATE_ONLY_FIELDS}
             operations += conditional_update(stored["_index"], stored, {**content, **plan.article_changes})
-    written = iter(_bulk(es, operations, "bulk write articles"))
+    written = iter(run_bulk(es, operations, "bulk write articles"))
     results: list[WriteResult] = []
     for position in range(len(documents)):
         if position in copies:
@@ -307,14 +276,14 @@ def write_duplicates(
         upsert = upsert_operations(settings.duplicates_index, stable_id(record["url"]), record)
         upsert[1]["doc"].pop("seen_at", None)
         operations += upsert
-    return _bulk(es, operations, "record duplicates")
+    return run_bulk(es, operations, "record duplicates")
 
 
 def write_dead_letter(es: Elasticsearch, settings: Settings, record: dict[str, Any]) -> WriteResult:
     """Store a failed or rejected payload with its reason; one record per URL and stage."""
     doc_id = stable_id(record["url"], record["stage"])
     operations = [{"index": {"_index": settings.deadletter_index, "_id": doc_id}}, record]
-    return _bulk(es, operations, "record dead letter")[0]
+    return run_bulk(es, operations, "record dead letter")[0]
 
 
 def merge_also_seen(
@@ -357,7 +326,9 @@ def merge_also_seen_many(
                 operations += conditional_update(stored["_index"], stored, changes)
                 updating.append(doc_id)
         conflicted = {}
-        for doc_id, result in zip(updating, _bulk(es, operations, "list copies on canonicals"), strict=True):
+        for doc_id, result in zip(
+            updating, run_bulk(es, operations, "list copies on canonicals"), strict=True
+        ):
             if result.outcome in ("updated", "noop"):
                 outcomes[doc_id] = "updated"
             elif result.outcome == "rejected":
@@ -397,4 +368,4 @@ def update_documents(es: Elasticsearch, updates: list[tuple[str, str, dict[str, 
             {"update": {"_index": index, "_id": doc_id, "retry_on_conflict": 5}},
             {"doc": changes, "detect_noop": True},
         ]
-    return _bulk(es, operations, "bulk update articles")
+    return run_bulk(es, operations, "bulk update articles")

@@ -107,7 +107,7 @@ def es_client(base_settings: Settings):
 
 @pytest.fixture
 def redis_client(base_settings: Settings):
-    from newsdesk.state.store import build_redis
+    from newsdesk.state.client import build_redis
 
     client = build_redis(base_settings)
     yield client

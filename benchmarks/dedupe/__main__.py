@@ -12,7 +12,8 @@ from pathlib import Path
 from benchmarks.dedupe.pairs import Pair, labelled_pairs
 from newsdesk.kernel.settings import Settings
 from newsdesk.localstack.services import RedisServer
-from newsdesk.state.store import ContentClaims, build_redis
+from newsdesk.state.claims import ContentClaims
+from newsdesk.state.client import build_redis
 from tasks.dedupe.similarity import (
     ContentKey,
     content_fingerprint,

@@ -111,7 +111,7 @@ class NewsSpider(scrapy.Spider):
         self.listed_on: dict[str, set[str]] = {}
         self.unchanged_pages: list[str] = []
         self.discovery_failures = 0
-        # Unless set (see crawler.listing_watch.reads_every_listing_page), a listing's further pages are skipped
+        # Unless set (crawler.listing_watch.reads_every_listing_page), a listing's further pages are skipped
         # after a page that listed nothing new: the re-crawl of an unchanged site costs a few requests.
         self.read_every_listing_page = read_every_listing_page
         self.pagination_skipped = 0

@@ -13,7 +13,8 @@ import typer
 from newsdesk.cli.common import fail, load_settings
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.settings import Settings
-from newsdesk.state.store import OUTCOMES, RunStore, build_redis, patiently
+from newsdesk.state.client import build_redis, patiently
+from newsdesk.state.runs import OUTCOMES, RunStore
 
 
 def run_crawl(
@@ -134,7 +135,6 @@ def crawl(
     typer.echo(json.dumps(run) if as_json else format_run(run))
 
 
-
 sources_app = typer.Typer(
     help="The source registry (sources.yaml): list and check sources.", no_args_is_help=True
 )
@@ -142,7 +142,6 @@ crawl_state_app = typer.Typer(
     help="What recurring crawls remember: known article URLs and discovery-page validators.",
     no_args_is_help=True,
 )
-
 
 
 @sources_app.command("list")
@@ -193,6 +192,8 @@ def crawl_state_rebuild(
     source: Annotated[str | None, typer.Option(help="only this source")] = None,
 ) -> None:
     """Restore the known-URL state from Elasticsearch (after Redis lost it)."""
+    from tasks.worker.rebuild import rebuild_crawl_state
+
     settings = load_settings()
     try:
         counts = rebuild_crawl_state(settings, source)
@@ -208,8 +209,8 @@ def crawl_state_rebuild(
 @crawl_state_app.command("stats")
 def crawl_state_stats() -> None:
     """Known URLs per source and what each costs in Redis (MEMORY USAGE / URLs)."""
+    from newsdesk.state.client import build_redis
     from newsdesk.state.crawl_state import CrawlState
-    from newsdesk.state.store import build_redis
 
     settings = load_settings()
     try:
@@ -225,8 +226,8 @@ def crawl_state_stats() -> None:
 def _rebuild_rechecks(settings: Settings, source: str | None) -> None:
     """Revisions (issue 9): the re-check schedule comes back from the archive too."""
     from index.client import build_client
-    from newsdesk.state.revisits import rebuild_recheck_schedule
-    from newsdesk.state.store import build_redis
+    from newsdesk.state.client import build_redis
+    from tasks.worker.rebuild import rebuild_recheck_schedule
 
     es = build_client(settings)
     try:
@@ -237,32 +238,6 @@ def _rebuild_rechecks(settings: Settings, source: str | None) -> None:
         es.close()
     for name, scheduled in sorted(counts.items()):
         typer.echo(f"{name:22} {scheduled} articles scheduled for re-checks")
-
-
-def rebuild_crawl_state(settings: Settings, source: str | None = None) -> dict[str, int]:
-    """Mark every URL the archive holds a fate for as known, per source; returns how many were added.
-
-    A separate function (not only a command) so another `state rebuild` can call it with its own.
-    """
-    from index.client import build_client
-    from index.crawl_runs import ingested_urls
-    from newsdesk.state.crawl_state import CrawlState
-    from newsdesk.state.store import build_redis
-
-    state = CrawlState(build_redis(settings), settings.index_prefix, settings.crawl_state_max_urls)
-    es = build_client(settings)
-    counts: dict[str, int] = {}
-    pending: dict[str, list[str]] = {}
-    try:
-        for name, url in ingested_urls(es, settings, source):
-            pending.setdefault(name, []).append(url)
-            if len(pending[name]) >= 5000:
-                counts[name] = counts.get(name, 0) + state.mark_known(name, pending.pop(name))
-        for name, urls in pending.items():
-            counts[name] = counts.get(name, 0) + state.mark_known(name, urls)
-    finally:
-        es.close()
-    return counts
 
 
 def register(app: typer.Typer) -> None:

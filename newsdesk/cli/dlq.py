@@ -11,9 +11,9 @@ import typer
 from newsdesk.cli.common import fail
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.settings import Settings
+from newsdesk.kernel.wire import QUEUE, stage_task
 
 REPLAYABLE_STAGES = ("parse", "dedupe", "enrich", "index")
-QUEUE = "newsdesk"
 
 dlq_app = typer.Typer(
     help="The dead-letter store: every failed or rejected payload with its stage, reason and attempts.",
@@ -23,7 +23,6 @@ dlq_app = typer.Typer(
 StageOption = Annotated[str | None, typer.Option(help="only records of this stage")]
 ReasonOption = Annotated[str | None, typer.Option(help="only records with this reason")]
 SourceOption = Annotated[str | None, typer.Option(help="only records of this crawl source")]
-
 
 
 @functools.lru_cache(maxsize=4)
@@ -62,7 +61,7 @@ def replay_records(settings: Settings, records: list[dict[str, Any]]) -> dict[st
             counts["skipped"] += 1
             continue
         try:
-            client.send_task(f"newsdesk.{record['stage']}", args=[record["payload"]], queue=QUEUE)
+            client.send_task(stage_task(record["stage"]), args=[record["payload"]], queue=QUEUE)
         except Exception as exc:  # noqa: BLE001 - the broker's many errors all mean "not queued"
             raise NewsdeskError(f"could not queue {record['url']} for {record['stage']}: {exc}") from exc
         counts["replayed"] += 1

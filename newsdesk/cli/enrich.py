@@ -70,7 +70,6 @@ def reenrich(
         raise typer.Exit(1)
 
 
-
 def register(app: typer.Typer) -> None:
     app.command("enrich-text")(enrich_text)
     app.command()(reenrich)

@@ -11,12 +11,12 @@ import typer
 from newsdesk.cli.common import fail
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.settings import Settings
+from newsdesk.kernel.wire import CRAWL_TASK, QUEUE
 
 PIPELINE_STAGES = ("parse", "dedupe", "enrich", "index", "crawl", "drain_dead_letters")
 schedule_app = typer.Typer(
     help="Recurring crawls: the schedule beat runs from sources.yaml.", no_args_is_help=True
 )
-
 
 
 def _when(epoch: float | None) -> str:
@@ -29,8 +29,9 @@ def schedule_rows(settings: Settings) -> list[dict[str, Any]]:
     """Per source: its schedule, next run, last run, whether a crawl holds its lock, skipped ticks."""
     from newsdesk.kernel.schedules import entry_name, parse_schedule
     from newsdesk.kernel.sources import load_sources
+    from newsdesk.state.client import build_redis
     from newsdesk.state.locks import CrawlLocks
-    from newsdesk.state.store import RunStore, build_redis
+    from newsdesk.state.runs import RunStore
     from tasks.worker.beat import due_times
 
     client = build_redis(settings)
@@ -88,24 +89,24 @@ def queue_crawl(settings: Settings, source: str) -> str:
     client = Celery("newsdesk-cli", broker=settings.redis_url)
     client.conf.update(task_serializer="json", broker_connection_retry_on_startup=True)
     try:
-        return client.send_task("newsdesk.crawl", args=[source, "manual"], queue="newsdesk").id
+        return client.send_task(CRAWL_TASK, args=[source, "manual"], queue=QUEUE).id
     except Exception as exc:  # noqa: BLE001 - the broker's many errors all mean "not queued"
         raise NewsdeskError(f"could not queue a crawl of {source}: {exc}") from exc
 
 
 def metrics(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Queue depth, unacknowledged tasks, per-stage counts, latency, retries and failures, dead letters."""
+    from newsdesk.state.client import build_redis
     from newsdesk.state.metrics import Metrics
-    from newsdesk.state.store import build_redis
-    from tasks.worker.resources import DEADLETTER_FALLBACK_KEY, DEADLETTER_UNSTORABLE_KEY
+    from newsdesk.state.reliable.deadletters import PENDING_KEY, UNSTORABLE_KEY
 
     settings = Settings.from_env()
     try:
         snapshot = Metrics(build_redis(settings), settings.index_prefix).snapshot(
             PIPELINE_STAGES,
             {
-                "deadletters_pending": DEADLETTER_FALLBACK_KEY,
-                "deadletters_unstorable": DEADLETTER_UNSTORABLE_KEY,
+                "deadletters_pending": PENDING_KEY,
+                "deadletters_unstorable": UNSTORABLE_KEY,
             },
         )
     except NewsdeskError as exc:

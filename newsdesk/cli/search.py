@@ -114,7 +114,6 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         typer.echo(f"  {reason:24} {count}")
 
 
-
 def register(app: typer.Typer) -> None:
     app.command()(search)
     app.command()(stats)

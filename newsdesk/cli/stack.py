@@ -1,4 +1,4 @@
-"""`newsdesk services up|down|status` and `newsdesk demo`: the local stack without Docker, and the main job on it."""
+"""`newsdesk services up|down|status` and `newsdesk demo`: the local stack without Docker, and a job on it."""
 
 from __future__ import annotations
 
@@ -104,7 +104,6 @@ def demo(
     for hit in result["hits"]:
         typer.echo(f"  {hit.get('published_at')}  {hit.get('source')}  {hit['title']}")
     typer.echo("the stack keeps running: try `newsdesk search …`; stop it with `newsdesk services down`")
-
 
 
 def register(app: typer.Typer) -> None:

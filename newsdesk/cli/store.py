@@ -9,7 +9,7 @@ import typer
 
 from newsdesk.cli.common import es_client, fail, load_settings
 from newsdesk.kernel.errors import NewsdeskError
-from newsdesk.state.store import build_redis
+from newsdesk.state.client import build_redis
 
 state_app = typer.Typer(help="The dedupe state kept in Redis.", no_args_is_help=True)
 
@@ -120,7 +120,6 @@ def state_rebuild(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
         f"rebuilt dedupe state from {counts['articles']} articles and {counts['copies']} listed copies "
         f"({counts['dedupe_bytes']} bytes in Redis; {counts['cleared_keys']} old keys cleared)"
     )
-
 
 
 def register(app: typer.Typer) -> None:

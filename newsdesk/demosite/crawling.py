@@ -250,18 +250,18 @@ def _months(site: DemoSite) -> list[tuple[int, int]]:
 
 
 def _archive_index(site: DemoSite) -> str:
-    from newsdesk.demosite.site import MONTHS, _page
+    from newsdesk.demosite.site import MONTHS, page_html
 
     links = "\n".join(
         f'<li><a class="archive-month" href="/archive/{year}/{month:02d}/">'
         f"{MONTHS[month - 1]} {year}</a></li>"
         for year, month in _months(site)
     )
-    return _page("Archive", f'<main class="archive">\n<h1>Archive</h1>\n<ul>\n{links}\n</ul>\n</main>')
+    return page_html("Archive", f'<main class="archive">\n<h1>Archive</h1>\n<ul>\n{links}\n</ul>\n</main>')
 
 
 def _archive_month(site: DemoSite, year: int, month: int) -> str | None:
-    from newsdesk.demosite.site import MONTHS, _page
+    from newsdesk.demosite.site import MONTHS, page_html
 
     articles = [a for a in site.listed_articles if (a.published.year, a.published.month) == (year, month)]
     if not articles:
@@ -271,13 +271,13 @@ def _archive_month(site: DemoSite, year: int, month: int) -> str | None:
         for a in sorted(articles, key=lambda a: (a.published, a.article_id))
     )
     title = f"Archive: {MONTHS[month - 1]} {year}"
-    return _page(title, f'<main class="archive">\n<h1>{title}</h1>\n<ul>\n{links}\n</ul>\n</main>')
+    return page_html(title, f'<main class="archive">\n<h1>{title}</h1>\n<ul>\n{links}\n</ul>\n</main>')
 
 
 def _article_like_page(title: str, slug: str) -> str:
-    from newsdesk.demosite.site import _page
+    from newsdesk.demosite.site import page_html
 
-    return _page(
+    return page_html(
         title,
         f'<article class="article"><h1 class="article-title">{title}</h1>\n'
         f'<div class="article-meta">Date: 01/02/2024 | Source: {slug}</div>\n'
@@ -287,7 +287,7 @@ def _article_like_page(title: str, slug: str) -> str:
 
 
 def _trap(server: DemoServer, site: DemoSite, path: str) -> Response | None:
-    from newsdesk.demosite.site import _page
+    from newsdesk.demosite.site import page_html
 
     features = site.crawl_features
     assert features is not None
@@ -295,8 +295,8 @@ def _trap(server: DemoServer, site: DemoSite, path: str) -> Response | None:
         links = "\n".join(
             f'<li><a class="article-link" href="{p}">{name}</a></li>' for name, p in TRAPS.items()
         )
-        return _html(_page("Odd corners", f"<main><h1>Odd corners</h1>\n<ul>\n{links}\n</ul>\n</main>"))
-    notice = _page("Notice", "<h1>Notice</h1><p>Nothing to see.</p>").encode("utf-8")
+        return _html(page_html("Odd corners", f"<main><h1>Odd corners</h1>\n<ul>\n{links}\n</ul>\n</main>"))
+    notice = page_html("Notice", "<h1>Notice</h1><p>Nothing to see.</p>").encode("utf-8")
     if path == TRAPS["missing"]:
         return None  # the site's own 404
     if path == TRAPS["error"]:

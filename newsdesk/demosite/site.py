@@ -167,7 +167,7 @@ class DemoSite:
             f'<li><a class="source-link" href="/{source.slug}/">{html.escape(source.name)}</a></li>'
             for source in self.sources
         )
-        return _page(
+        return page_html(
             "Demo News",
             '<nav class="site-nav"><a href="/">Home</a></nav>\n'
             f'<main class="home">\n<h1>Demo News</h1>\n<ul class="sources">\n{items}\n</ul>\n</main>',
@@ -201,7 +201,7 @@ class DemoSite:
             f'<ul class="article-list">\n' + "\n".join(links) + "\n</ul>\n"
             f"{self._render_pagination(source, page)}\n</main>"
         )
-        return _page(f"{source.name} | Page {page}", body)
+        return page_html(f"{source.name} | Page {page}", body)
 
     def _render_pagination(self, source: DemoSource, page: int) -> str:
         last = self._page_count(source)
@@ -533,7 +533,7 @@ def _ok(page: str) -> tuple[int, str, bytes]:
     return 200, HTML_CONTENT_TYPE, page.encode("utf-8")
 
 
-def _page(title: str, body: str) -> str:
+def page_html(title: str, body: str) -> str:
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>\n'
@@ -543,7 +543,7 @@ def _page(title: str, body: str) -> str:
 
 def _render_notice(source: DemoSource) -> str:
     name = html.escape(source.name)
-    return _page(
+    return page_html(
         f"Notice | {source.name}",
         f'<nav class="site-nav"><a href="/">Home</a> <a href="/{source.slug}/">{name}</a></nav>\n'
         "<h1>Notice</h1><p>This section is being updated.</p>",
@@ -551,7 +551,7 @@ def _render_notice(source: DemoSource) -> str:
 
 
 def _render_not_found(path: str) -> str:
-    return _page(
+    return page_html(
         "Not Found",
         f'<nav class="site-nav"><a href="/">Home</a></nav>\n'
         f"<h1>Not Found</h1><p>No page at {html.escape(path)}.</p>",

@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsdesk.kernel.errors import Rejected
-
-PAGE_SCHEMA = 1
-ARTICLE_SCHEMA = 1
+from newsdesk.kernel.wire import ARTICLE_SCHEMA, PAGE_SCHEMA
 
 
 def _from_dict(cls, data: dict[str, Any], schema: int):

@@ -11,9 +11,9 @@ from typing import Any
 from celery.schedules import crontab, schedule
 
 from newsdesk.kernel.errors import ConfigError
+from newsdesk.kernel.wire import CRAWL_TASK
+from newsdesk.kernel.wire import DRAIN_DEAD_LETTERS_TASK as DRAIN_TASK
 
-CRAWL_TASK = "newsdesk.crawl"
-DRAIN_TASK = "newsdesk.drain_dead_letters"
 DRAIN_EVERY_SECONDS = 60
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 INTERVAL = re.compile(r"^every\s+(\d+)\s*(s|m|h|d)$")

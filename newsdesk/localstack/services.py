@@ -179,7 +179,7 @@ def _stop(proc: subprocess.Popen | None, timeout: float = 30) -> None:
 
 
 # Hashes of up to this many short entries stay one compact listpack: the sharded per-article maps
-# (newsdesk.state.store.sharded) then cost ~20-60 bytes an entry instead of ~100-200 up to ~250,000 articles;
+# (newsdesk.state.claims.sharded) then cost ~20-60 bytes an entry instead of ~100-200 up to ~250,000 articles;
 # a hash past either bound still works, only bigger. docker-compose.yml starts Redis with the same.
 REDIS_COMPACT_HASHES = ["--hash-max-listpack-entries", "1024", "--hash-max-listpack-value", "128"]
 
@@ -480,7 +480,7 @@ def ensure_compose_validator() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m newsdesk.localstack.services install`: everything the tests and the demo need, installed once."""
+    """`python -m newsdesk.localstack.services install`: what the tests and the demo need, installed once."""
     import argparse
 
     from newsdesk.kernel.settings import default_home

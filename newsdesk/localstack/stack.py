@@ -103,7 +103,15 @@ class LocalStack:
         demo_port = _port("demo")
         demo_log = open(self.home / "demosite.log", "ab")  # noqa: SIM115 - handed to the detached child
         demo = subprocess.Popen(
-            [sys.executable, "-m", "newsdesk.demosite.site", "--size", str(demo_size), "--port", str(demo_port)],
+            [
+                sys.executable,
+                "-m",
+                "newsdesk.demosite.site",
+                "--size",
+                str(demo_size),
+                "--port",
+                str(demo_port),
+            ],
             stdout=demo_log,
             stderr=subprocess.STDOUT,
             cwd=REPO_ROOT,

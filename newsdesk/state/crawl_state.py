@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 
-from newsdesk.state.store import translated_errors
+from newsdesk.state.client import translated_errors
 
 DIGEST_CHARS = 16  # 64 bits of SHA-1: collisions stay negligible for tens of millions of URLs per source
 DEFAULT_MAX_URLS = 2_000_000

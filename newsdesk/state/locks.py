@@ -12,8 +12,9 @@ from typing import Any
 
 import redis
 
+from newsdesk.kernel.clock import utc_now
 from newsdesk.kernel.errors import NewsdeskError, TransientError
-from newsdesk.state.store import translated_errors, utc_now
+from newsdesk.state.client import translated_errors
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import redis
 
-from newsdesk.state.store import translated_errors
+from newsdesk.kernel.wire import QUEUE
+from newsdesk.state.client import translated_errors
 
 STAGE_FIELDS = ("succeeded", "retried", "failed", "total_ms", "max_ms")
-PIPELINE_QUEUE = "newsdesk"
 # One call counts several stage runs (KEYS: each run's stage hash; ARGV: outcome, ms per run) and keeps
 # the largest latency seen: HSET only when the new value is bigger.
 _RECORD = """
@@ -53,7 +53,7 @@ class Metrics:
     def snapshot(self, stages: tuple[str, ...], extra_lists: dict[str, str]) -> dict[str, Any]:
         with translated_errors("read metrics"):
             pipe = self.client.pipeline()
-            pipe.llen(PIPELINE_QUEUE)
+            pipe.llen(QUEUE)
             pipe.hlen("unacked")
             for key in extra_lists.values():
                 pipe.llen(key)

@@ -10,8 +10,8 @@ from typing import Any
 import redis
 
 from newsdesk.kernel.recheck import Recheck
+from newsdesk.state.client import translated_errors
 from newsdesk.state.crawl_state import known_form
-from newsdesk.state.store import translated_errors
 
 BATCH = 1000
 
@@ -247,28 +247,3 @@ def _loads_list(value: str | None) -> list[str]:
     except ValueError:
         return []
     return [item for item in loaded if isinstance(item, str)] if isinstance(loaded, list) else []
-
-
-def rebuild_recheck_schedule(
-    es, client: redis.Redis, settings, only_source: str | None = None
-) -> dict[str, int]:
-    """Schedule every archived, not removed article for re-checks again from the index; counts by source."""
-    import datetime as dt
-
-    from index.query import scan_articles
-    from newsdesk.kernel.sources import load_sources
-
-    sources = load_sources(settings.sources_file)
-    schedule = RecheckSchedule(client, settings.index_prefix)
-    now = time.time()
-    pending: dict[str, list[tuple[str, float]]] = {}
-    for article in scan_articles(es, settings, ["url", "final_url", "crawl_source", "first_fetched_at"]):
-        name = article.get("crawl_source") or ""
-        if name not in sources or (only_source and name != only_source):
-            continue
-        first = article.get("first_fetched_at")
-        moment = dt.datetime.fromisoformat(first) if first else dt.datetime.now(dt.UTC)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=dt.UTC)
-        pending.setdefault(name, []).append((article.get("final_url") or article["url"], moment.timestamp()))
-    return {name: schedule.restore(name, urls, sources[name].recheck, now) for name, urls in pending.items()}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from newsdesk.kernel.messages import Article
+from newsdesk.kernel.versioning import RevisionPlan, RevisionRules
 from tasks.dedupe.identity import UrlVerdict, canonical_url
 from tasks.dedupe.similarity import strip_boilerplate
 
@@ -91,14 +91,6 @@ def render_diff(changes: list[dict[str, Any]]) -> str:
 def revision_id(doc_id: str, number: int, fingerprint: str) -> str:
     """One record per article, version number and old text: a retry writes the same record again."""
     return hashlib.sha1(f"{doc_id}\x1f{number}\x1f{fingerprint}".encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class RevisionPlan:
-    """What a write must do besides the content update: the fields to set and the records to keep."""
-
-    article_changes: dict[str, Any] = field(default_factory=dict)
-    records: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 def stored_fingerprint(current: dict[str, Any]) -> str:
@@ -222,3 +214,12 @@ def judge_recheck(article: Article, verdict: UrlVerdict) -> UrlVerdict:
     if canonical_url(verdict.duplicate_of) != canonical_url(article.final_url or article.url):
         return verdict
     return dataclasses.replace(verdict, duplicate_of=None)
+
+
+# The rules the index writer applies when it writes, marks removed or restores an article.
+REVISION_RULES = RevisionRules(
+    fingerprint=version_fingerprint,
+    plan=plan_revision,
+    removal_record=removal_record,
+    restoration_record=restoration_record,
+)

@@ -21,6 +21,7 @@ from htmldate import find_date
 from newsdesk.kernel.messages import RelatedItem
 from newsdesk.kernel.sources import ExtractionHints
 from newsdesk.kernel.sources import compile_selector as _compile
+from tasks.parse import titles
 from tasks.parse.dates import (
     DateReading,
     date_from_url,
@@ -31,7 +32,6 @@ from tasks.parse.dates import (
     same_moment_elsewhere,
     states_offset,
 )
-from tasks.parse import titles
 from tasks.parse.titles import SiteName
 
 # trafilatura and htmldate log every page they find nothing in; the parse stage reports that itself.

@@ -239,9 +239,7 @@ def _find_more_from(root: lxml.html.HtmlElement, after: int, order: dict) -> lxm
             inner = [
                 c
                 for c in element.iter()
-                if c is not element
-                and isinstance(c.tag, str)
-                and MORE_FROM.match(clean(c.text_content()))
+                if c is not element and isinstance(c.tag, str) and MORE_FROM.match(clean(c.text_content()))
             ]
             return inner[-1] if inner else element
     return None

@@ -11,12 +11,18 @@ from celery.signals import after_setup_logger, task_postrun, task_prerun, worker
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.logs import use_json_logs
 from newsdesk.kernel.settings import Settings
-from newsdesk.state.reliable.broker import StrandedDeliverySweep
+from newsdesk.kernel.wire import QUEUE, TASK_PREFIX
 from tasks.worker.beat import redbeat_prefix
 from tasks.worker.resources import Resources
 
-QUEUE = "newsdesk"
 BEAT_LOOP_SECONDS = 5
+# What a worker imports at start: its tasks, and the sweeps that keep the reliable queues moving.
+WORKER_MODULES = [
+    "tasks.worker.pipeline",
+    "tasks.worker.flush",
+    "tasks.worker.operations",
+    "tasks.worker.sweeps",
+]
 # A standby beat takes over this long after the active one died without releasing its lock.
 BEAT_LOCK_TIMEOUT_SECONDS = 30
 
@@ -40,7 +46,7 @@ def broker_transport_options(settings: Settings) -> dict:
 
 
 def create_app(settings: Settings) -> Celery:
-    app = Celery("newsdesk", broker=settings.redis_url, include=["tasks.worker.pipeline", "tasks.worker.operations"])
+    app = Celery("newsdesk", broker=settings.redis_url, include=WORKER_MODULES)
     app.conf.update(
         task_default_queue=QUEUE,
         task_serializer="json",
@@ -70,7 +76,6 @@ def create_app(settings: Settings) -> Celery:
 
 
 app = create_app(Settings.from_env())
-app.steps["worker"].add(StrandedDeliverySweep)
 
 
 @worker_process_init.connect
@@ -101,7 +106,7 @@ def _count_task(task_id=None, task=None, state=None, **_kwargs) -> None:
     outcome = {"SUCCESS": "succeeded", "RETRY": "retried", "REJECTED": "retried"}.get(state, "failed")
     if getattr(task, "records_stage_metrics", False) and outcome != "failed":
         return  # a pipeline task times each stage it runs itself (tasks/pipeline.py)
-    stage = getattr(task, "stage", None) or task.name.removeprefix("newsdesk.")
+    stage = getattr(task, "stage", None) or task.name.removeprefix(TASK_PREFIX)
     # Metrics never fail a task; Redis being away shows up everywhere else.
     with contextlib.suppress(NewsdeskError):
         app.newsdesk_resources.metrics.record_task(stage, outcome, int((time.monotonic() - started) * 1000))

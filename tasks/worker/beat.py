@@ -12,7 +12,7 @@ from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.schedules import beat_schedule
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import load_sources
-from newsdesk.state.store import translated_errors
+from newsdesk.state.client import translated_errors
 
 log = logging.getLogger(__name__)
 

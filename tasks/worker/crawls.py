@@ -13,8 +13,9 @@ from typing import Any
 
 from newsdesk.kernel.errors import TransientError
 from newsdesk.kernel.settings import Settings
+from newsdesk.state.client import build_redis, patiently
 from newsdesk.state.locks import CrawlLocks
-from newsdesk.state.store import RunStore, build_redis, patiently
+from newsdesk.state.runs import RunStore
 
 # Scrapy closes the spider itself at the time limit (stats intact); the kill is only a backstop.
 KILL_GRACE_SECONDS = 60

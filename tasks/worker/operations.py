@@ -8,6 +8,7 @@ from typing import Any
 from celery.signals import task_revoked
 
 from newsdesk.kernel.errors import NewsdeskError, TransientError
+from newsdesk.kernel.wire import CRAWL_TASK, DRAIN_DEAD_LETTERS_TASK
 from newsdesk.state.locks import CrawlBusy, CrawlLocks
 from tasks.worker.app import app
 from tasks.worker.crawls import crawl_source
@@ -19,7 +20,7 @@ resources = app.newsdesk_resources
 
 # Acknowledged on receipt: a crawl lost with its worker is simply redone at the next tick, whereas a
 # late ack would redeliver a long crawl after the visibility timeout while it still runs.
-@app.task(name="newsdesk.crawl", acks_late=False, ignore_result=True)
+@app.task(name=CRAWL_TASK, acks_late=False, ignore_result=True)
 def crawl(source: str, trigger: str = "schedule") -> dict[str, Any] | None:
     try:
         run = crawl_source(settings, source, trigger)
@@ -36,7 +37,7 @@ def crawl(source: str, trigger: str = "schedule") -> dict[str, Any] | None:
     return {k: v for k, v in run.items() if k in ("run_id", "sent", "crawler_exit")}
 
 
-@app.task(name="newsdesk.drain_dead_letters", ignore_result=True)
+@app.task(name=DRAIN_DEAD_LETTERS_TASK, ignore_result=True)
 def drain_dead_letters() -> int:
     try:
         return resources.drain_pending_dead_letters()
@@ -48,7 +49,7 @@ def drain_dead_letters() -> int:
 @task_revoked.connect
 def _record_expired_tick(sender=None, request=None, expired=False, **_kwargs) -> None:
     # A tick that waited in the queue past its expiry (workers busy) is skipped: recorded like any skip.
-    if not expired or getattr(sender, "name", None) != "newsdesk.crawl" or not getattr(request, "args", None):
+    if not expired or getattr(sender, "name", None) != CRAWL_TASK or not getattr(request, "args", None):
         return
     source, trigger = (list(request.args) + ["schedule"])[:2]
     try:

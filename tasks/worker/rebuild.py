@@ -1,17 +1,28 @@
-"""Rebuild the dedupe state (URL owners, fingerprints, verdicts in Redis; signatures in the archive)."""
+"""Rebuilds what Redis remembers from the archive: dedupe claims, the re-check schedule, crawl state.
+
+Redis may be lost (a new instance, a flush); the index holds enough to put each piece back.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from typing import Any
 
 import redis
 from elasticsearch import Elasticsearch
 
+from index.client import build_client
+from index.crawl_runs import ingested_urls
 from index.minhash import minhash_record, write_minhashes
 from index.query import scan_articles
 from newsdesk.kernel.errors import TransientError
 from newsdesk.kernel.settings import Settings
-from newsdesk.state.store import ContentClaims, UrlClaims, sharded, translated_errors
+from newsdesk.kernel.sources import load_sources
+from newsdesk.state.claims import ContentClaims, UrlClaims
+from newsdesk.state.client import build_redis
+from newsdesk.state.crawl_state import CrawlState
+from newsdesk.state.revisits import RecheckSchedule
 from tasks.dedupe.identity import canonical_url, document_id
 from tasks.dedupe.similarity import content_key
 
@@ -26,46 +37,7 @@ FIELDS = [
 ]
 
 
-LAYOUT = "2"  # 2: URL owners, fingerprints and verdicts in sharded maps (newsdesk.state.store.sharded)
-DOC_ID_HEX = 40
 SIGNATURE_BATCH = 500
-
-
-def upgrade_dedupe_layout(client: redis.Redis, prefix: str) -> dict[str, int]:
-    """Move dedupe state an older newsdesk left (a key per URL owner, one hash each for fingerprints and
-    verdicts) into the sharded maps, once: nothing a crawl knew is forgotten by upgrading. Idempotent."""
-    marker = f"{prefix}:dedupe:layout"
-    moved = {"url_owners": 0, "fingerprints": 0, "verdicts": 0}
-    with translated_errors("upgrade dedupe layout"):
-        if client.get(marker) == LAYOUT:
-            return moved
-        owner_keys = [
-            key
-            for key in client.scan_iter(match=f"{prefix}:url-owner:*", count=1000)
-            if len(key.rsplit(":", 1)[1]) == DOC_ID_HEX
-        ]
-        for start in range(0, len(owner_keys), 500):
-            chunk = owner_keys[start : start + 500]
-            pipe = client.pipeline(transaction=False)
-            for key, owner in zip(chunk, client.mget(chunk), strict=True):
-                if owner is not None:
-                    # The old layout kept the owner in full: it stays so (its canonical is not known here).
-                    pipe.hsetnx(*sharded(f"{prefix}:url-owner", key.rsplit(":", 1)[1]), owner)
-                    moved["url_owners"] += 1
-            pipe.delete(*chunk)
-            pipe.execute()
-        for name, kind in (("fingerprints", "fingerprints"), ("verdicts", "verdicts")):
-            old = f"{prefix}:dedupe:{name}"
-            if client.type(old) != "hash":
-                continue
-            pipe = client.pipeline(transaction=False)
-            for field, value in client.hscan_iter(old, count=1000):
-                pipe.hsetnx(*sharded(f"{prefix}:dedupe:{name}", field), value)
-                moved[kind] += 1
-            pipe.delete(old)
-            pipe.execute()
-        client.set(marker, LAYOUT)
-    return moved
 
 
 def rebuild_dedupe_state(
@@ -112,3 +84,42 @@ def _archive(es: Elasticsearch, settings: Settings, signatures: list[dict[str, A
     if refused:
         raise TransientError(f"minhash of {refused[0].doc_id} refused: {refused[0].error}")
     signatures.clear()
+
+
+def rebuild_recheck_schedule(
+    es, client: redis.Redis, settings, only_source: str | None = None
+) -> dict[str, int]:
+    """Schedule every archived, not removed article for re-checks again from the index; counts by source."""
+    sources = load_sources(settings.sources_file)
+    schedule = RecheckSchedule(client, settings.index_prefix)
+    now = time.time()
+    pending: dict[str, list[tuple[str, float]]] = {}
+    for article in scan_articles(es, settings, ["url", "final_url", "crawl_source", "first_fetched_at"]):
+        name = article.get("crawl_source") or ""
+        if name not in sources or (only_source and name != only_source):
+            continue
+        first = article.get("first_fetched_at")
+        moment = dt.datetime.fromisoformat(first) if first else dt.datetime.now(dt.UTC)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        pending.setdefault(name, []).append((article.get("final_url") or article["url"], moment.timestamp()))
+    return {name: schedule.restore(name, urls, sources[name].recheck, now) for name, urls in pending.items()}
+
+
+def rebuild_crawl_state(settings: Settings, source: str | None = None) -> dict[str, int]:
+    """Mark every URL the archive holds a fate for as known, per source; returns how many were added."""
+
+    state = CrawlState(build_redis(settings), settings.index_prefix, settings.crawl_state_max_urls)
+    es = build_client(settings)
+    counts: dict[str, int] = {}
+    pending: dict[str, list[str]] = {}
+    try:
+        for name, url in ingested_urls(es, settings, source):
+            pending.setdefault(name, []).append(url)
+            if len(pending[name]) >= 5000:
+                counts[name] = counts.get(name, 0) + state.mark_known(name, pending.pop(name))
+        for name, urls in pending.items():
+            counts[name] = counts.get(name, 0) + state.mark_known(name, urls)
+    finally:
+        es.close()
+    return counts

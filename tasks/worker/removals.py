@@ -10,11 +10,11 @@ from index.history import mark_removed, mark_restored
 from index.writer import read_current
 from newsdesk.kernel.errors import Rejected
 from newsdesk.kernel.settings import Settings
+from newsdesk.kernel.wire import LISTING_CHANGES_SCHEMA
 from tasks.dedupe.identity import canonical_url, document_id
-from tasks.dedupe.versions import UNLISTED, removal_evidence
+from tasks.dedupe.versions import REVISION_RULES, UNLISTED, removal_evidence
 
 log = logging.getLogger(__name__)
-LISTING_CHANGES_SCHEMA = 1
 
 
 def _doc_id(url: str) -> str | None:
@@ -45,7 +45,7 @@ def watch_removal(resources, settings: Settings, payload: dict[str, Any], now: d
     evidence["first_gone_at"] = first_gone
     if (now - dt.datetime.fromisoformat(first_gone)).total_seconds() < settings.removal_grace_seconds:
         return "waiting"
-    outcome = mark_removed(resources.es, settings, doc_id, evidence, at)
+    outcome = mark_removed(resources.es, settings, doc_id, evidence, at, REVISION_RULES)
     if outcome == "removed":
         log.info("article %s marked removed: %s", url, evidence["kind"])
     return outcome
@@ -70,13 +70,13 @@ def apply_listing_changes(es, settings: Settings, payload: dict[str, Any]) -> di
             "pages_checked": payload.get("pages_checked"),
             "run_id": payload.get("crawl_run"),
         }
-        outcome = mark_removed(es, settings, doc_id, evidence, at)
+        outcome = mark_removed(es, settings, doc_id, evidence, at, REVISION_RULES)
         counts[outcome] = counts.get(outcome, 0) + 1
     for url in payload.get("relisted", []):
         doc_id = _doc_id(url)
         if doc_id is None:
             continue
         evidence = {"kind": "listed_again", "url": url, "checked_at": at, "run_id": payload.get("crawl_run")}
-        outcome = mark_restored(es, settings, doc_id, evidence, at, removed_as=UNLISTED)
+        outcome = mark_restored(es, settings, doc_id, evidence, at, UNLISTED, REVISION_RULES)
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts

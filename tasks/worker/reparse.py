@@ -12,13 +12,14 @@ from index.documents import article_document
 from index.minhash import minhash_record, write_minhashes
 from index.raw import iter_raw_pages
 from index.writer import write_articles
+from newsdesk.kernel.clock import utc_now
 from newsdesk.kernel.errors import Rejected, TransientError
 from newsdesk.kernel.messages import Article, FetchedPage
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import ExtractionHints
-from newsdesk.state.store import utc_now
 from tasks.dedupe.identity import assign_identity
 from tasks.dedupe.similarity import content_key
+from tasks.dedupe.versions import REVISION_RULES
 from tasks.enrich.enricher import enrich_article
 from tasks.parse.page import parse_page, unpack_body
 
@@ -60,7 +61,7 @@ def reparse_source(
             problems.append({"doc_id": record["doc_id"], "url": record["url"], "reason": str(exc)})
             continue
         document = article_document(article, indexed_at=utc_now())
-        (result,) = write_articles(es, settings, [document])
+        (result,) = write_articles(es, settings, [document], REVISION_RULES)
         if result.outcome == "retry":
             raise TransientError(f"reparse {result.doc_id}: {result.error}")
         if result.outcome == "rejected":

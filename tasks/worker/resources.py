@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import Any
@@ -11,42 +10,61 @@ from elasticsearch import Elasticsearch
 
 from index.client import build_client
 from index.minhash import archived_candidates, minhash_record, write_minhashes
-from index.writer import WriteResult, merge_also_seen_many, write_dead_letter
+from index.writer import merge_also_seen_many, write_dead_letter
+from newsdesk.kernel.clock import utc_now
 from newsdesk.kernel.errors import Rejected, TransientError
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import ExtractionHints, Source, load_sources
-from newsdesk.state.metrics import Metrics
-from newsdesk.state.revisits import GoneWatch
-from newsdesk.state.store import (
+from newsdesk.state.claims import (
     SETTLE_SECONDS,
     ContentClaims,
-    IndexBuffer,
-    RunStore,
     SeenElsewhere,
     UrlClaims,
-    build_redis,
-    translated_errors,
-    utc_now,
+    upgrade_dedupe_layout,
 )
+from newsdesk.state.client import build_redis
+from newsdesk.state.metrics import Metrics
+from newsdesk.state.reliable.deadletters import DeadLetterFallback
+from newsdesk.state.reliable.index_buffer import IndexBuffer
+from newsdesk.state.revisits import GoneWatch
+from newsdesk.state.runs import RunStore
 from tasks.dedupe.identity import closest_archived
 from tasks.dedupe.similarity import ContentKey, band_keys, day_number
 from tasks.enrich.enricher import Enricher
-from tasks.worker.rebuild import upgrade_dedupe_layout
 
 log = logging.getLogger(__name__)
-DEADLETTER_FALLBACK_KEY = "newsdesk:deadletter:pending"
 # A bulk write of one batch takes seconds; an in-flight batch this old belonged to a worker that died.
 # Replaying a batch that is merely slow is harmless: every write is idempotent by document id.
 INDEX_BATCH_STALE_SECONDS = 60
-DEADLETTER_UNSTORABLE_KEY = "newsdesk:deadletter:unstorable"
 # A near-duplicate search takes milliseconds; one older than this may have missed an article that has
 # left Redis since (it does `SETTLE_SECONDS` after it became searchable), so it is done again.
 CLAIM_SEARCH_FRESH_SECONDS = SETTLE_SECONDS / 3
 CLAIM_SEARCH_ATTEMPTS = 3
 
 
+def _opened(name: str) -> property:
+    """A client or store that exists once `open()` ran: opened on first use where no hook opened it."""
+
+    def get(self: Resources):
+        if getattr(self, name) is None:
+            self.open()
+        return getattr(self, name)
+
+    return property(get)
+
+
 class Resources:
     """Clients opened in a worker's start-up hook, plus the bookkeeping every stage shares."""
+
+    es: Elasticsearch = _opened("_es")
+    runs: RunStore = _opened("_runs")
+    claims: UrlClaims = _opened("_claims")
+    index_buffer: IndexBuffer = _opened("_index_buffer")
+    content: ContentClaims = _opened("_content")
+    seen: SeenElsewhere = _opened("_seen")
+    gone: GoneWatch = _opened("_gone")
+    metrics: Metrics = _opened("_metrics")
+    dead_letter_fallback: DeadLetterFallback = _opened("_dead_letter_fallback")
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -60,6 +78,7 @@ class Resources:
         self._sources: dict[str, Source] | None = None
         self._gone: GoneWatch | None = None
         self._metrics: Metrics | None = None
+        self._dead_letter_fallback: DeadLetterFallback | None = None
 
     def open(self) -> None:
         self._es = build_client(self.settings)
@@ -74,6 +93,7 @@ class Resources:
         self._seen = SeenElsewhere(client, self.settings.index_prefix, 2 * window)
         self._gone = GoneWatch(client, self.settings.index_prefix)
         self._metrics = Metrics(client, self.settings.index_prefix)
+        self._dead_letter_fallback = DeadLetterFallback(client)
         try:
             moved = upgrade_dedupe_layout(client, self.settings.index_prefix)
         except TransientError as exc:  # Redis away at start-up: the next process start moves it
@@ -81,42 +101,6 @@ class Resources:
         else:
             if any(moved.values()):
                 log.info("dedupe state moved to the sharded layout: %s", moved)
-
-    @property
-    def es(self) -> Elasticsearch:
-        if self._es is None:
-            self.open()
-        return self._es
-
-    @property
-    def runs(self) -> RunStore:
-        if self._runs is None:
-            self.open()
-        return self._runs
-
-    @property
-    def claims(self) -> UrlClaims:
-        if self._claims is None:
-            self.open()
-        return self._claims
-
-    @property
-    def index_buffer(self) -> IndexBuffer:
-        if self._index_buffer is None:
-            self.open()
-        return self._index_buffer
-
-    @property
-    def content(self) -> ContentClaims:
-        if self._content is None:
-            self.open()
-        return self._content
-
-    @property
-    def seen(self) -> SeenElsewhere:
-        if self._seen is None:
-            self.open()
-        return self._seen
 
     @property
     def enricher(self) -> Enricher:
@@ -187,12 +171,6 @@ class Resources:
         unsettled = {result.doc_id for result in refused}
         self.content.settle([record["doc_id"] for record in records if record["doc_id"] not in unsettled])
 
-    @property
-    def gone(self) -> GoneWatch:
-        if self._gone is None:
-            self.open()
-        return self._gone
-
     def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
         """Store the payload with its reason, then count it for the run: never a silent drop."""
         self._dead_letter(stage, payload, exc.reason, exc.detail, attempts=1)
@@ -205,17 +183,11 @@ class Resources:
             self._dead_letter(stage, payload, reason, detail, attempts)
         except (TransientError, Rejected) as exc:
             log.error("dead-letter index unavailable (%s); keeping the failure in Redis", exc)
-            self._dead_letter_to_redis(stage, payload, reason, detail, attempts)
+            self.dead_letter_fallback.keep(self._record(stage, payload, reason, detail, attempts))
         try:
             self.runs.record_outcome(payload.get("run_id"), payload.get("url", ""), "failed")
         except TransientError:
             log.exception("could not count a failure for run %s", payload.get("run_id"))
-
-    @property
-    def metrics(self) -> Metrics:
-        if self._metrics is None:
-            self.open()
-        return self._metrics
 
     def record_stage_metrics(self, runs: list[tuple[str, str, int]]) -> None:
         """Stage latencies and outcomes for `newsdesk metrics`; never fails a task (Redis being away shows
@@ -280,39 +252,14 @@ class Resources:
             raise Rejected("dead_letter_rejected", result.error or "")
 
     def drain_pending_dead_letters(self, limit: int = 10_000) -> int:
-        """Move failures kept in Redis while Elasticsearch was down into the dead-letter index; count moved.
+        """Move failures kept in Redis while Elasticsearch was down into the dead-letter index: how many."""
 
-        Oldest first; an entry leaves the list only after its write succeeded (one record per URL and
-        stage, so a drain interrupted between the two steps rewrites the same record, never a second).
-        """
-        moved = 0
-        client = self.runs.client
-        while moved < limit:
-            with translated_errors("read pending dead letters"):
-                raw = client.lindex(DEADLETTER_FALLBACK_KEY, -1)
-            if raw is None:
-                break
-            try:
-                result = write_dead_letter(self.es, self.settings, json.loads(raw))
-            except ValueError:
-                result = WriteResult("?", "rejected", "not JSON")
+        def write(record: dict[str, Any]) -> str:
+            result = write_dead_letter(self.es, self.settings, record)
             if result.outcome == "retry":
                 raise TransientError(f"dead letter: {result.error}")
-            with translated_errors("move drained dead letter"):
-                pipe = client.pipeline()
-                if result.outcome == "rejected":
-                    # Never dropped: set aside where an operator can read it, out of the drain's way.
-                    log.error("dead-letter index refused a pending record (%s): %.200s", result.error, raw)
-                    pipe.lpush(DEADLETTER_UNSTORABLE_KEY, raw)
-                pipe.lrem(DEADLETTER_FALLBACK_KEY, -1, raw)
-                pipe.execute()
-            moved += 1
-        return moved
+            if result.outcome == "rejected":
+                log.error("dead-letter index refused a pending record: %s", result.error)
+            return "rejected" if result.outcome == "rejected" else "written"
 
-    def _dead_letter_to_redis(
-        self, stage: str, payload: dict, reason: str, detail: str, attempts: int
-    ) -> None:
-        with translated_errors("dead letter fallback"):
-            self.runs.client.lpush(
-                DEADLETTER_FALLBACK_KEY, json.dumps(self._record(stage, payload, reason, detail, attempts))
-            )
+        return self.dead_letter_fallback.drain(write, limit)

@@ -1,8 +1,20 @@
-"""A worker bootstep that runs `sweep()` every few seconds on the worker's timer, for as long as it runs."""
+"""The worker's sweeps: bootsteps that each do a round of upkeep every few seconds while the worker runs."""
 
 from __future__ import annotations
 
+import logging
+
+import kombu.exceptions
 from celery import bootsteps
+
+from newsdesk.kernel.errors import TransientError
+from newsdesk.state.client import build_redis
+from newsdesk.state.reliable.broker import StrandedDeliveries, stranded_delivery_grace
+from tasks.worker.app import app
+from tasks.worker.flush import flush_index
+
+log = logging.getLogger(__name__)
+resources = app.newsdesk_resources
 
 SWEEP_SECONDS = 5.0
 
@@ -30,3 +42,50 @@ class PeriodicSweep(bootsteps.StartStopStep):
 
     def sweep(self) -> None:
         raise NotImplementedError
+
+
+class StrandedDeliverySweep(PeriodicSweep):
+    """Every few seconds, a worker puts back what a dead worker left in the delivering list."""
+
+    stranded: StrandedDeliveries
+
+    def prepare(self, worker) -> None:
+        settings = worker.app.newsdesk_settings
+        grace = stranded_delivery_grace(settings.broker_visibility_timeout)
+        self.stranded = StrandedDeliveries(build_redis(settings), worker.app.conf.task_default_queue, grace)
+
+    def sweep(self) -> None:
+        try:
+            self.stranded.sweep()
+        except TransientError as exc:
+            log.warning("delivery sweep skipped: %s", exc)
+
+
+class IndexBufferSweep(PeriodicSweep):
+    """Every few seconds, a worker queues a flush if articles wait in the index buffer.
+
+    Flushes are queued by the index task and by the flush itself, but such a message can be lost with the
+    broker (a Redis restart before it was saved) or refused while it is away; the buffer would then wait
+    for the next article, which may never come.
+    """
+
+    def sweep(self) -> None:
+        try:
+            if resources.index_buffer.needs_flush():
+                flush_index.delay()
+        except (TransientError, kombu.exceptions.OperationalError) as exc:
+            log.warning("index buffer sweep skipped: %s", exc, extra={"stage": "index"})
+
+
+class SettledClaimsSweep(PeriodicSweep):
+    """Every few seconds, a worker lets Redis forget the articles settled in the near-duplicate archive."""
+
+    def sweep(self) -> None:
+        try:
+            resources.content.forget_settled()
+        except TransientError as exc:
+            log.warning("settled claims sweep skipped: %s", exc, extra={"stage": "dedupe"})
+
+
+for sweep in (StrandedDeliverySweep, IndexBufferSweep, SettledClaimsSweep):
+    app.steps["worker"].add(sweep)

@@ -12,7 +12,8 @@ import pytest
 from newsdesk.cli.crawl import run_crawl
 from newsdesk.demosite.site import DemoServer, generate_site
 from newsdesk.localstack.services import WorkerProcess
-from newsdesk.state.store import RunStore, build_redis
+from newsdesk.state.client import build_redis
+from newsdesk.state.runs import RunStore
 
 pytestmark = pytest.mark.services
 SITE_SIZE = 30

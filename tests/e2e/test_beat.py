@@ -15,8 +15,9 @@ import pytest
 
 from newsdesk.demosite.site import DemoServer, generate_site
 from newsdesk.localstack.services import REPO_ROOT, WorkerProcess
+from newsdesk.state.client import build_redis
 from newsdesk.state.locks import CrawlLocks
-from newsdesk.state.store import RunStore, build_redis
+from newsdesk.state.runs import RunStore
 from tasks.worker.beat import redbeat_prefix
 
 pytestmark = pytest.mark.services

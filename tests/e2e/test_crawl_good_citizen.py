@@ -9,13 +9,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newsdesk.cli.crawl import rebuild_crawl_state, run_crawl
+from newsdesk.cli.crawl import run_crawl
 from newsdesk.demosite.crawling import PRIVATE_ARTICLE_PATH, TRAPS, CrawlFeatures
 from newsdesk.demosite.site import DemoServer, generate_site
 from newsdesk.kernel.errors import ConfigError
 from newsdesk.state.crawl_state import CrawlState
-from newsdesk.state.store import RunStore
+from newsdesk.state.runs import RunStore
 from tasks.dedupe.identity import canonical_url
+from tasks.worker.rebuild import rebuild_crawl_state
 
 pytestmark = pytest.mark.services
 SITE_SIZE = 12

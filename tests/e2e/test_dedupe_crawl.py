@@ -11,7 +11,7 @@ import pytest
 from index.query import collect_stats
 from newsdesk.cli.crawl import run_crawl
 from newsdesk.demosite.site import DemoServer, generate_site
-from newsdesk.state.store import SETTLE_SECONDS
+from newsdesk.state.claims import SETTLE_SECONDS
 from tasks.dedupe.identity import canonical_url, document_id
 from tasks.worker.rebuild import rebuild_dedupe_state
 from tasks.worker.sweeps import SWEEP_SECONDS

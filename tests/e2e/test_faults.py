@@ -18,8 +18,9 @@ from newsdesk.demosite.site import DemoServer, generate_site
 from newsdesk.kernel.errors import TransientError
 from newsdesk.kernel.settings import Settings, default_home
 from newsdesk.localstack.services import ElasticsearchNode, RedisServer, WorkerProcess
+from newsdesk.state.client import build_redis
 from newsdesk.state.reliable.broker import delivering_key
-from newsdesk.state.store import RunStore, build_redis
+from newsdesk.state.runs import RunStore
 from tasks.dedupe.identity import canonical_url, document_id
 from tasks.worker.backoff import retry_window
 

@@ -180,7 +180,7 @@ def test_rechecks_find_edits_removals_and_restorations(clean_stores, worker, es_
 
 
 def test_only_a_complete_crawl_marks_an_unlisted_article_removed(clean_stores, worker, es_client, tmp_path):
-    from newsdesk.state.store import build_redis
+    from newsdesk.state.client import build_redis
 
     site = generate_site(size=6, seed=3)
     with DemoServer(site) as server:

@@ -11,7 +11,7 @@ import pytest
 from redbeat import RedBeatSchedulerEntry
 from redbeat.schedulers import acquire_distributed_beat_lock
 
-from newsdesk.state.store import build_redis
+from newsdesk.state.client import build_redis
 from tasks.worker.app import create_app
 from tasks.worker.beat import RegistryScheduler, due_times, redbeat_prefix
 

@@ -9,7 +9,7 @@ import pytest
 from celery import Celery
 
 from newsdesk.state.locks import CrawlBusy, CrawlLocks
-from newsdesk.state.store import RunStore
+from newsdesk.state.runs import RunStore
 
 pytestmark = pytest.mark.services
 

@@ -8,8 +8,8 @@ import pytest
 
 from newsdesk.kernel.settings import Settings
 from newsdesk.localstack.services import RedisServer
+from newsdesk.state.client import build_redis
 from newsdesk.state.crawl_state import CrawlState, ListingReads, url_digest
-from newsdesk.state.store import build_redis
 
 pytestmark = pytest.mark.services
 
@@ -74,7 +74,7 @@ def test_the_state_survives_a_redis_restart(tmp_path) -> None:
 
 
 def test_a_late_progress_write_never_overwrites_the_final_figures(redis_client) -> None:
-    from newsdesk.state.store import RunStore
+    from newsdesk.state.runs import RunStore
 
     runs = RunStore(redis_client, f"ndprogress{time.time_ns()}")
     run_id = runs.create("site")

@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 from newsdesk.cli import app as cli
 from newsdesk.kernel.messages import FetchedPage
 from newsdesk.localstack.services import WorkerProcess, free_port
-from newsdesk.state.store import RunStore, build_redis
+from newsdesk.state.client import build_redis
+from newsdesk.state.reliable.deadletters import PENDING_KEY as DEADLETTER_FALLBACK_KEY
+from newsdesk.state.runs import RunStore
 from tasks.dedupe.identity import canonical_url, document_id
-from tasks.worker.resources import DEADLETTER_FALLBACK_KEY
 
 pytestmark = pytest.mark.services
 ARTICLE_HTML = """<html><body><h1>Talks Resume in Geneva</h1>

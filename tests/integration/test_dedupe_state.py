@@ -11,7 +11,8 @@ import pytest
 
 from index.writer import merge_also_seen, merge_also_seen_many, write_articles
 from newsdesk.localstack.services import RedisServer
-from newsdesk.state.store import ContentClaims, UrlClaims, build_redis
+from newsdesk.state.claims import ContentClaims, UrlClaims
+from newsdesk.state.client import build_redis
 from tasks.dedupe.similarity import content_key
 from tasks.worker.rebuild import rebuild_dedupe_state
 from tasks.worker.resources import Resources
@@ -302,7 +303,7 @@ def test_a_settled_entry_is_forgotten_only_where_it_still_names_its_article(
 def test_a_page_counts_as_new_even_when_its_redelivered_copy_counted_unchanged_first(
     clean_stores, redis_client
 ):
-    from newsdesk.state.store import RunStore
+    from newsdesk.state.runs import RunStore
 
     runs = RunStore(redis_client, clean_stores.index_prefix)
     run_id = runs.create("test")
@@ -315,7 +316,7 @@ def test_a_page_counts_as_new_even_when_its_redelivered_copy_counted_unchanged_f
 
 
 def test_state_an_older_newsdesk_left_is_moved_into_the_sharded_maps_once(redis_client):
-    from tasks.worker.rebuild import upgrade_dedupe_layout
+    from newsdesk.state.claims import upgrade_dedupe_layout
 
     redis_client.flushdb()
     prefix = "upgrade"
@@ -340,7 +341,8 @@ def test_state_an_older_newsdesk_left_is_moved_into_the_sharded_maps_once(redis_
 
 
 def test_a_batch_of_outcomes_counts_each_url_once_per_run(clean_stores, redis_client):
-    from newsdesk.state.store import RunStore, SeenElsewhere
+    from newsdesk.state.claims import SeenElsewhere
+    from newsdesk.state.runs import RunStore
 
     runs = RunStore(redis_client, clean_stores.index_prefix)
     first, second = runs.create("test"), runs.create("test")

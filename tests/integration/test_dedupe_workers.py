@@ -10,7 +10,7 @@ from celery import Celery
 from newsdesk.demosite.site import generate_site
 from newsdesk.kernel.messages import FetchedPage
 from newsdesk.localstack.services import WorkerProcess
-from newsdesk.state.store import RunStore
+from newsdesk.state.runs import RunStore
 
 pytestmark = pytest.mark.services
 

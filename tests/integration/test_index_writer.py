@@ -11,6 +11,7 @@ from index.setup import ensure_setup
 from index.writer import write_articles, write_dead_letter, write_duplicates
 from newsdesk.kernel.errors import TransientError
 from newsdesk.localstack.services import free_port
+from tasks.dedupe.versions import REVISION_RULES
 
 pytestmark = pytest.mark.services
 
@@ -39,12 +40,14 @@ def test_setup_is_idempotent(clean_stores, es_client):
 
 
 def test_same_id_written_twice_is_one_document_and_unchanged_is_a_noop(clean_stores, es_client):
-    first = write_articles(es_client, clean_stores, [_document("a1"), _document("a2")])
+    first = write_articles(es_client, clean_stores, [_document("a1"), _document("a2")], REVISION_RULES)
     assert [r.outcome for r in first] == ["created", "created"]
-    again = write_articles(es_client, clean_stores, [_document("a1")])
+    again = write_articles(es_client, clean_stores, [_document("a1")], REVISION_RULES)
     assert [r.outcome for r in again] == ["noop"]
     edited = {**_document("a1", body="Both sides agreed, again."), "indexed_at": "2030-01-01T00:00:00+00:00"}
-    assert [r.outcome for r in write_articles(es_client, clean_stores, [edited])] == ["updated"]
+    assert [r.outcome for r in write_articles(es_client, clean_stores, [edited], REVISION_RULES)] == [
+        "updated"
+    ]
     es_client.indices.refresh(index=clean_stores.articles_alias)
     assert es_client.count(index=clean_stores.articles_alias)["count"] == 2
     stored = es_client.get(index=clean_stores.articles_alias, id="a1")["_source"]
@@ -55,7 +58,7 @@ def test_same_id_written_twice_is_one_document_and_unchanged_is_a_noop(clean_sto
 
 def test_a_mapping_rejection_fails_only_that_document(clean_stores, es_client):
     bad = {**_document("bad"), "unexpected_field": "strict mapping says no"}
-    results = write_articles(es_client, clean_stores, [_document("good"), bad])
+    results = write_articles(es_client, clean_stores, [_document("good"), bad], REVISION_RULES)
     assert [r.outcome for r in results] == ["created", "rejected"]
     assert "strict_dynamic_mapping_exception" in results[1].error
 
@@ -89,7 +92,7 @@ def test_unreachable_elasticsearch_is_a_transient_error(base_settings):
     nowhere = dataclasses.replace(base_settings, es_url=f"http://127.0.0.1:{free_port()}")
     client = build_client(nowhere)
     with pytest.raises(TransientError):
-        write_articles(client, nowhere, [_document("x")])
+        write_articles(client, nowhere, [_document("x")], REVISION_RULES)
 
 
 def test_wrong_password_is_not_retried_forever(base_settings):
@@ -97,5 +100,5 @@ def test_wrong_password_is_not_retried_forever(base_settings):
 
     wrong = dataclasses.replace(base_settings, es_password="not-the-password")
     with pytest.raises(Rejected) as caught:
-        write_articles(build_client(wrong), wrong, [_document("x")])
+        write_articles(build_client(wrong), wrong, [_document("x")], REVISION_RULES)
     assert "401" in str(caught.value)

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from newsdesk.cli import app as cli
 from newsdesk.kernel.messages import FetchedPage
 from newsdesk.state.locks import CrawlLocks
-from newsdesk.state.store import RunStore
+from newsdesk.state.runs import RunStore
 
 pytestmark = pytest.mark.services
 ARTICLE_HTML = """<html><body><h1>Ministers Meet in Hanoi</h1>

@@ -13,6 +13,7 @@ import pytest
 from index.documents import article_document
 from index.writer import write_articles
 from newsdesk.kernel.messages import Article
+from tasks.dedupe.versions import REVISION_RULES
 from tasks.enrich.enricher import Enricher, enrich_article
 
 pytestmark = pytest.mark.services
@@ -48,7 +49,10 @@ def _index(es_client, settings, enricher: Enricher) -> None:
         documents.append(
             article_document(enrich_article(article, enricher), indexed_at="2026-01-01T00:00:01Z")
         )
-    assert [r.outcome for r in write_articles(es_client, settings, documents)] == ["created", "created"]
+    assert [r.outcome for r in write_articles(es_client, settings, documents, REVISION_RULES)] == [
+        "created",
+        "created",
+    ]
 
 
 def _reenrich(settings, gazetteer: Path | None) -> dict:

@@ -10,6 +10,7 @@ from index.writer import write_articles
 from newsdesk.demosite.site import generate_site
 from newsdesk.kernel.messages import FetchedPage
 from tasks.dedupe.identity import assign_identity
+from tasks.dedupe.versions import REVISION_RULES
 from tasks.enrich.enricher import enrich_article
 from tasks.parse.page import pack_body, parse_page, unpack_body
 from tasks.worker.reparse import reparse_source
@@ -39,7 +40,7 @@ def _store(es, settings, page: FetchedPage, **stale) -> str:
     (raw,) = write_raw_pages(es, settings, [raw_page_record(article)])
     assert raw.outcome == "created"
     document = article_document(article.replace(**stale), indexed_at="2025-07-31T10:00:01+00:00")
-    (result,) = write_articles(es, settings, [document])
+    (result,) = write_articles(es, settings, [document], REVISION_RULES)
     assert result.outcome == "created"
     return article.doc_id
 

@@ -7,7 +7,8 @@ import time
 import pytest
 from celery import Celery
 
-from newsdesk.state.store import IndexBuffer, RunStore
+from newsdesk.state.reliable.index_buffer import IndexBuffer
+from newsdesk.state.runs import RunStore
 from tasks.dedupe.identity import document_id
 
 pytestmark = pytest.mark.services

@@ -12,6 +12,7 @@ from index.history import mark_removed
 from index.setup import rollover
 from index.writer import read_current, write_articles
 from newsdesk.state.revisits import GoneWatch
+from tasks.dedupe.versions import REVISION_RULES
 from tasks.worker.removals import watch_removal
 
 pytestmark = pytest.mark.services
@@ -53,7 +54,10 @@ def _stored(es, settings, doc_id: str) -> dict:
 
 def test_an_edit_keeps_the_old_version_once_and_an_unchanged_refetch_is_a_noop(clean_stores, es_client):
     settings = clean_stores
-    assert [r.outcome for r in write_articles(es_client, settings, [_document("a1"), _document("a2")])] == [
+    assert [
+        r.outcome
+        for r in write_articles(es_client, settings, [_document("a1"), _document("a2")], REVISION_RULES)
+    ] == [
         "created",
         "created",
     ]
@@ -62,7 +66,9 @@ def test_an_edit_keeps_the_old_version_once_and_an_unchanged_refetch_is_a_noop(c
 
     edited_body = BODY.replace("two hours", "three hours")
     edited = _document("a1", body=edited_body, fetched="2026-02-01")
-    results = write_articles(es_client, settings, [edited, _document("a2", fetched="2026-02-01")])
+    results = write_articles(
+        es_client, settings, [edited, _document("a2", fetched="2026-02-01")], REVISION_RULES
+    )
     assert [r.outcome for r in results] == ["updated", "noop"]
     stored = _stored(es_client, settings, "a1")
     assert stored["body"] == edited_body
@@ -87,12 +93,12 @@ def test_an_edit_keeps_the_old_version_once_and_an_unchanged_refetch_is_a_noop(c
     ]
 
     # The same edit delivered again (a retry, a second crawl) is a no-op: no second revision, no count.
-    assert [r.outcome for r in write_articles(es_client, settings, [edited])] == ["noop"]
+    assert [r.outcome for r in write_articles(es_client, settings, [edited], REVISION_RULES)] == ["noop"]
     assert len(_revisions(es_client, settings, "a1")) == 1
     assert _stored(es_client, settings, "a1")["revision_count"] == 2
 
     retitled = _document("a1", title="Talks ended", body=edited_body, fetched="2026-03-01")
-    assert [r.outcome for r in write_articles(es_client, settings, [retitled])] == ["updated"]
+    assert [r.outcome for r in write_articles(es_client, settings, [retitled], REVISION_RULES)] == ["updated"]
     assert _stored(es_client, settings, "a1")["revision_count"] == 3
     revisions = _revisions(es_client, settings, "a1")
     assert [r["revision"] for r in revisions] == [1, 2]
@@ -103,22 +109,25 @@ def test_an_edit_keeps_the_old_version_once_and_an_unchanged_refetch_is_a_noop(c
 
 def test_a_write_against_a_stale_read_is_retried_not_lost(clean_stores, es_client):
     settings = clean_stores
-    write_articles(es_client, settings, [_document("c1")])
+    write_articles(es_client, settings, [_document("c1")], REVISION_RULES)
     # Two versions of the same article in one batch: both read the same stored version, so the second
     # write conflicts and comes back as a retry instead of overwriting the first without a revision.
     first = _document("c1", body=BODY + "\n\nOne more line.", fetched="2026-02-01")
     second = _document("c1", body=BODY + "\n\nAnother line.", fetched="2026-02-02")
-    assert [r.outcome for r in write_articles(es_client, settings, [first, second])] == ["updated", "retry"]
-    assert [r.outcome for r in write_articles(es_client, settings, [second])] == ["updated"]
+    assert [r.outcome for r in write_articles(es_client, settings, [first, second], REVISION_RULES)] == [
+        "updated",
+        "retry",
+    ]
+    assert [r.outcome for r in write_articles(es_client, settings, [second], REVISION_RULES)] == ["updated"]
     assert _stored(es_client, settings, "c1")["revision_count"] == 3
     assert len(_revisions(es_client, settings, "c1")) == 2
 
 
 def test_removal_after_the_grace_period_and_restoration(clean_stores, es_client, redis_client):
     settings = clean_stores
-    write_articles(es_client, settings, [_document("r1")])
+    write_articles(es_client, settings, [_document("r1")], REVISION_RULES)
     doc_id = _document_id_for(settings)
-    write_articles(es_client, settings, [{**_document(doc_id), "url": URL, "final_url": URL}])
+    write_articles(es_client, settings, [{**_document(doc_id), "url": URL, "final_url": URL}], REVISION_RULES)
     watch = SimpleNamespace(es=es_client, gone=GoneWatch(redis_client, settings.index_prefix))
     gone = {"url": URL, "final_url": URL, "status": 404}
     start = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
@@ -142,12 +151,15 @@ def test_removal_after_the_grace_period_and_restoration(clean_stores, es_client,
     assert watch_removal(watch, settings, {**gone, "status": 200}, later) is None
 
     back = {**_document(doc_id, fetched="2026-04-01"), "url": URL, "final_url": URL}
-    assert [r.outcome for r in write_articles(es_client, settings, [back])] == ["updated"]
+    assert [r.outcome for r in write_articles(es_client, settings, [back], REVISION_RULES)] == ["updated"]
     stored = _stored(es_client, settings, doc_id)
     assert stored["restored_at"] == "2026-04-01T00:00:00+00:00"
     assert stored["revision_count"] == 1  # the text came back unchanged
     assert [r["event"] for r in _revisions(es_client, settings, doc_id)] == ["removed", "restored"]
-    assert mark_removed(es_client, settings, "missing", {"kind": "http_404"}, "2026-04-02") == "unknown"
+    assert (
+        mark_removed(es_client, settings, "missing", {"kind": "http_404"}, "2026-04-02", REVISION_RULES)
+        == "unknown"
+    )
     assert set(read_current(es_client, settings.articles_alias, [doc_id, "missing"])) == {doc_id}
 
 
@@ -161,12 +173,16 @@ def _document_id_for(settings) -> str:
 
 
 def test_the_recheck_schedule_is_rebuilt_from_the_archive(clean_stores, es_client, redis_client):
-    from newsdesk.state.revisits import RecheckSchedule, rebuild_recheck_schedule
+    from newsdesk.state.revisits import RecheckSchedule
+    from tasks.worker.rebuild import rebuild_recheck_schedule
 
     settings = clean_stores
     recent = dt.datetime.now(dt.UTC).date().isoformat()
     write_articles(
-        es_client, settings, [_document("s1", fetched=recent), _document("s2", fetched="2001-01-01")]
+        es_client,
+        settings,
+        [_document("s1", fetched=recent), _document("s2", fetched="2001-01-01")],
+        REVISION_RULES,
     )
     es_client.indices.refresh(index=settings.articles_alias)
     # s2 was first seen long ago, past the default horizon: no longer re-checked.
@@ -178,22 +194,24 @@ def test_the_recheck_schedule_is_rebuilt_from_the_archive(clean_stores, es_clien
 
 def test_a_batch_retried_after_its_revision_record_keeps_one_record(clean_stores, es_client):
     settings = clean_stores
-    write_articles(es_client, settings, [_document("b1"), _document("b2")])
+    write_articles(es_client, settings, [_document("b1"), _document("b2")], REVISION_RULES)
     edited = _document("b1", body=BODY.replace("two hours", "five hours"), fetched="2026-02-01")
     broken = {**edited, "not_a_field": 1}
     # On one index the article is sent as a create first, which the strict mapping refuses before
     # anything is written.
-    assert [r.outcome for r in write_articles(es_client, settings, [broken])] == ["rejected"]
+    assert [r.outcome for r in write_articles(es_client, settings, [broken], REVISION_RULES)] == ["rejected"]
     assert _revisions(es_client, settings, "b1") == []
     # After a rollover the stored version is read first: the record is written, then the article update is
     # refused: the batch fails half way, as it would if the worker died between the two writes.
     assert rollover(es_client, settings.articles_alias, conditions=None)["rolled_over"]
-    assert [r.outcome for r in write_articles(es_client, settings, [broken])] == ["rejected"]
+    assert [r.outcome for r in write_articles(es_client, settings, [broken], REVISION_RULES)] == ["rejected"]
     assert len(_revisions(es_client, settings, "b1")) == 1
     assert _stored(es_client, settings, "b1")["revision_count"] == 1
     # The retry (and a redelivery after it) lands the edit once: one record, one more revision.
     for expected in ("updated", "noop"):
-        assert [r.outcome for r in write_articles(es_client, settings, [edited])] == [expected]
+        assert [r.outcome for r in write_articles(es_client, settings, [edited], REVISION_RULES)] == [
+            expected
+        ]
         (record,) = _revisions(es_client, settings, "b1")
         assert record["revision"] == 1 and record["body"] == BODY
         assert _stored(es_client, settings, "b1")["revision_count"] == 2
@@ -206,12 +224,12 @@ def test_a_new_article_written_by_two_batches_at_once_is_created_once(clean_stor
     # Both batches read "not there yet"; the second create conflicts and comes back as a retry, which
     # reads the first one's document and compares, instead of overwriting it without a revision.
     first, second = _document("n1"), _document("n1", title="Talks held, updated", fetched="2026-01-02")
-    assert [r.outcome for r in write_articles(es_client, settings, [first])] == ["created"]
+    assert [r.outcome for r in write_articles(es_client, settings, [first], REVISION_RULES)] == ["created"]
     from index.writer import _bulk
 
     (result,) = _bulk(es_client, [{"create": {"_index": settings.articles_alias, "_id": "n1"}}, second], "x")
     assert result.outcome == "retry"
-    assert [r.outcome for r in write_articles(es_client, settings, [second])] == ["updated"]
+    assert [r.outcome for r in write_articles(es_client, settings, [second], REVISION_RULES)] == ["updated"]
     assert [r["title"] for r in _revisions(es_client, settings, "n1")] == ["Talks held"]
 
 
@@ -220,7 +238,7 @@ def test_listing_changes_remove_and_restore_only_by_listing(clean_stores, es_cli
 
     settings = clean_stores
     doc_id = _document_id_for(settings)
-    write_articles(es_client, settings, [{**_document(doc_id), "url": URL, "final_url": URL}])
+    write_articles(es_client, settings, [{**_document(doc_id), "url": URL, "final_url": URL}], REVISION_RULES)
     base = {"schema": 1, "url": "listing-changes:demo:r1:0", "crawl_source": "demo", "crawl_run": "r1"}
     unlisted = {
         **base,
@@ -243,7 +261,7 @@ def test_listing_changes_remove_and_restore_only_by_listing(clean_stores, es_cli
     }
     # Its page still answers, unchanged: that is no restoration, only being listed again is.
     same = {**_document(doc_id, fetched="2026-03-02"), "url": URL, "final_url": URL}
-    assert [r.outcome for r in write_articles(es_client, settings, [same])] == ["noop"]
+    assert [r.outcome for r in write_articles(es_client, settings, [same], REVISION_RULES)] == ["noop"]
     assert _stored(es_client, settings, doc_id).get("restored_at") is None
     relisted = {**base, "checked_at": "2026-03-05T00:00:00.000+00:00", "unlisted": [], "relisted": [URL]}
     assert apply_listing_changes(es_client, settings, relisted) == {"restored": 1}
@@ -267,10 +285,15 @@ def test_history_command_prints_revisions_and_removal(clean_stores, es_client, m
     doc_id = _document_id_for(settings)
     first = {**_document(doc_id), "url": URL, "final_url": URL}
     edited = {**first, "body": BODY.replace("two hours", "three hours"), "first_fetched_at": "2026-02-01"}
-    write_articles(es_client, settings, [first])
-    write_articles(es_client, settings, [edited])
+    write_articles(es_client, settings, [first], REVISION_RULES)
+    write_articles(es_client, settings, [edited], REVISION_RULES)
     mark_removed(
-        es_client, settings, doc_id, {"kind": "http_410", "status": 410}, "2026-03-01T00:00:00+00:00"
+        es_client,
+        settings,
+        doc_id,
+        {"kind": "http_410", "status": 410},
+        "2026-03-01T00:00:00+00:00",
+        REVISION_RULES,
     )
     es_client.indices.refresh(index=settings.revisions_index)  # the history is read by search
     for name, value in settings.to_env().items():
@@ -292,9 +315,12 @@ def test_history_command_prints_revisions_and_removal(clean_stores, es_client, m
 def test_copies_of_one_version_in_a_batch_share_its_write(clean_stores, es_client):
     settings = clean_stores
     fresh = [_document("d1"), _document("d1")]
-    assert [r.outcome for r in write_articles(es_client, settings, fresh)] == ["created", "noop"]
+    assert [r.outcome for r in write_articles(es_client, settings, fresh, REVISION_RULES)] == [
+        "created",
+        "noop",
+    ]
     edited = _document("d1", body=BODY + "\n\nA new closing line.", fetched="2026-02-01")
-    assert [r.outcome for r in write_articles(es_client, settings, [edited] * 3)] == [
+    assert [r.outcome for r in write_articles(es_client, settings, [edited] * 3, REVISION_RULES)] == [
         "updated",
         "noop",
         "noop",
@@ -303,7 +329,9 @@ def test_copies_of_one_version_in_a_batch_share_its_write(clean_stores, es_clien
     assert _stored(es_client, settings, "d1")["revision_count"] == 2
     # The first copy refused: the others are not counted as written.
     broken = {**_document("d1", body=BODY + "\n\nYet another line.", fetched="2026-03-01"), "bad_field": 1}
-    assert [r.outcome for r in write_articles(es_client, settings, [broken, broken])] == ["rejected"] * 2
+    assert [r.outcome for r in write_articles(es_client, settings, [broken, broken], REVISION_RULES)] == [
+        "rejected"
+    ] * 2
 
 
 def test_new_articles_are_created_without_a_read_and_existing_ones_still_keep_revisions(
@@ -316,18 +344,18 @@ def test_new_articles_are_created_without_a_read_and_existing_ones_still_keep_re
         return stats["_all"]["primaries"]["get"]["total"]
 
     before = reads()
-    outcomes = write_articles(es_client, settings, [_document("o1"), _document("o2")])
+    outcomes = write_articles(es_client, settings, [_document("o1"), _document("o2")], REVISION_RULES)
     assert [r.outcome for r in outcomes] == ["created", "created"]
     assert reads() == before, "a batch of new articles is created without reading the index"
 
     # The existing one is refused as a create, then read and updated with its revision; the new one is
     # created; a redelivery of the edit in the same batch shares its fate.
     edited = _document("o1", body=BODY + "\n\nOne more line.", fetched="2026-02-01")
-    outcomes = write_articles(es_client, settings, [edited, _document("o3"), edited])
+    outcomes = write_articles(es_client, settings, [edited, _document("o3"), edited], REVISION_RULES)
     assert [r.outcome for r in outcomes] == ["updated", "created", "noop"]
     assert reads() > before
     assert _stored(es_client, settings, "o1")["revision_count"] == 2
     assert _stored(es_client, settings, "o1")["first_fetched_at"] == "2026-01-01T00:00:00+00:00"
     assert [r["revision"] for r in _revisions(es_client, settings, "o1")] == [1]
-    unchanged = write_articles(es_client, settings, [_document("o2")])
+    unchanged = write_articles(es_client, settings, [_document("o2")], REVISION_RULES)
     assert [(r.outcome, r.created_by_run) for r in unchanged] == [("noop", "run-1")]

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from index.writer import write_articles
 from newsdesk.cli import app
+from tasks.dedupe.versions import REVISION_RULES
 
 pytestmark = pytest.mark.services
 
@@ -74,7 +75,9 @@ def indexed(clean_stores, es_client, monkeypatch):
         }
         for a in ARTICLES
     ]
-    assert [r.outcome for r in write_articles(es_client, clean_stores, documents)] == ["created"] * 4
+    assert [r.outcome for r in write_articles(es_client, clean_stores, documents, REVISION_RULES)] == [
+        "created"
+    ] * 4
     es_client.indices.refresh(index=clean_stores.articles_alias)
     for name, value in clean_stores.to_env().items():
         monkeypatch.setenv(name, value)

@@ -8,7 +8,7 @@ import pytest
 from celery import Celery
 
 from newsdesk.kernel.messages import FetchedPage
-from newsdesk.state.store import RunStore
+from newsdesk.state.runs import RunStore
 from tasks.dedupe.identity import canonical_url, document_id
 
 pytestmark = pytest.mark.services

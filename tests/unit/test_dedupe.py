@@ -212,7 +212,7 @@ def test_judge_claim_uses_url_when_there_is_no_final_url() -> None:
 
 
 def test_the_closest_archived_article_is_the_most_similar_one_published_close_enough():
-    from newsdesk.state.store import BAND_BYTES
+    from newsdesk.state.claims import BAND_BYTES
     from tasks.dedupe.identity import closest_archived
     from tasks.dedupe.similarity import ROWS, SIGNATURE_BITS, content_key
 

@@ -11,7 +11,8 @@ import pytest
 from index.documents import article_document
 from index.templates import ARTICLE_PROPERTIES
 from newsdesk.kernel.errors import NewsdeskError, Rejected, TransientError
-from newsdesk.kernel.messages import ARTICLE_SCHEMA, PAGE_SCHEMA, Article, FetchedPage, RelatedItem
+from newsdesk.kernel.messages import Article, FetchedPage, RelatedItem
+from newsdesk.kernel.wire import ARTICLE_SCHEMA, PAGE_SCHEMA
 
 
 def wire(data: dict) -> dict:

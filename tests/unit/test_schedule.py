@@ -9,8 +9,9 @@ import pytest
 from celery.schedules import crontab, schedule
 
 from newsdesk.kernel.errors import ConfigError
-from newsdesk.kernel.schedules import CRAWL_TASK, beat_schedule, expiry_seconds, next_run, parse_schedule
+from newsdesk.kernel.schedules import beat_schedule, expiry_seconds, next_run, parse_schedule
 from newsdesk.kernel.sources import Source
+from newsdesk.kernel.wire import CRAWL_TASK
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,7 @@ def test_language_analysers_and_ilm_when_the_engine_has_them():
 
 def test_an_archived_signature_is_searchable_before_redis_forgets_it():
     from index.templates import MINHASH_REFRESH_SECONDS
-    from newsdesk.state.store import SETTLE_SECONDS
+    from newsdesk.state.claims import SETTLE_SECONDS
     from tasks.worker.resources import CLAIM_SEARCH_FRESH_SECONDS
 
     settings = index_templates(SETTINGS, Capabilities())["nd-minhash"]["template"]["settings"]

@@ -22,9 +22,7 @@ from kombu.transport import redis as kombu_redis
 from kombu.utils.encoding import bytes_to_str
 from kombu.utils.json import loads
 
-from newsdesk.kernel.errors import TransientError
-from newsdesk.state.store import build_redis, translated_errors
-from tasks.worker.sweeps import PeriodicSweep
+from newsdesk.state.client import translated_errors
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +138,10 @@ class Channel(kombu_redis.Channel):
 
 
 class Transport(kombu_redis.Transport):
-    """Kombu's Redis transport with the delivering list (`broker_transport = "newsdesk.state.reliable.broker:Transport"`)."""
+    """Kombu's Redis transport with the delivering list.
+
+    Celery and the crawler name it as `broker_transport = "newsdesk.state.reliable.broker:Transport"`.
+    """
 
     Channel = Channel
 
@@ -175,20 +176,3 @@ class StrandedDeliveries:
         if restored:
             log.warning("put %d message(s) back on %s: a worker died while taking them", restored, self.queue)
         return restored
-
-
-class StrandedDeliverySweep(PeriodicSweep):
-    """Every few seconds, a worker puts back what a dead worker left in the delivering list."""
-
-    stranded: StrandedDeliveries
-
-    def prepare(self, worker) -> None:
-        settings = worker.app.newsdesk_settings
-        grace = stranded_delivery_grace(settings.broker_visibility_timeout)
-        self.stranded = StrandedDeliveries(build_redis(settings), worker.app.conf.task_default_queue, grace)
-
-    def sweep(self) -> None:
-        try:
-            self.stranded.sweep()
-        except TransientError as exc:
-            log.warning("delivery sweep skipped: %s", exc)

@@ -1,180 +1,14 @@
-"""The one place that talks to Redis for state: crawl runs, URL and content claims; errors become ours."""
+"""Dedupe claims in Redis: which URL owns each document, and which text (or near-copy) came first."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
-import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 
 import redis
 
-from newsdesk.kernel.errors import TransientError
-from newsdesk.kernel.settings import Settings
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
-RUN_TTL_SECONDS = 30 * 24 * 3600
-OUTCOMES = ("new", "updated", "unchanged", "duplicate", "rejected", "failed")
-# Count an outcome once per URL and run, however often a task is retried or redelivered. Two deliveries
-# of one page can reach the index at once: the one that created the document counts it as new even when
-# the other one's "unchanged" was recorded first.
-_RECORD_OUTCOME = """
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
-  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-  redis.call('EXPIRE', KEYS[1], ARGV[3])
-  return 1
-end
-local previous = redis.call('HGET', KEYS[1], ARGV[1])
-if ARGV[2] == 'new' and (previous == 'unchanged' or previous == 'updated') then
-  redis.call('HSET', KEYS[1], ARGV[1], 'new')
-  redis.call('HINCRBY', KEYS[2], previous, -1)
-  redis.call('HINCRBY', KEYS[2], 'new', 1)
-  return 1
-end
-return 0
-"""
-
-
-def build_redis(settings: Settings) -> redis.Redis:
-    return redis.Redis.from_url(
-        settings.redis_url,
-        decode_responses=True,
-        socket_timeout=10,
-        socket_connect_timeout=5,
-        health_check_interval=30,
-    )
-
-
-@contextmanager
-def translated_errors(action: str) -> Iterator[None]:
-    try:
-        yield
-    except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError) as exc:
-        raise TransientError(f"{action}: Redis unavailable ({exc})") from exc
-
-
-def utc_now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-
-
-def patiently(read: Callable[[], T], what: str, seconds: float = 60.0) -> T:
-    """`read()`, retried through a Redis outage of up to `seconds` (a restart, a failover): for the
-    bookkeeping around a crawl, which must not be lost because Redis blinked just as the crawl ended."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return read()
-        except TransientError as exc:
-            if time.monotonic() > deadline:
-                raise
-            log.warning("%s: waiting for Redis (%s)", what, exc)
-            time.sleep(1.0)
-
-
-# Progress is written from a thread that may still be running when the crawl closes: once the final
-# figures are in, a late progress write must not bring back older ones (or a "running" finish reason).
-_RECORD_PROGRESS = """
-if redis.call('HEXISTS', KEYS[1], 'crawl_finished') == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-return 1
-"""
-
-
-class RunStore:
-    """Crawl-run records: what the spider handed off, and what became of each page."""
-
-    def __init__(self, client: redis.Redis, prefix: str = "newsdesk") -> None:
-        self.client = client
-        self.prefix = prefix
-        self._record = client.register_script(_RECORD_OUTCOME)
-        self._progress = client.register_script(_RECORD_PROGRESS)
-
-    def _key(self, run_id: str) -> str:
-        return f"{self.prefix}:run:{run_id}"
-
-    def create(self, crawl_source: str) -> str:
-        run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-        with translated_errors("create run"):
-            pipe = self.client.pipeline()
-            pipe.hset(
-                self._key(run_id),
-                mapping={
-                    "run_id": run_id,
-                    "crawl_source": crawl_source,
-                    "started_at": utc_now(),
-                    "sent": 0,
-                    "crawl_finished": 0,
-                    **{o: 0 for o in OUTCOMES},
-                },
-            )
-            pipe.expire(self._key(run_id), RUN_TTL_SECONDS)
-            pipe.zadd(f"{self.prefix}:runs", {run_id: dt.datetime.now(dt.UTC).timestamp()})
-            pipe.execute()
-        return run_id
-
-    def count_sent(self, run_id: str, amount: int = 1, client=None) -> None:
-        """Count pages sent to the pipeline (on `client`, e.g. a pipeline its owner sends, when given)."""
-        with translated_errors("count sent"):
-            (client if client is not None else self.client).hincrby(self._key(run_id), "sent", amount)
-
-    def finish_crawl(self, run_id: str, stats: dict[str, Any]) -> None:
-        fields = {"crawl_finished": 1, "crawl_finished_at": utc_now()}
-        fields.update({f"crawl_{k}": str(v) for k, v in stats.items()})
-        with translated_errors("finish crawl"):
-            self.client.hset(self._key(run_id), mapping=fields)
-
-    def record_crawl_progress(self, run_id: str, stats: dict[str, Any]) -> None:
-        """The crawl's counters so far, for live progress; `finish_crawl` writes the final ones."""
-        fields = [item for k, v in stats.items() for item in (f"crawl_{k}", str(v))]
-        with translated_errors("crawl progress"):
-            self._progress(keys=[self._key(run_id)], args=fields)
-
-    def _count_outcome(self, run_id: str, url: str, outcome: str, client=None):
-        """One call of the outcome script (on `client`, e.g. a pipeline, when given)."""
-        if outcome not in OUTCOMES:
-            raise ValueError(f"unknown outcome {outcome!r}")
-        return self._record(
-            keys=[f"{self._key(run_id)}:urls", self._key(run_id)],
-            args=[url, outcome, RUN_TTL_SECONDS],
-            client=client,
-        )
-
-    def record_outcome(self, run_id: str | None, url: str, outcome: str) -> bool:
-        """Count `outcome` for `url` in this run unless one was counted already; True if counted."""
-        if not run_id:
-            return False
-        with translated_errors("record outcome"):
-            return bool(self._count_outcome(run_id, url, outcome))
-
-    def record_outcomes(self, outcomes: list[tuple[str | None, str, str]]) -> None:
-        """`record_outcome` for many (run_id, url, outcome) at once: one round trip for a whole batch."""
-        counted = [(run_id, url, outcome) for run_id, url, outcome in outcomes if run_id]
-        if not counted:
-            return
-        with translated_errors("record outcomes"):
-            pipe = self.client.pipeline(transaction=False)
-            for run_id, url, outcome in counted:
-                self._count_outcome(run_id, url, outcome, client=pipe)
-            pipe.execute()
-
-    def get(self, run_id: str) -> dict[str, Any]:
-        with translated_errors("read run"):
-            raw = self.client.hgetall(self._key(run_id))
-        run: dict[str, Any] = {k: int(v) if v.lstrip("-").isdigit() else v for k, v in raw.items()}
-        if run:
-            run["done"] = sum(int(run.get(o, 0)) for o in OUTCOMES)
-            run["complete"] = bool(run.get("crawl_finished")) and run["done"] >= int(run.get("sent", 0))
-        return run
-
-    def recent(self, limit: int = 20) -> list[str]:
-        with translated_errors("list runs"):
-            return list(self.client.zrevrange(f"{self.prefix}:runs", 0, limit - 1))
-
+from newsdesk.state.client import translated_errors
 
 # Per-article maps (URL owners, fingerprints, verdicts) live in 256 hashes each, named by the first two
 # hex digits of the id, with 8 raw bytes of the rest as the field: Redis keeps a hash of a few hundred short
@@ -224,89 +58,6 @@ class UrlClaims:
         key, field = self._slot(doc_id)
         with translated_errors("restore url claim"):
             return bool(self.client.hsetnx(key, field, "" if url == canonical else url))
-
-
-_TAKE_BATCH = """
-local items = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
-if #items == 0 then return items end
-redis.call('LTRIM', KEYS[1], #items, -1)
-redis.call('RPUSH', KEYS[2], unpack(items))
-redis.call('ZADD', KEYS[3], ARGV[2], KEYS[2])
-return items
-"""
-_RECOVER_STALE = """
-local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
-for _, key in ipairs(stale) do
-  local items = redis.call('LRANGE', key, 0, -1)
-  if #items > 0 then redis.call('LPUSH', KEYS[1], unpack(items)) end
-  redis.call('DEL', key)
-  redis.call('ZREM', KEYS[2], key)
-end
-return #stale
-"""
-
-
-class IndexBuffer:
-    """Articles waiting to be bulk-written, kept in Redis so a batch survives a worker's death.
-
-    A batch moves atomically from the pending list to an in-flight list; it is deleted only after
-    every item's result was handled. An in-flight list older than `stale_after` seconds belonged to
-    a worker that died, and goes back to pending: writes are idempotent, so a replay is harmless.
-    """
-
-    def __init__(self, client: redis.Redis, prefix: str = "newsdesk", stale_after: float = 300) -> None:
-        self.client = client
-        self.pending_key = f"{prefix}:index:pending"
-        self.inflight_key = f"{prefix}:index:inflight"
-        self.stale_after = stale_after
-        self._take = client.register_script(_TAKE_BATCH)
-        self._recover = client.register_script(_RECOVER_STALE)
-
-    def push(self, payload: dict[str, Any]) -> int:
-        """Add one article; returns how many are now pending."""
-        with translated_errors("buffer article"):
-            return int(self.client.rpush(self.pending_key, json.dumps(payload, ensure_ascii=False)))
-
-    def pending(self) -> int:
-        with translated_errors("buffer length"):
-            return int(self.client.llen(self.pending_key))
-
-    def needs_flush(self) -> bool:
-        """Articles wait, or a batch outlived its worker: a flush has work to do."""
-        with translated_errors("buffer state"):
-            pipe = self.client.pipeline(transaction=False)
-            pipe.llen(self.pending_key)
-            pipe.zcount(self.inflight_key, "-inf", time.time() - self.stale_after)
-            waiting, stale = pipe.execute()
-        return bool(waiting or stale)
-
-    def take(self, size: int) -> tuple[str, list[dict[str, Any]]] | None:
-        batch_key = f"{self.inflight_key}:{uuid.uuid4().hex}"
-        with translated_errors("take batch"):
-            items = self._take(
-                keys=[self.pending_key, batch_key, self.inflight_key], args=[size, time.time()]
-            )
-        if not items:
-            return None
-        return batch_key, [json.loads(item) for item in items]
-
-    def complete(self, batch_key: str, requeue: list[dict[str, Any]] | None = None) -> None:
-        """Forget a handled batch, putting back the items that must be tried again."""
-        with translated_errors("complete batch"):
-            pipe = self.client.pipeline(transaction=True)
-            if requeue:
-                pipe.lpush(self.pending_key, *[json.dumps(p, ensure_ascii=False) for p in requeue])
-            pipe.delete(batch_key)
-            pipe.zrem(self.inflight_key, batch_key)
-            pipe.execute()
-
-    def recover_stale(self) -> int:
-        with translated_errors("recover stale batches"):
-            return int(
-                self._recover(
-                    keys=[self.pending_key, self.inflight_key], args=[time.time() - self.stale_after]
-                )
-            )
 
 
 # One atomic decision per article: is its text a copy (exact fingerprint) or a near-copy (MinHash bands,
@@ -393,7 +144,8 @@ end
 return register(doc)
 """
 SHORT_ID_CHARS = 16
-# Bytes of one band's minima: tasks.dedupe.similarity's ROWS × SIGNATURE_BITS / 8 (a unit test holds them equal).
+# Bytes of one band's minima: tasks.dedupe.similarity's ROWS × SIGNATURE_BITS / 8 (a unit test holds
+# them equal).
 BAND_BYTES = 4
 # Seconds an article stays in Redis after the index stage archived it: any search for candidates started
 # before its archive entry became searchable (a refresh, about a second) has long been decided by then.
@@ -651,3 +403,45 @@ class SeenElsewhere:
             doc_id: [json.loads(value) for value in raw.values()]
             for doc_id, raw in zip(doc_ids, answers, strict=True)
         }
+
+
+LAYOUT = "2"  # 2: URL owners, fingerprints and verdicts in sharded maps (newsdesk.state.claims.sharded)
+DOC_ID_HEX = 40
+SIGNATURE_BATCH = 500
+
+
+def upgrade_dedupe_layout(client: redis.Redis, prefix: str) -> dict[str, int]:
+    """Move dedupe state an older newsdesk left (a key per URL owner, one hash each for fingerprints and
+    verdicts) into the sharded maps, once: nothing a crawl knew is forgotten by upgrading. Idempotent."""
+    marker = f"{prefix}:dedupe:layout"
+    moved = {"url_owners": 0, "fingerprints": 0, "verdicts": 0}
+    with translated_errors("upgrade dedupe layout"):
+        if client.get(marker) == LAYOUT:
+            return moved
+        owner_keys = [
+            key
+            for key in client.scan_iter(match=f"{prefix}:url-owner:*", count=1000)
+            if len(key.rsplit(":", 1)[1]) == DOC_ID_HEX
+        ]
+        for start in range(0, len(owner_keys), 500):
+            chunk = owner_keys[start : start + 500]
+            pipe = client.pipeline(transaction=False)
+            for key, owner in zip(chunk, client.mget(chunk), strict=True):
+                if owner is not None:
+                    # The old layout kept the owner in full: it stays so (its canonical is not known here).
+                    pipe.hsetnx(*sharded(f"{prefix}:url-owner", key.rsplit(":", 1)[1]), owner)
+                    moved["url_owners"] += 1
+            pipe.delete(*chunk)
+            pipe.execute()
+        for name, kind in (("fingerprints", "fingerprints"), ("verdicts", "verdicts")):
+            old = f"{prefix}:dedupe:{name}"
+            if client.type(old) != "hash":
+                continue
+            pipe = client.pipeline(transaction=False)
+            for field, value in client.hscan_iter(old, count=1000):
+                pipe.hsetnx(*sharded(f"{prefix}:dedupe:{name}", field), value)
+                moved[kind] += 1
+            pipe.delete(old)
+            pipe.execute()
+        client.set(marker, LAYOUT)
+    return moved

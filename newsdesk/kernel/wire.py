@@ -1,0 +1,30 @@
+"""The wire contract between the crawler, the workers and the operators' tools: queue, task names, schemas.
+
+Both sides import these names; neither spells them out again. The crawler sends a named task with a plain
+JSON payload and never imports worker code; a replayed dead letter re-enters its stage by the same name.
+"""
+
+from __future__ import annotations
+
+# The one broker queue: the crawler sends to it, workers take from it, `newsdesk metrics` reads its depth.
+QUEUE = "newsdesk"
+
+TASK_PREFIX = "newsdesk."
+PARSE_TASK = "newsdesk.parse"
+DEDUPE_TASK = "newsdesk.dedupe"
+ENRICH_TASK = "newsdesk.enrich"
+INDEX_TASK = "newsdesk.index"
+FLUSH_INDEX_TASK = "newsdesk.flush_index"
+LISTING_CHANGES_TASK = "newsdesk.listing_changes"
+CRAWL_TASK = "newsdesk.crawl"
+DRAIN_DEAD_LETTERS_TASK = "newsdesk.drain_dead_letters"
+
+# Payload versions: a worker refuses (records, never guesses at) a payload of a version it does not know.
+PAGE_SCHEMA = 1
+ARTICLE_SCHEMA = 1
+LISTING_CHANGES_SCHEMA = 1
+
+
+def stage_task(stage: str) -> str:
+    """The task that (re-)enters the pipeline at `stage`: "parse", "dedupe", "enrich" or "index"."""
+    return f"{TASK_PREFIX}{stage}"

@@ -1,0 +1,133 @@
+"""Crawl-run records in Redis: what the spider handed off, and one counted fate per page and run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import redis
+
+from newsdesk.kernel.clock import utc_now
+from newsdesk.state.client import translated_errors
+
+RUN_TTL_SECONDS = 30 * 24 * 3600
+OUTCOMES = ("new", "updated", "unchanged", "duplicate", "rejected", "failed")
+# Count an outcome once per URL and run, however often a task is retried or redelivered. Two deliveries
+# of one page can reach the index at once: the one that created the document counts it as new even when
+# the other one's "unchanged" was recorded first.
+_RECORD_OUTCOME = """
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+  return 1
+end
+local previous = redis.call('HGET', KEYS[1], ARGV[1])
+if ARGV[2] == 'new' and (previous == 'unchanged' or previous == 'updated') then
+  redis.call('HSET', KEYS[1], ARGV[1], 'new')
+  redis.call('HINCRBY', KEYS[2], previous, -1)
+  redis.call('HINCRBY', KEYS[2], 'new', 1)
+  return 1
+end
+return 0
+"""
+
+
+# Progress is written from a thread that may still be running when the crawl closes: once the final
+# figures are in, a late progress write must not bring back older ones (or a "running" finish reason).
+_RECORD_PROGRESS = """
+if redis.call('HEXISTS', KEYS[1], 'crawl_finished') == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+"""
+
+
+class RunStore:
+    """Crawl-run records: what the spider handed off, and what became of each page."""
+
+    def __init__(self, client: redis.Redis, prefix: str = "newsdesk") -> None:
+        self.client = client
+        self.prefix = prefix
+        self._record = client.register_script(_RECORD_OUTCOME)
+        self._progress = client.register_script(_RECORD_PROGRESS)
+
+    def _key(self, run_id: str) -> str:
+        return f"{self.prefix}:run:{run_id}"
+
+    def create(self, crawl_source: str) -> str:
+        run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        with translated_errors("create run"):
+            pipe = self.client.pipeline()
+            pipe.hset(
+                self._key(run_id),
+                mapping={
+                    "run_id": run_id,
+                    "crawl_source": crawl_source,
+                    "started_at": utc_now(),
+                    "sent": 0,
+                    "crawl_finished": 0,
+                    **{o: 0 for o in OUTCOMES},
+                },
+            )
+            pipe.expire(self._key(run_id), RUN_TTL_SECONDS)
+            pipe.zadd(f"{self.prefix}:runs", {run_id: dt.datetime.now(dt.UTC).timestamp()})
+            pipe.execute()
+        return run_id
+
+    def count_sent(self, run_id: str, amount: int = 1, client=None) -> None:
+        """Count pages sent to the pipeline (on `client`, e.g. a pipeline its owner sends, when given)."""
+        with translated_errors("count sent"):
+            (client if client is not None else self.client).hincrby(self._key(run_id), "sent", amount)
+
+    def finish_crawl(self, run_id: str, stats: dict[str, Any]) -> None:
+        fields = {"crawl_finished": 1, "crawl_finished_at": utc_now()}
+        fields.update({f"crawl_{k}": str(v) for k, v in stats.items()})
+        with translated_errors("finish crawl"):
+            self.client.hset(self._key(run_id), mapping=fields)
+
+    def record_crawl_progress(self, run_id: str, stats: dict[str, Any]) -> None:
+        """The crawl's counters so far, for live progress; `finish_crawl` writes the final ones."""
+        fields = [item for k, v in stats.items() for item in (f"crawl_{k}", str(v))]
+        with translated_errors("crawl progress"):
+            self._progress(keys=[self._key(run_id)], args=fields)
+
+    def _count_outcome(self, run_id: str, url: str, outcome: str, client=None):
+        """One call of the outcome script (on `client`, e.g. a pipeline, when given)."""
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        return self._record(
+            keys=[f"{self._key(run_id)}:urls", self._key(run_id)],
+            args=[url, outcome, RUN_TTL_SECONDS],
+            client=client,
+        )
+
+    def record_outcome(self, run_id: str | None, url: str, outcome: str) -> bool:
+        """Count `outcome` for `url` in this run unless one was counted already; True if counted."""
+        if not run_id:
+            return False
+        with translated_errors("record outcome"):
+            return bool(self._count_outcome(run_id, url, outcome))
+
+    def record_outcomes(self, outcomes: list[tuple[str | None, str, str]]) -> None:
+        """`record_outcome` for many (run_id, url, outcome) at once: one round trip for a whole batch."""
+        counted = [(run_id, url, outcome) for run_id, url, outcome in outcomes if run_id]
+        if not counted:
+            return
+        with translated_errors("record outcomes"):
+            pipe = self.client.pipeline(transaction=False)
+            for run_id, url, outcome in counted:
+                self._count_outcome(run_id, url, outcome, client=pipe)
+            pipe.execute()
+
+    def get(self, run_id: str) -> dict[str, Any]:
+        with translated_errors("read run"):
+            raw = self.client.hgetall(self._key(run_id))
+        run: dict[str, Any] = {k: int(v) if v.lstrip("-").isdigit() else v for k, v in raw.items()}
+        if run:
+            run["done"] = sum(int(run.get(o, 0)) for o in OUTCOMES)
+            run["complete"] = bool(run.get("crawl_finished")) and run["done"] >= int(run.get("sent", 0))
+        return run
+
+    def recent(self, limit: int = 20) -> list[str]:
+        with translated_errors("list runs"):
+            return list(self.client.zrevrange(f"{self.prefix}:runs", 0, limit - 1))
