@@ -15,7 +15,7 @@ import trafilatura
 
 from newsdesk.kernel.errors import Rejected
 from newsdesk.kernel.messages import FetchedPage
-from tasks import extract as extract_module
+from tasks.parse import extract, page_dates
 from tasks.parse.page import parse_page
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real-pages"
@@ -90,7 +90,8 @@ def ours(url: str, body: bytes) -> dict:
     return {"body": article.body, "title": article.title, "date": article.published_at}
 
 
-# Settings of the parse stage measured against each other: (name, overrides of tasks.parse.extract's knobs).
+# Settings of the parse stage measured against each other: (name, overrides of the knobs of
+# tasks.parse.extract and tasks.parse.page_dates).
 VARIANTS = [
     ("dates: htmldate first", {"DATE_ORDER": ("htmldate", "structured", "url", "time_element")}),
     ("dates: <time> before URL", {"DATE_ORDER": ("structured", "time_element", "htmldate", "url")}),
@@ -115,16 +116,21 @@ VARIANTS = [
 ]
 
 
+def _knob_module(name: str):
+    """The parse module a knob lives in: the extractor's own, or the date choice's."""
+    return next(module for module in (extract, page_dates) if hasattr(module, name))
+
+
 def with_overrides(overrides: dict) -> Callable[[str, bytes], dict]:
     def run_variant(url: str, body: bytes) -> dict:
-        saved = {name: getattr(extract_module, name) for name in overrides}
+        saved = {name: getattr(_knob_module(name), name) for name in overrides}
         for name, value in overrides.items():
-            setattr(extract_module, name, value)
+            setattr(_knob_module(name), name, value)
         try:
             return ours(url, body)
         finally:
             for name, value in saved.items():
-                setattr(extract_module, name, value)
+                setattr(_knob_module(name), name, value)
 
     return run_variant
 

@@ -19,7 +19,8 @@ from newsdesk.kernel.messages import Article, FetchedPage, RelatedItem
 from newsdesk.kernel.sources import ExtractionHints
 from tasks.parse.dates import parse_date
 from tasks.parse.encoding import charset_from_content_type, decode_html
-from tasks.parse.extract import MIN_BODY_CHARS, MIN_DECLARED_ARTICLE_CHARS, clean, extract_article
+from tasks.parse.extract import MIN_BODY_CHARS, MIN_DECLARED_ARTICLE_CHARS, extract_article
+from tasks.parse.text import clean
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF")
