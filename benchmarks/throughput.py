@@ -1,4 +1,4 @@
-"""The throughput suite (issue 10): end to end, per stage, bounds, peer, re-crawl, memory and scale-out."""
+"""The throughput suite: end to end, per stage, bounds, peer, re-crawl, memory and scale-out."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from scrapy.settings import Settings as ScrapySettings
 from crawler import settings as crawler_defaults
 from crawler.listing_watch import reads_every_listing_page, unlisted_grace_seconds
 from crawler.spiders.news import NewsSpider
+from newsdesk.kernel.crawl_request import CrawlRequest
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.logs import use_json_logs
 from newsdesk.kernel.settings import Settings
@@ -56,31 +57,26 @@ def scrapy_settings(settings: Settings, max_pages: int, source: Source | None = 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("source", nargs="?")
+    CrawlRequest.add_arguments(parser)
     parser.add_argument("--run-id", default=None)
-    parser.add_argument("--url", default=None, help="the site for an ad-hoc crawl or a generic source")
-    parser.add_argument("--allow-private", action="store_true", help="permit loopback and private addresses")
-    parser.add_argument("--refetch-known", action="store_true", help="fetch article URLs already handed on")
-    parser.add_argument(
-        "--recheck-all", action="store_true", help="re-check every scheduled known article now, conditionally"
-    )
     args = parser.parse_args(argv)
+    request = CrawlRequest.from_arguments(args)
     settings = Settings.from_env()
     try:
         source = resolve_source(
-            settings.sources_file, settings.demo_url, args.source, args.url, args.allow_private
+            settings.sources_file, settings.demo_url, request.source, request.url, request.allow_private
         )
         state = CrawlState(build_redis(settings), settings.index_prefix, settings.crawl_state_max_urls)
         # Read once, before the reactor starts: the spider then never blocks on Redis to skip a URL.
-        known = set() if args.refetch_known else state.known_digests(source.name)
-        validators = {} if args.refetch_known else state.page_validators(source.name)
-        every_page = args.refetch_known or reads_every_listing_page(
+        known = set() if request.refetch_known else state.known_digests(source.name)
+        validators = {} if request.refetch_known else state.page_validators(source.name)
+        every_page = request.refetch_known or reads_every_listing_page(
             source, state.listing_reads(source.name), time.time(), unlisted_grace_seconds(source, settings)
         )
         schedule = RecheckSchedule(state.client, settings.index_prefix)
-        if args.recheck_all:
+        if request.recheck_all:
             schedule.make_due(source.name)
-        due = {} if args.refetch_known else schedule.due(source.name, limit=source.recheck.max_per_crawl)
+        due = {} if request.refetch_known else schedule.due(source.name, limit=source.recheck.max_per_crawl)
     except NewsdeskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

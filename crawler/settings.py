@@ -25,7 +25,7 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 ITEM_PIPELINES = {"crawler.handoff.HandOffPipeline": 500}
-# Revisions (issue 9): the re-check schedule and listing presence, saved once the crawl has closed.
+# Revisions: the re-check schedule and listing presence, saved once the crawl has closed.
 EXTENSIONS = {"crawler.listing_watch.RevisionWatch": 500}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.politeness.CrawlDelayMiddleware": 110,

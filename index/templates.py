@@ -9,7 +9,7 @@ from typing import Any
 from index.crawl_runs import CRAWL_RUN_PROPERTIES
 from newsdesk.kernel.settings import Settings
 
-# 2: removal_evidence and version_fingerprint on articles (issue 9); `newsdesk migrate` moves older indices.
+# 2: removal_evidence and version_fingerprint on articles; `newsdesk migrate` moves older indices.
 MAPPING_VERSION = 2
 
 _text_with_keyword = {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 512}}}

@@ -101,12 +101,12 @@ class NewsSpider(scrapy.Spider):
         self._discovered: set[str] = set()
         self._requested: set[str] = set()
         self._sitemap_lastmod: dict[str, str] = {}
-        # Re-checks (issue 9): known articles due again, fetched conditionally; every article answer is
+        # Re-checks: known articles due again, fetched conditionally; every article answer is
         # noted so the schedule can be moved on when the crawl closes.
         self.due = due or {}
         self._rechecking = {url_digest(url) for url in self.due}
         self.article_checks: list[dict[str, Any]] = []
-        # Listing presence (issue 9): the article links of each discovery page fetched in full, the pages
+        # Listing presence: the article links of each discovery page fetched in full, the pages
         # that answered "not modified", and whether any discovery page failed (then nothing is judged).
         self.listed_on: dict[str, set[str]] = {}
         self.unchanged_pages: list[str] = []

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from newsdesk.cli.common import fail, load_settings
+from newsdesk.kernel.crawl_request import CrawlRequest
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.settings import Settings
 from newsdesk.state.client import build_redis, patiently
@@ -19,32 +20,19 @@ from newsdesk.state.runs import OUTCOMES, RunStore
 
 def run_crawl(
     settings: Settings,
-    source: str | None,
+    request: CrawlRequest | str | None,
     wait: bool,
     timeout: float,
     *,
-    url: str | None = None,
-    allow_private: bool = False,
-    refetch_known: bool = False,
-    recheck_all: bool = False,
     on_progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Crawl `source` (or the ad-hoc `url`) in a child process, under the source's lock; with `wait`,
-    return once every page has a recorded fate."""
+    """Crawl what `request` names (a source name alone is the plain crawl of that source) in a child
+    process, under the source's lock; with `wait`, return once every page has a recorded fate."""
     from newsdesk.cli.crawl_report import record_crawl_run
     from tasks.worker.crawls import crawl_source
 
     runs = RunStore(build_redis(settings), settings.index_prefix)
-    run = crawl_source(
-        settings,
-        source,
-        trigger="cli",
-        url=url,
-        allow_private=allow_private,
-        refetch_known=refetch_known,
-        recheck_all=recheck_all,
-        on_progress=on_progress,
-    )
+    run = crawl_source(settings, CrawlRequest.of(request), trigger="cli", on_progress=on_progress)
     run_id, log_file, exit_code = run["run_id"], run["log_file"], run["crawler_exit"]
     run = patiently(lambda: runs.get(run_id), "read run")
     record_crawl_run(settings, run)
@@ -119,17 +107,8 @@ def crawl(
         return
     try:
         with live_progress(enabled=not as_json and sys.stdout.isatty()) as on_progress:
-            run = run_crawl(
-                settings,
-                source,
-                wait,
-                timeout,
-                url=url,
-                allow_private=allow_private,
-                refetch_known=refetch_known,
-                recheck_all=recheck_all,
-                on_progress=on_progress,
-            )
+            request = CrawlRequest(source, url, allow_private, refetch_known, recheck_all)
+            run = run_crawl(settings, request, wait, timeout, on_progress=on_progress)
     except NewsdeskError as exc:
         fail(str(exc))
     typer.echo(json.dumps(run) if as_json else format_run(run))
@@ -224,7 +203,7 @@ def crawl_state_stats() -> None:
 
 
 def _rebuild_rechecks(settings: Settings, source: str | None) -> None:
-    """Revisions (issue 9): the re-check schedule comes back from the archive too."""
+    """Revisions: the re-check schedule comes back from the archive too."""
     from index.client import build_client
     from newsdesk.state.client import build_redis
     from tasks.worker.rebuild import rebuild_recheck_schedule

@@ -44,7 +44,7 @@ def format_crawl_side(run: dict[str, Any]) -> list[str]:
     """Summary lines for what the crawler did (the pipeline's outcomes are printed above them)."""
     errors = json.loads(run.get("crawl_errors_by_kind") or "{}")
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(errors.items())) or "none"
-    # Revisions (issue 9): known articles fetched again, and how many answered "not modified".
+    # Revisions: known articles fetched again, and how many answered "not modified".
     rechecks = (
         [
             f"    re-checks {_number(run, 'crawl_rechecks')} "

@@ -92,10 +92,10 @@ class DemoSite:
     sources: tuple[DemoSource, ...]
     articles: tuple[DemoArticle, ...]
     rejected_paths: tuple[str, ...]
-    # Crawling (issue 3): feeds, sitemaps, robots.txt, archive, traps, conditional GET; None keeps them off.
+    # Crawling: feeds, sitemaps, robots.txt, archive, traps, conditional GET; None keeps them off.
     crawl_features: CrawlFeatures | None = None
     hostile: bool = False
-    # Revisions (issue 9): ids of articles still served at their address but left out of every listing,
+    # Revisions: ids of articles still served at their address but left out of every listing,
     # feed, sitemap, archive and "More From" block (an unpublished page). Empty: everything is listed.
     unlisted: frozenset[int] = frozenset()
 
@@ -330,7 +330,7 @@ class DemoServer:
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        # Revisions (issue 9): taken-down articles by path, and whether the path now redirects home; paths
+        # Revisions: taken-down articles by path, and whether the path now redirects home; paths
         # that answer an error status for now (a listing the server fails to serve).
         self.taken_down: dict[str, tuple[DemoArticle, bool]] = {}
         self.failing: dict[str, int] = {}
@@ -390,7 +390,7 @@ class DemoServer:
         self.site = grown
         return list(grown.articles[len(site.articles) :])
 
-    # --- Revisions (issue 9): edits between two crawls; nothing changes unless a test calls them.
+    # --- Revisions: edits between two crawls; nothing changes unless a test calls them.
 
     def edit_paragraph(self, article_id: int, index: int, text: str) -> None:
         from newsdesk.demosite.edits import with_paragraph
@@ -425,11 +425,6 @@ class DemoServer:
         from newsdesk.demosite.edits import with_listing
 
         self.site = with_listing(self.site, article_id, listed)
-
-    def conditional_requests(self) -> list[RequestLogEntry]:
-        """Requests that carried If-None-Match or If-Modified-Since (answered 304 when unchanged)."""
-        with self._lock:
-            return [entry for entry in self.log if entry.conditional]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,7 +38,7 @@ class FetchedPage:
     error: str | None = None
     # The response's bytes as served (base64), so parse decides the encoding; absent from older spiders.
     body_base64: str | None = None
-    # Revisions (issue 9): a scheduled re-check of a known article, not a discovery.
+    # Revisions: a scheduled re-check of a known article, not a discovery.
     recheck: bool = False
     schema: int = PAGE_SCHEMA
 
@@ -112,7 +112,7 @@ class Article:
     keywords: list[str] = field(default_factory=list)
     reading_time_minutes: float | None = None
     enrich_errors: list[str] = field(default_factory=list)
-    # Revisions (issue 9): fetched by a re-check, so it updates its document whichever URL variant owns it.
+    # Revisions: fetched by a re-check, so it updates its document whichever URL variant owns it.
     recheck: bool = False
     schema: int = ARTICLE_SCHEMA
 

@@ -55,9 +55,9 @@ class Settings:
     crawl_state_max_urls: int = 2_000_000
     enrichers: str = "language,entities,keywords,stats"
     gazetteer_file: Path | None = None
-    # Revisions (issue 9): how long a known article must keep answering "gone" before it is marked removed.
+    # Revisions: how long a known article must keep answering "gone" before it is marked removed.
     removal_grace_seconds: int = 2 * 24 * 3600
-    # Operations (issue 8): redelivery, crawl locking and scheduling, backpressure, logs.
+    # Operations: redelivery, crawl locking and scheduling, backpressure, logs.
     broker_visibility_timeout: int = 3600
     crawl_time_limit: int = 3600
     crawl_lock_ttl: int = 60

@@ -93,7 +93,7 @@ class Source(BaseModel):
     language: str | None = None
     max_pages: int = Field(default=10_000, gt=0)
     example: bool = False
-    # --- Crawling (issue 3): how articles are discovered, how politely, how often.
+    # --- Crawling: how articles are discovered, how politely, how often.
     discovery: list[DiscoveryMode] = Field(default_factory=lambda: ["listing"], min_length=1)
     max_depth: int = Field(default=0, ge=0, le=10)
     allow_private: bool = False
@@ -106,7 +106,7 @@ class Source(BaseModel):
     paginate_known: bool = False
     # --- end of crawling fields
     extraction: ExtractionHints = Field(default_factory=ExtractionHints)
-    # --- Revisions (issue 9): when known articles are fetched again to see whether they changed or vanished.
+    # --- Revisions: when known articles are fetched again to see whether they changed or vanished.
     recheck: Recheck = Field(default_factory=lambda: Recheck())
 
     @field_validator("article_pattern")

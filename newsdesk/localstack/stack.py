@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdesk.kernel.errors import ServiceError
 from newsdesk.kernel.settings import STACK_FILE
 from newsdesk.localstack.services import (
     REPO_ROOT,
@@ -176,8 +175,3 @@ class LocalStack:
 def _reap(pid: int) -> None:
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-
-
-def require_running(stack: LocalStack) -> None:
-    if not stack.status()["healthy"]:
-        raise ServiceError("the local stack is not running: start it with `newsdesk services up`")

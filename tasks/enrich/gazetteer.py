@@ -161,11 +161,6 @@ class Gazetteer:
         spellings.append(_Alias(entry, tuple(words), tuple(_case_rule(word) for word in words)))
         self._prefixes.update(" ".join(keys[:n]) for n in range(1, len(keys) + 1))
 
-    def alias_count(self) -> int:
-        if self._pending:
-            self._index_pending()
-        return sum(len(spellings) for spellings in self._aliases.values())
-
     def _key(self, word: str) -> str:
         key = word.casefold()
         if "’" in key:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from newsdesk.kernel.crawl_request import CrawlRequest
 from newsdesk.kernel.errors import TransientError
 from newsdesk.kernel.settings import Settings
 from newsdesk.state.client import build_redis, patiently
@@ -24,31 +25,26 @@ PROGRESS_SECONDS = 0.25
 
 def crawl_source(
     settings: Settings,
-    source: str | None,
+    request: CrawlRequest,
     trigger: str = "manual",
     *,
-    url: str | None = None,
-    allow_private: bool = False,
-    refetch_known: bool = False,
-    recheck_all: bool = False,
     on_progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Crawl `source` (or the ad-hoc `url`) once and return its run record (with `crawler_exit` and
+    """Crawl what `request` names once and return its run record (with `crawler_exit` and
     `log_file`). The source is validated first: a bad registry entry starts no crawl.
 
     Raises CrawlBusy, after recording the skip, when a crawl of the same source still runs.
     """
     from newsdesk.kernel.sources import resolve_source
 
-    resolved = resolve_source(settings.sources_file, settings.demo_url, source, url, allow_private)
+    resolved = resolve_source(
+        settings.sources_file, settings.demo_url, request.source, request.url, request.allow_private
+    )
     client = build_redis(settings)
     runs = RunStore(client, settings.index_prefix)
     locks = CrawlLocks(client, settings.index_prefix, ttl=settings.crawl_lock_ttl)
     holder = f"{trigger} on {socket.gethostname()} pid {os.getpid()}"
-    command = [sys.executable, "-m", "crawler.run", *([source] if source else [])]
-    command += [*(["--url", url] if url else []), *(["--allow-private"] if allow_private else [])]
-    command += ["--refetch-known"] if refetch_known else []
-    command += ["--recheck-all"] if recheck_all else []
+    command = [sys.executable, "-m", "crawler.run", *request.to_argv()]
     with locks.held(resolved.name, holder, trigger):
         run_id = runs.create(resolved.name)
         log_dir = settings.home / "logs"

@@ -7,6 +7,7 @@ from typing import Any
 
 from celery.signals import task_revoked
 
+from newsdesk.kernel.crawl_request import CrawlRequest
 from newsdesk.kernel.errors import NewsdeskError, TransientError
 from newsdesk.kernel.wire import CRAWL_TASK, DRAIN_DEAD_LETTERS_TASK
 from newsdesk.state.locks import CrawlBusy, CrawlLocks
@@ -23,7 +24,7 @@ resources = app.newsdesk_resources
 @app.task(name=CRAWL_TASK, acks_late=False, ignore_result=True)
 def crawl(source: str, trigger: str = "schedule") -> dict[str, Any] | None:
     try:
-        run = crawl_source(settings, source, trigger)
+        run = crawl_source(settings, CrawlRequest(source), trigger)
     except CrawlBusy as exc:
         log.warning("%s", exc, extra={"stage": "crawl", "crawl_source": source})
         return None

@@ -226,5 +226,5 @@ STAGE_TASKS = {"dedupe": dedupe, "enrich": enrich, "index": index}
 
 @app.task(name=LISTING_CHANGES_TASK, base=StageTask, stage="removal", records_stage_metrics=False)
 def listing_changes(payload: dict[str, Any]) -> None:
-    """Revisions (issue 9): what a complete crawl found missing from (or back in) every listing."""
+    """Revisions: what a complete crawl found missing from (or back in) every listing."""
     _rejecting("removal", payload, lambda: apply_listing_changes(resources.es, settings, payload))

@@ -8,6 +8,7 @@ import pytest
 
 from newsdesk.cli.crawl import run_crawl
 from newsdesk.demosite.site import DemoServer, generate_site
+from newsdesk.kernel.crawl_request import CrawlRequest
 from tasks.dedupe.identity import canonical_url, document_id
 
 pytestmark = pytest.mark.services
@@ -73,7 +74,7 @@ def test_crawl_indexes_every_unique_article_once_and_a_recrawl_changes_nothing(
     assert skipping["sent"] == 0
     assert int(skipping["crawl_skipped_known"]) == SITE_SIZE + tracking_copies + len(site.rejected_paths)
 
-    second = run_crawl(settings, "demo", wait=True, timeout=300, refetch_known=True)
+    second = run_crawl(settings, CrawlRequest("demo", refetch_known=True), wait=True, timeout=300)
 
     assert second["new"] == 0
     assert second["updated"] == 0

@@ -12,6 +12,7 @@ import pytest
 from newsdesk.cli.crawl import run_crawl
 from newsdesk.demosite.crawling import PRIVATE_ARTICLE_PATH, TRAPS, CrawlFeatures
 from newsdesk.demosite.site import DemoServer, generate_site
+from newsdesk.kernel.crawl_request import CrawlRequest
 from newsdesk.kernel.errors import ConfigError
 from newsdesk.state.crawl_state import CrawlState
 from newsdesk.state.runs import RunStore
@@ -244,7 +245,7 @@ def test_an_adhoc_url_is_crawled_with_generic_discovery(features_site, clean_sto
     site, server = features_site
     settings = dataclasses.replace(clean_stores, demo_url=server.url)
 
-    run = run_crawl(settings, None, wait=True, timeout=300, url=server.url + "/", allow_private=True)
+    run = run_crawl(settings, CrawlRequest(url=server.url + "/", allow_private=True), wait=True, timeout=300)
 
     assert run["crawl_source"] == "adhoc"
     assert run["new"] == SITE_SIZE

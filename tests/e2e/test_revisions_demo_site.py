@@ -13,6 +13,7 @@ from newsdesk.cli import app
 from newsdesk.cli.crawl import run_crawl
 from newsdesk.demosite.crawling import CrawlFeatures
 from newsdesk.demosite.site import DemoServer, generate_site
+from newsdesk.kernel.crawl_request import CrawlRequest
 from tasks.dedupe.identity import canonical_url, document_id
 
 pytestmark = pytest.mark.services
@@ -55,7 +56,7 @@ def test_rechecks_find_edits_removals_and_restorations(clean_stores, worker, es_
         ids = {article_id: document_id(url) for article_id, url in urls.items()}
 
         def recheck() -> dict:
-            return run_crawl(settings, "demo", wait=True, timeout=300, recheck_all=True)
+            return run_crawl(settings, CrawlRequest("demo", recheck_all=True), wait=True, timeout=300)
 
         first = run_crawl(settings, "demo", wait=True, timeout=300)
         assert first["new"] == SITE_SIZE

@@ -450,7 +450,7 @@ def test_the_saved_searches_the_analysts_asked_for(objects):
         ("revision_count", "range"),
         ("removed_at", "exists"),
     }
-    # Revisions (issue 9): each kind on its own, most recent first, with the fields that say what happened.
+    # Revisions: each kind on its own, most recent first, with the fields that say what happened.
     assert kql_fields(query("Edited articles")) == [("revision_count", "range")]
     assert searches["Edited articles"]["attributes"]["sort"] == [["last_changed_at", "desc"]]
     assert kql_fields(query("Removed articles")) == [("removed_at", "exists")]
@@ -473,7 +473,7 @@ def test_the_news_dashboard_shows_what_the_issue_lists(objects):
         (articles, "language", "terms"),
         (articles, "story_id", "terms"),  # stories run by several outlets
         (articles, "source.keyword", "unique_count"),
-        (articles, "revision_count", "range"),  # edited articles (issue 9) …
+        (articles, "revision_count", "range"),  # edited articles …
         (articles, "removed_at", "exists"),  # … and removed ones
         (articles, "removal_evidence.kind", "column"),
     } <= shown
