@@ -87,7 +87,8 @@ ARTICLE_PROPERTIES: dict[str, Any] = {
     "removed_at": {"type": "date"},
     "restored_at": {"type": "date"},
     "removal_evidence": REMOVAL_EVIDENCE,
-    # Fingerprint of title and paragraphs (tasks/revisions.py): an unchanged re-crawl is told without the body
+    # Fingerprint of title and paragraphs (tasks/dedupe/versions.py): an unchanged re-crawl is told apart
+    # without the body
     "version_fingerprint": {"type": "keyword", "index": False},
     "warnings": {"type": "keyword"},
     "first_fetched_at": {"type": "date"},
@@ -174,7 +175,7 @@ MINHASH_PROPERTIES: dict[str, Any] = {
 
 
 # How long an archived signature may take to become searchable. A search that missed one must still find it
-# in Redis: this plus the age a search may reach before it is redone (tasks/resources.py) stays below
+# in Redis: this plus the age a search may reach before it is redone (tasks/worker/resources.py) stays below
 # redisstore.SETTLE_SECONDS, which a unit test checks.
 MINHASH_REFRESH_SECONDS = 5
 

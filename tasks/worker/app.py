@@ -40,7 +40,7 @@ def broker_transport_options(settings: Settings) -> dict:
         "unacked_restore_throttle": 1,
         # A worker killed inside that sweep leaves its lock behind; kombu's default keeps it for 300 s.
         "unacked_mutex_expire": max(10, min(300, visibility // 2)),
-        # One priority, one list: lets the worker take messages with BLMOVE (tasks/broker.py).
+        # One priority, one list: lets the worker take messages with BLMOVE (state.reliable.broker).
         "priority_steps": [0],
     }
 
@@ -57,12 +57,12 @@ def create_app(settings: Settings) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
-        # Kombu's Redis transport, but a worker killed while taking a task does not lose it (tasks/broker.py).
+        # Kombu's Redis transport, but a worker killed while taking a task does not lose it.
         broker_transport="newsdesk.state.reliable.broker:Transport",
         broker_transport_options=broker_transport_options(settings),
         worker_hijack_root_logger=False,
         # Beat keeps its schedule in Redis (RedBeat) behind a lock: any number of beat processes may run,
-        # one schedules, the others wait to take over. Entries come from the source registry (tasks/beat.py).
+        # one schedules, the others wait to take over. Entries come from the source registry (beat.py).
         beat_scheduler="tasks.worker.beat:RegistryScheduler",
         redbeat_redis_url=settings.redis_url,
         redbeat_redis_options={},
@@ -105,7 +105,7 @@ def _count_task(task_id=None, task=None, state=None, **_kwargs) -> None:
         return
     outcome = {"SUCCESS": "succeeded", "RETRY": "retried", "REJECTED": "retried"}.get(state, "failed")
     if getattr(task, "records_stage_metrics", False) and outcome != "failed":
-        return  # a pipeline task times each stage it runs itself (tasks/pipeline.py)
+        return  # a pipeline task times each stage it runs itself (tasks/worker/pipeline.py)
     stage = getattr(task, "stage", None) or task.name.removeprefix(TASK_PREFIX)
     # Metrics never fail a task; Redis being away shows up everywhere else.
     with contextlib.suppress(NewsdeskError):

@@ -189,6 +189,3 @@ def _document(payload: dict[str, Any], indexed_at: str) -> dict[str, Any]:
         return article_document(Article.from_dict(payload), indexed_at=indexed_at)
     except ValueError as exc:
         raise Rejected("index_rejected", str(exc)) from exc
-
-
-# Not a page stage: its task-level metrics come from the worker signal (tasks/app.py).

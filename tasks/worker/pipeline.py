@@ -224,6 +224,7 @@ def index(payload: dict[str, Any]) -> None:
 STAGE_TASKS = {"dedupe": dedupe, "enrich": enrich, "index": index}
 
 
+# Not a page stage: its task-level metrics come from the worker signal (tasks/worker/app.py).
 @app.task(name=LISTING_CHANGES_TASK, base=StageTask, stage="removal", records_stage_metrics=False)
 def listing_changes(payload: dict[str, Any]) -> None:
     """Revisions: what a complete crawl found missing from (or back in) every listing."""
