@@ -11,7 +11,7 @@ import time
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
@@ -168,6 +168,18 @@ class PoliteRetryMiddleware(RetryMiddleware):
     def _backoff(self, request) -> float:
         return min(self.backoff_base * 2 ** request.meta.get("retry_times", 0), self.backoff_max)
 
+    def _retry_request(self, request, reason):
+        """Scrapy's public retry helper, with the per-request meta overrides RetryMiddleware honours."""
+        meta = request.meta
+        return get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=reason,
+            max_retry_times=meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=meta.get("give_up_log_level", self.give_up_log_level),
+        )
+
     async def process_response(self, request, response, spider=None):
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
@@ -175,7 +187,7 @@ class PoliteRetryMiddleware(RetryMiddleware):
         if wait is not None and wait > self.max_retry_after:
             self.crawler.stats.inc_value("newsdesk/retry_after_too_long")
             return response
-        retry = self._retry(request, response_status_message(response.status))
+        retry = self._retry_request(request, response_status_message(response.status))
         if retry is None:
             return response
         self.crawler.stats.inc_value(f"newsdesk/retried/{response.status}")
@@ -185,7 +197,7 @@ class PoliteRetryMiddleware(RetryMiddleware):
     async def process_exception(self, request, exception, spider=None):
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
             return None
-        retry = self._retry(request, exception)
+        retry = self._retry_request(request, exception)
         if retry is not None:
             await asyncio.sleep(self._backoff(request))
         return retry

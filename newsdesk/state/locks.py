@@ -19,6 +19,8 @@ from newsdesk.state.client import translated_errors
 log = logging.getLogger(__name__)
 
 SKIP_LOG_LENGTH = 1000
+# Not redis.lock.Lock: it keeps the token on the Lock object, so extend(source, token) would need its
+# internal `local.token`; its owner-checked release and reacquire scripts are these two, nothing more.
 # Extend or release only while we still own the lock: a holder that stalled past its TTL must not
 # extend or delete the lock a newer crawl took meanwhile.
 _EXTEND_IF_OWNER = """

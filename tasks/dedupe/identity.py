@@ -27,6 +27,8 @@ LEGACY_BYTES = "surrogateescape"
 SAFE_PATH_CHARS = "/:@!$&'()*+,;=-._~"
 
 
+# Not w3lib's canonicalize_url: it keeps trailing slashes, default ports, userinfo and tracking parameters,
+# so 44014 of 118031 URLs (tests/, real-pages corpus) would change document id and 950 fewer copies merge.
 def canonical_url(url: str) -> str:
     """The one form of `url` that every copy of the same address shares.
 
