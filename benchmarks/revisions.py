@@ -9,12 +9,14 @@ import time
 from typing import Any
 
 from benchmarks.stack import BenchStack
+from index.bulk import run_bulk
 from index.client import build_client
 from index.setup import ensure_setup
-from index.writer import _bulk, locate, upsert_operations, write_articles
+from index.writer import locate, upsert_operations, write_articles
 from newsdesk.demosite.site import generate_site
 from newsdesk.kernel.settings import Settings
 from tasks.dedupe.identity import canonical_url, document_id
+from tasks.dedupe.versions import REVISION_RULES
 
 EDIT_EVERY = 10  # one article in ten edited between two crawls
 
@@ -27,7 +29,7 @@ def upsert_writer(es, settings: Settings, documents: list[dict[str, Any]]):
         operations += upsert_operations(
             homes.get(document["doc_id"], settings.articles_alias), document["doc_id"], document
         )
-    return _bulk(es, operations, "bulk write articles")
+    return run_bulk(es, operations, "bulk write articles")
 
 
 def documents(size: int, fetched_at: str, edited: bool = False) -> list[dict[str, Any]]:
@@ -82,7 +84,10 @@ def main(argv: list[str]) -> int:
             "re-crawl, unchanged": documents(args.size, "2026-01-02T00:00:00+00:00"),
             f"re-crawl, 1 in {EDIT_EVERY} edited": documents(args.size, "2026-01-03T00:00:00+00:00", True),
         }
-        writers = {"upsert (main)": upsert_writer, "revisions": write_articles}
+        writers = {
+            "upsert (main)": upsert_writer,
+            "revisions": lambda es, settings, docs: write_articles(es, settings, docs, REVISION_RULES),
+        }
         per_batch: dict[tuple[str, str], list[float]] = {}
         written: dict[tuple[str, str], dict[str, int]] = {}
         for round_number in range(args.rounds):

@@ -321,6 +321,7 @@ def _index_stage_pass(settings: Settings, articles: list) -> StageCost:
     from index.documents import article_document
     from index.writer import write_articles
     from newsdesk.kernel.clock import utc_now
+    from tasks.dedupe.versions import REVISION_RULES
 
     reset_indices(settings)
     es = build_client(settings)
@@ -329,7 +330,7 @@ def _index_stage_pass(settings: Settings, articles: list) -> StageCost:
     wall, cpu = time.perf_counter(), time.process_time()
     for start in range(0, len(articles), size):
         batch = [article_document(a, indexed_at=indexed_at) for a in articles[start : start + size]]
-        results = write_articles(es, settings, batch)
+        results = write_articles(es, settings, batch, REVISION_RULES)
         failed = [r for r in results if r.outcome not in ("created", "updated", "noop")]
         if failed:
             raise RuntimeError(f"index stage: {len(failed)} writes failed, first {failed[0]}")

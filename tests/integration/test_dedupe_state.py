@@ -14,6 +14,7 @@ from newsdesk.localstack.services import RedisServer
 from newsdesk.state.claims import ContentClaims, UrlClaims
 from newsdesk.state.client import build_redis
 from tasks.dedupe.similarity import content_key
+from tasks.dedupe.versions import REVISION_RULES
 from tasks.worker.rebuild import rebuild_dedupe_state
 from tasks.worker.resources import Resources
 
@@ -93,7 +94,7 @@ def test_many_workers_claiming_copies_of_one_story_at_once_make_one_canonical(cl
 
 def test_listing_copies_is_idempotent_and_safe_under_concurrent_writers(clean_stores, es_client):
     document = {"doc_id": _doc(1), "url": "http://a.test/1", "title": "T", "body": ORIGINAL}
-    assert write_articles(es_client, clean_stores, [document])[0].outcome == "created"
+    assert write_articles(es_client, clean_stores, [document], REVISION_RULES)[0].outcome == "created"
     copies = [
         {"url": f"http://b.test/{n}", "source": "B", "seen_at": "2026-11-27T10:00:00Z", "kind": "near"}
         for n in range(12)
@@ -118,7 +119,7 @@ def test_copies_of_several_documents_are_listed_in_one_batch(clean_stores, es_cl
         {"doc_id": _doc(n), "url": f"http://a.test/{n}", "title": "T", "body": body}
         for n, body in ((1, ORIGINAL), (2, OTHER))
     ]
-    write_articles(es_client, clean_stores, documents)
+    write_articles(es_client, clean_stores, documents, REVISION_RULES)
     copy = {"url": "http://b.test/1", "source": "B", "seen_at": "2026-11-27T10:00:00Z", "kind": "near"}
     later = {**copy, "url": "http://c.test/1", "seen_at": "2026-11-27T09:00:00Z", "source": "C"}
     own_url = {**copy, "url": "http://a.test/2"}
@@ -141,14 +142,19 @@ def test_an_article_is_created_with_the_copies_gathered_for_it(clean_stores, es_
     document = {"doc_id": _doc(1), "url": "http://a.test/1", "title": "T", "body": ORIGINAL}
     gathered = {_doc(1): [copy, own_url]}
 
-    assert write_articles(es_client, clean_stores, [document], gathered)[0].outcome == "created"
+    assert (
+        write_articles(es_client, clean_stores, [document], REVISION_RULES, gathered)[0].outcome == "created"
+    )
     stored = es_client.get(index=clean_stores.articles_alias, id=_doc(1))["_source"]
     assert [item["url"] for item in stored["also_seen_at"]] == ["http://b.test/1"]
     assert stored["also_seen_count"] == 1
     # An existing article's copies are merged by `merge_also_seen_many`, never overwritten by a write.
     later = {**copy, "url": "http://c.test/1"}
     edited = {**document, "body": EDITED}
-    assert write_articles(es_client, clean_stores, [edited], {_doc(1): [later]})[0].outcome == "updated"
+    assert (
+        write_articles(es_client, clean_stores, [edited], REVISION_RULES, {_doc(1): [later]})[0].outcome
+        == "updated"
+    )
     stored = es_client.get(index=clean_stores.articles_alias, id=_doc(1))["_source"]
     assert [item["url"] for item in stored["also_seen_at"]] == ["http://b.test/1"]
 
@@ -199,7 +205,7 @@ def test_rebuild_from_the_index_restores_owners_fingerprints_signatures_and_verd
         }
         for n, body, fetched in ((1, ORIGINAL, dt.datetime.now(dt.UTC).isoformat()), (2, OTHER, LONG_AGO))
     ]
-    write_articles(es_client, clean_stores, documents)
+    write_articles(es_client, clean_stores, documents, REVISION_RULES)
     copy = {"url": copy_url, "source": "C", "seen_at": "2026-11-27T10:00:00Z", "kind": "near"}
     merge_also_seen(es_client, clean_stores, _doc(1), [copy])
     es_client.indices.refresh(index=clean_stores.articles_alias)

@@ -11,6 +11,7 @@ import pytest
 from index.setup import detect_capabilities, ensure_setup, indices_behind, migrate, migrate_stale, rollover
 from index.templates import MAPPING_VERSION, Capabilities, index_templates
 from index.writer import write_articles
+from tasks.dedupe.versions import REVISION_RULES
 
 pytestmark = pytest.mark.services
 
@@ -35,12 +36,14 @@ def test_the_core_node_is_detected_as_core(clean_stores, es_client):
 
 def test_after_rollover_an_update_finds_the_old_generation(clean_stores, es_client):
     alias = clean_stores.articles_alias
-    write_articles(es_client, clean_stores, [_doc(1), _doc(2)])
+    write_articles(es_client, clean_stores, [_doc(1), _doc(2)], REVISION_RULES)
     result = rollover(es_client, alias, conditions=None)
     assert result["rolled_over"] and result["new_index"].endswith("-000002")
     assert indices_behind(es_client, alias) == {f"{alias}-000001": False, f"{alias}-000002": True}
 
-    outcomes = write_articles(es_client, clean_stores, [_doc(1, body="Edited after the rollover."), _doc(3)])
+    outcomes = write_articles(
+        es_client, clean_stores, [_doc(1, body="Edited after the rollover."), _doc(3)], REVISION_RULES
+    )
     assert [r.outcome for r in outcomes] == ["updated", "created"]
     es_client.indices.refresh(index=alias)
     hits = es_client.search(index=alias, size=10, query={"match_all": {}})["hits"]["hits"]
@@ -53,9 +56,9 @@ def test_migration_keeps_every_document_and_searches_keep_working(clean_stores, 
     alias = clean_stores.articles_alias
     total = 600
     for start in range(0, total, 200):
-        write_articles(es_client, clean_stores, [_doc(n) for n in range(start, start + 200)])
+        write_articles(es_client, clean_stores, [_doc(n) for n in range(start, start + 200)], REVISION_RULES)
     rollover(es_client, alias, conditions=None)  # two generations: the migration merges them
-    write_articles(es_client, clean_stores, [_doc(total)])
+    write_articles(es_client, clean_stores, [_doc(total)], REVISION_RULES)
     total += 1
     es_client.indices.refresh(index=alias)
 
@@ -92,7 +95,7 @@ def test_migration_keeps_every_document_and_searches_keep_working(clean_stores, 
             template,
             batch_size=100,
             on_progress=lambda n: blocked_write.extend(
-                r.outcome for r in write_articles(es_client, clean_stores, [_doc(9999)])
+                r.outcome for r in write_articles(es_client, clean_stores, [_doc(9999)], REVISION_RULES)
             ),
         )
     finally:
@@ -110,9 +113,10 @@ def test_migration_keeps_every_document_and_searches_keep_working(clean_stores, 
     assert indices_behind(es_client, alias) == {f"{alias}-000003": True}
     mapping = es_client.indices.get_mapping(index=alias).body[f"{alias}-000003"]["mappings"]
     assert mapping["_meta"]["mapping_version"] == 99 and mapping["properties"]["topic"] == {"type": "keyword"}
-    assert [r.outcome for r in write_articles(es_client, clean_stores, [{**_doc(1), "topic": "summit"}])] == [
-        "updated"
-    ]
+    assert [
+        r.outcome
+        for r in write_articles(es_client, clean_stores, [{**_doc(1), "topic": "summit"}], REVISION_RULES)
+    ] == ["updated"]
     es_client.indices.refresh(index=alias)
     assert es_client.count(index=alias)["count"] == total
 
@@ -120,7 +124,7 @@ def test_migration_keeps_every_document_and_searches_keep_working(clean_stores, 
 def test_after_an_upgrade_only_stores_on_an_older_mapping_are_migrated(clean_stores, es_client):
     capabilities = detect_capabilities(es_client)
     alias = clean_stores.articles_alias
-    write_articles(es_client, clean_stores, [_doc(n) for n in range(5)])
+    write_articles(es_client, clean_stores, [_doc(n) for n in range(5)], REVISION_RULES)
 
     assert migrate_stale(es_client, clean_stores, capabilities) == [], "every store is current"
 

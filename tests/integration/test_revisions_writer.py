@@ -225,9 +225,11 @@ def test_a_new_article_written_by_two_batches_at_once_is_created_once(clean_stor
     # reads the first one's document and compares, instead of overwriting it without a revision.
     first, second = _document("n1"), _document("n1", title="Talks held, updated", fetched="2026-01-02")
     assert [r.outcome for r in write_articles(es_client, settings, [first], REVISION_RULES)] == ["created"]
-    from index.writer import _bulk
+    from index.bulk import run_bulk
 
-    (result,) = _bulk(es_client, [{"create": {"_index": settings.articles_alias, "_id": "n1"}}, second], "x")
+    (result,) = run_bulk(
+        es_client, [{"create": {"_index": settings.articles_alias, "_id": "n1"}}, second], "x"
+    )
     assert result.outcome == "retry"
     assert [r.outcome for r in write_articles(es_client, settings, [second], REVISION_RULES)] == ["updated"]
     assert [r["title"] for r in _revisions(es_client, settings, "n1")] == ["Talks held"]
