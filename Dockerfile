@@ -4,7 +4,7 @@
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 # A virtualenv at a fixed path can be copied whole into the runtime stage: no pip caches, no build inputs.
-RUN python -m venv /opt/newsdesk
+RUN python -m venv --upgrade-deps /opt/newsdesk
 WORKDIR /src
 COPY . .
 RUN /opt/newsdesk/bin/pip install .
