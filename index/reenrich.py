@@ -22,6 +22,7 @@ def reenrich_documents(
     settings: Settings,
     enrich: Callable[[dict[str, Any]], dict[str, Any]],
     batch_size: int = 200,
+    on_progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Apply `enrich(source) -> changed fields` to every article; returns counts by outcome.
 
@@ -40,6 +41,8 @@ def reenrich_documents(
             outcomes[{"updated": "updated", "noop": "unchanged"}.get(result.outcome, "failed")] += 1
             if result.error and len(errors) < 20:
                 errors.append(f"{result.doc_id}: {result.error}")
+        if on_progress is not None:
+            on_progress(len(page))
     return {
         "scanned": sum(outcomes.values()),
         "updated": outcomes["updated"],

@@ -6,15 +6,36 @@ complete once this package is imported, whether as the `newsdesk` script or `pyt
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from newsdesk import __version__
 from newsdesk.cli import crawl, dlq, enrich, history, ops, parse, search, stack, store
 
 app = typer.Typer(
     help="newsdesk: crawl news sources into a searchable Elasticsearch archive.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"newsdesk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="print the version and exit"),
+    ] = False,
+) -> None:
+    """newsdesk: crawl news sources into a searchable Elasticsearch archive."""
+
+
 for commands in (stack, store, crawl, search, enrich, parse, history, dlq, ops):
     commands.register(app)
 

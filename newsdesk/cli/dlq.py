@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 
-from newsdesk.cli.common import fail
+from newsdesk.cli.common import fail, progress
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.wire import QUEUE, stage_task
@@ -37,7 +38,9 @@ def drain_pending(settings: Settings) -> int:
     return _resources(settings).drain_pending_dead_letters()
 
 
-def replay_records(settings: Settings, records: list[dict[str, Any]]) -> dict[str, int]:
+def replay_records(
+    settings: Settings, records: list[dict[str, Any]], on_progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
     """Send each payload back to the stage that failed it; drop a record only once its task is queued.
 
     A replay that fails again writes a fresh record under the same id, which the conditional delete
@@ -52,6 +55,8 @@ def replay_records(settings: Settings, records: list[dict[str, Any]]) -> dict[st
     client.conf.update(task_serializer="json", broker_connection_retry_on_startup=True)
     counts = {"replayed": 0, "skipped": 0, "kept": 0}
     for summary in records:
+        if on_progress is not None:
+            on_progress(1)
         record = get_dead_letter(resources.es, settings, summary["id"])
         if record is None:
             counts["skipped"] += 1
@@ -141,7 +146,9 @@ def replay_command(
     settings = Settings.from_env()
     try:
         drain_pending(settings)
-        counts = replay_records(settings, _select(settings, ids or [], stage, reason, source, everything))
+        selected = _select(settings, ids or [], stage, reason, source, everything)
+        with progress("replaying dead letters", total=len(selected)) as advance:
+            counts = replay_records(settings, selected, on_progress=advance)
     except NewsdeskError as exc:
         fail(str(exc))
     typer.echo(

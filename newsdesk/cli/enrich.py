@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from newsdesk.cli.common import es_client, fail, load_settings
+from newsdesk.cli.common import es_client, fail, load_settings, progress
 from newsdesk.kernel.errors import NewsdeskError
 
 
@@ -52,9 +52,14 @@ def reenrich(
     settings = load_settings()
     try:
         enricher = Enricher.from_settings(settings)
-        result = reenrich_documents(
-            es_client(settings), settings, lambda source: document_enrichment(source, enricher), batch_size
-        )
+        with progress("re-enriching articles", enabled=not as_json) as advance:
+            result = reenrich_documents(
+                es_client(settings),
+                settings,
+                lambda source: document_enrichment(source, enricher),
+                batch_size,
+                on_progress=advance,
+            )
     except NewsdeskError as exc:
         fail(str(exc))
     if as_json:

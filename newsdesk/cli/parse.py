@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from newsdesk.cli.common import progress
 from newsdesk.kernel.errors import ConfigError, NewsdeskError, Rejected
 from newsdesk.kernel.messages import FetchedPage
 from newsdesk.kernel.settings import Settings
@@ -153,7 +154,8 @@ def register(app: typer.Typer) -> None:
         try:
             hints = _hints(settings, source)
             es = build_client(settings)
-            summary = reparse_source(es, settings, source, hints)
+            with progress(f"re-parsing {source}", enabled=not as_json) as advance:
+                summary = reparse_source(es, settings, source, hints, on_progress=advance)
         except NewsdeskError as exc:
             typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
             raise typer.Exit(1) from exc

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -41,7 +42,11 @@ SIGNATURE_BATCH = 500
 
 
 def rebuild_dedupe_state(
-    es: Elasticsearch, client: redis.Redis, settings: Settings, clear: bool = True
+    es: Elasticsearch,
+    client: redis.Redis,
+    settings: Settings,
+    clear: bool = True,
+    on_progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Every indexed article becomes a claim again, as when it was first seen; returns what was done.
 
@@ -65,6 +70,8 @@ def rebuild_dedupe_state(
         if len(signatures) >= SIGNATURE_BATCH:
             _archive(es, settings, signatures)
         counts["articles"] += 1
+        if on_progress is not None:
+            on_progress(1)
         for copy in source.get("also_seen_at") or []:
             # A copy's own id, as the dedupe stage derives it, so a re-crawl of it meets its verdict.
             copy_id = document_id(canonical_url(copy["url"]))

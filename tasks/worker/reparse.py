@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -48,12 +49,18 @@ def reparsed_article(record: dict[str, Any], settings: Settings, hints: Extracti
 
 
 def reparse_source(
-    es: Elasticsearch, settings: Settings, source: str, hints: ExtractionHints | None
+    es: Elasticsearch,
+    settings: Settings,
+    source: str,
+    hints: ExtractionHints | None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Counts of updated / unchanged / rejected / failed documents; rejected ones keep their old version."""
     counts: Counter[str] = Counter()
     problems: list[dict[str, str]] = []
     for record in iter_raw_pages(es, settings, source):
+        if on_progress is not None:
+            on_progress(1)
         try:
             article = reparsed_article(record, settings, hints)
         except Rejected as exc:

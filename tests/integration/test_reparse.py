@@ -61,9 +61,11 @@ def test_reparse_rebuilds_documents_in_place_from_raw_pages(clean_stores, es_cli
     es_client.indices.refresh(index=f"{settings.raw_index},{settings.articles_alias}")
     before = {doc_id: _get(es_client, settings, doc_id) for doc_id in (stale_id, fresh_id, other_id)}
 
-    summary = reparse_source(es_client, settings, "demo", hints=None)
+    reported: list[int] = []
+    summary = reparse_source(es_client, settings, "demo", hints=None, on_progress=reported.append)
 
     assert (summary["updated"], summary["unchanged"], summary["rejected"], summary["failed"]) == (1, 1, 0, 0)
+    assert sum(reported) == 2  # the progress bar of `newsdesk reparse` counts every stored page
     rebuilt = _get(es_client, settings, stale_id)
     assert rebuilt["title"] == first.title
     assert rebuilt["body"] == first.body
