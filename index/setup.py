@@ -9,11 +9,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, helpers
+from elasticsearch import Elasticsearch, helpers
 
 from index.client import indices_behind, translated_errors
 from index.templates import MAPPING_VERSION, Capabilities, ilm_policy, index_templates
-from newsdesk.kernel.errors import NewsdeskError
+from newsdesk.kernel.errors import NewsdeskError, Rejected
 from newsdesk.kernel.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -28,14 +28,16 @@ def index_name(alias: str, generation: int) -> str:
 def detect_capabilities(es: Elasticsearch) -> Capabilities:
     """Ask the engine what it has instead of assuming: language analysers and ILM are not core."""
     try:
-        es.indices.analyze(analyzer="english", text="capability probe")
+        with translated_errors("probe analysers"):
+            es.indices.analyze(analyzer="english", text="capability probe")
         analyzers = True
-    except ApiError:
+    except Rejected:  # the engine refused the analyser: it has none by that name
         analyzers = False
     try:
-        es.ilm.get_lifecycle()
+        with translated_errors("probe lifecycle policies"):
+            es.ilm.get_lifecycle()
         ilm = True
-    except ApiError:
+    except Rejected:  # no lifecycle API on this engine
         ilm = False
     return Capabilities(language_analyzers=analyzers, ilm=ilm)
 

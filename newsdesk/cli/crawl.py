@@ -152,17 +152,21 @@ def sources_check(
     url: Annotated[str | None, typer.Option(help="the URL a generic source needs")] = None,
 ) -> None:
     """Load the registry, validate one source and show what a crawl of it would use (nothing is fetched)."""
-    from newsdesk.kernel.sources import describe_problems, resolve_source
+    from newsdesk.kernel.sources import describe_problems, get_source, resolve_source
 
     settings = load_settings()
     try:
+        registered = get_source(settings.sources_file, name)
         source = resolve_source(settings.sources_file, settings.demo_url, name, url or "https://example.org/")
     except NewsdeskError as exc:
         fail(str(exc), 2)
     typer.echo(f"{source.name}: ok")
     for key, value in source.model_dump().items():
         typer.echo(f"  {key:16} {value}")
-    for problem in describe_problems(source):
+    problems = describe_problems(source)
+    if registered.unscheduled_because:
+        problems.append(f"schedule {registered.schedule!r} not run: {registered.unscheduled_because}")
+    for problem in problems:
         typer.secho(f"  warning: {problem}", fg=typer.colors.YELLOW)
 
 

@@ -30,7 +30,7 @@ SourceOption = Annotated[str | None, typer.Option(help="only records of this cra
 def _resources(settings: Settings):
     from tasks.worker.resources import Resources
 
-    return Resources(settings)
+    return Resources(settings, upgrade_layout=False)
 
 
 def drain_pending(settings: Settings) -> int:

@@ -11,7 +11,7 @@ import typer
 from newsdesk.cli.common import fail
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.settings import Settings
-from newsdesk.kernel.wire import CRAWL_TASK, QUEUE
+from newsdesk.kernel.wire import CRAWL_QUEUE, CRAWL_TASK
 
 PIPELINE_STAGES = ("parse", "dedupe", "enrich", "index", "crawl", "drain_dead_letters")
 schedule_app = typer.Typer(
@@ -50,7 +50,9 @@ def schedule_rows(settings: Settings) -> list[dict[str, Any]]:
             {
                 "source": source.name,
                 "schedule": source.schedule,
-                "next_run": _when(due.get(entry_name(source.name))) if source.schedule else None,
+                "scheduled": source.scheduled,
+                "not_scheduled_because": source.unscheduled_because,
+                "next_run": _when(due.get(entry_name(source.name))) if source.scheduled else None,
                 "last_run": last.get("started_at") if last else None,
                 "last_run_id": last.get("run_id") if last else None,
                 "running": holder,
@@ -73,8 +75,11 @@ def schedule_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
         return
     for row in rows:
         state = f"running ({row['running']['holder']})" if row["running"] else "idle"
+        schedule = row["schedule"] if row["scheduled"] else "manual only"
+        if row["not_scheduled_because"]:
+            state += f"; schedule {row['schedule']!r} not run: {row['not_scheduled_because']}"
         typer.echo(
-            f"{row['source']:16} {row['schedule'] or 'manual only':18} next {row['next_run'] or '-':25} "
+            f"{row['source']:16} {schedule:18} next {row['next_run'] or '-':25} "
             f"last {row['last_run'] or 'never':29} {state}, {row['skipped_ticks']} skipped ticks"
         )
 
@@ -89,7 +94,7 @@ def queue_crawl(settings: Settings, source: str) -> str:
     client = Celery("newsdesk-cli", broker=settings.redis_url)
     client.conf.update(task_serializer="json", broker_connection_retry_on_startup=True)
     try:
-        return client.send_task(CRAWL_TASK, args=[source, "manual"], queue=QUEUE).id
+        return client.send_task(CRAWL_TASK, args=[source, "manual"], queue=CRAWL_QUEUE).id
     except Exception as exc:  # noqa: BLE001 - the broker's many errors all mean "not queued"
         raise NewsdeskError(f"could not queue a crawl of {source}: {exc}") from exc
 
@@ -115,6 +120,7 @@ def metrics(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         typer.echo(json.dumps(snapshot))
         return
     typer.echo(f"queue depth        {snapshot['queue_depth']}")
+    typer.echo(f"crawls queued      {snapshot['crawl_queue_depth']}")
     typer.echo(f"unacknowledged     {snapshot['unacknowledged']}")
     typer.echo(
         f"dead letters kept in Redis: {snapshot['deadletters_pending']} pending, "

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from newsdesk.cli.common import es_client, fail, load_settings
+from newsdesk.cli.common import es_client, fail, load_settings, progress, running_total
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.state.client import build_redis
 
@@ -33,9 +33,9 @@ def setup(
         wait_for_health(es, timeout="60s")
         capabilities = detect_capabilities(es)
         changes = ensure_setup(es, settings, capabilities)
-        from index.security import ensure_worker_user
+        from index.security import ensure_users
 
-        changes += ensure_worker_user(es, settings)
+        changes += ensure_users(es, settings)
     except NewsdeskError as exc:
         fail(str(exc))
     typer.echo(
@@ -95,7 +95,8 @@ def migrate() -> None:
         es = es_client(settings)
         templates = index_templates(settings, detect_capabilities(es))
         for alias, template in templates.items():
-            result = migrate_alias(es, alias, template, on_progress=lambda n: typer.echo(f"  {n} copied…"))
+            with progress(f"migrating {alias}") as advance:
+                result = migrate_alias(es, alias, template, on_progress=running_total(advance))
             typer.echo(
                 f"{alias}: {result['documents']} documents {', '.join(result['from'])} → {result['to']}"
             )
@@ -110,7 +111,10 @@ def state_rebuild(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
 
     settings = load_settings()
     try:
-        counts = rebuild_dedupe_state(es_client(settings), build_redis(settings), settings)
+        with progress("rebuilding dedupe state", enabled=not as_json) as advance:
+            counts = rebuild_dedupe_state(
+                es_client(settings), build_redis(settings), settings, on_progress=advance
+            )
     except NewsdeskError as exc:
         fail(str(exc))
     if as_json:

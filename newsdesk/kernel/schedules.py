@@ -11,7 +11,7 @@ from typing import Any
 from celery.schedules import crontab, schedule
 
 from newsdesk.kernel.errors import ConfigError
-from newsdesk.kernel.wire import CRAWL_TASK
+from newsdesk.kernel.wire import CRAWL_QUEUE, CRAWL_TASK
 from newsdesk.kernel.wire import DRAIN_DEAD_LETTERS_TASK as DRAIN_TASK
 
 DRAIN_EVERY_SECONDS = 60
@@ -70,7 +70,8 @@ def entry_name(source: str) -> str:
 
 
 def beat_schedule(sources: Iterable[Any]) -> dict[str, dict[str, Any]]:
-    """One beat entry per source that has a `schedule`, plus the periodic dead-letter drain."""
+    """One beat entry per source beat should crawl (a `schedule`, enabled, its site known), plus the
+    periodic dead-letter drain."""
     entries: dict[str, dict[str, Any]] = {
         "drain-dead-letters": {
             "task": DRAIN_TASK,
@@ -80,7 +81,7 @@ def beat_schedule(sources: Iterable[Any]) -> dict[str, dict[str, Any]]:
     }
     for source in sources:
         text = getattr(source, "schedule", None)
-        if not text:
+        if not text or not getattr(source, "scheduled", True):
             continue
         try:
             when = parse_schedule(text)
@@ -90,7 +91,7 @@ def beat_schedule(sources: Iterable[Any]) -> dict[str, dict[str, Any]]:
             "task": CRAWL_TASK,
             "schedule": when,
             "args": (source.name, "schedule"),
-            "options": {"expires": expiry_seconds(when)},
+            "options": {"expires": expiry_seconds(when), "queue": CRAWL_QUEUE},
         }
     return entries
 

@@ -63,8 +63,14 @@ class Settings:
     crawl_lock_ttl: int = 60
     max_queue_depth: int = 5000
     log_format: str = "text"
+    # Accounts `newsdesk setup` creates (each only when its password is given): the workers', a read-only
+    # analyst's for Kibana and search, an operator's for setup, migrations and dead letters.
     worker_es_username: str = "newsdesk_worker"
     worker_es_password: str = ""
+    analyst_es_username: str = "newsdesk_analyst"
+    analyst_es_password: str = ""
+    operator_es_username: str = "newsdesk_operator"
+    operator_es_password: str = ""
 
     @property
     def articles_alias(self) -> str:
@@ -138,8 +144,9 @@ class Settings:
         shown = {k: str(v) for k, v in self.__dict__.items()}
         if self.es_password:
             shown["es_password"] = "***"
-        if self.worker_es_password:
-            shown["worker_es_password"] = "***"
+        for name in ("worker_es_password", "analyst_es_password", "operator_es_password"):
+            if getattr(self, name):
+                shown[name] = "***"
         return shown
 
 
@@ -174,5 +181,9 @@ _ENV_FIELDS = [
     ("log_format", "NEWSDESK_LOG_FORMAT", str),
     ("worker_es_username", "NEWSDESK_WORKER_ES_USERNAME", str),
     ("worker_es_password", "NEWSDESK_WORKER_ES_PASSWORD", str),
+    ("analyst_es_username", "NEWSDESK_ANALYST_ES_USERNAME", str),
+    ("analyst_es_password", "NEWSDESK_ANALYST_ES_PASSWORD", str),
+    ("operator_es_username", "NEWSDESK_OPERATOR_ES_USERNAME", str),
+    ("operator_es_password", "NEWSDESK_OPERATOR_ES_PASSWORD", str),
 ]
 ENV_VARIABLES = [var for _, var, _ in _ENV_FIELDS] + ["NEWSDESK_HOME"]

@@ -93,6 +93,11 @@ class Source(BaseModel):
     language: str | None = None
     max_pages: int = Field(default=10_000, gt=0)
     example: bool = False
+    # Whether beat crawls it on its `schedule`. Unset: yes, except an example, which stays off until an
+    # operator sets `enabled: true`; a fresh deployment crawls nothing nobody asked for.
+    enabled: bool | None = None
+    # The site a generic source (`{url}` in start_urls) crawls when beat runs it; `--url` gives it otherwise.
+    url: str | None = None
     # --- Crawling: how articles are discovered, how politely, how often.
     discovery: list[DiscoveryMode] = Field(default_factory=lambda: ["listing"], min_length=1)
     max_depth: int = Field(default=0, ge=0, le=10)
@@ -135,13 +140,41 @@ class Source(BaseModel):
             check_schedule(value)
         return value
 
+    @field_validator("url")
+    @classmethod
+    def _url_absolute(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"{value!r} is not an absolute http(s) URL")
+        return value
+
     @property
     def needs_url(self) -> bool:
         """True for generic sources ("any RSS feed") whose start URL is given at crawl time."""
         return any("{url}" in u for u in self.start_urls)
 
+    @property
+    def is_enabled(self) -> bool:
+        return self.enabled if self.enabled is not None else not self.example
+
+    @property
+    def unscheduled_because(self) -> str | None:
+        """Why beat does not run this source's `schedule` (None when it does, or it has none)."""
+        if not self.schedule:
+            return None
+        if not self.is_enabled:
+            return "an example, off until `enabled: true`" if self.example else "disabled (`enabled: false`)"
+        if self.needs_url and not self.url:
+            return "generic: give it `url:` to crawl on a schedule"
+        return None
+
+    @property
+    def scheduled(self) -> bool:
+        """Beat crawls it on its `schedule`."""
+        return bool(self.schedule) and self.unscheduled_because is None
+
     def resolved(self, demo_url: str, url: str | None = None) -> Source:
         """The same source with `{demo_url}` (and `{url}`) filled in and allowed domains derived."""
+        url = url or self.url
         if self.needs_url and not url:
             raise ConfigError(f"source {self.name!r} is generic: give the site with --url URL")
         urls = [

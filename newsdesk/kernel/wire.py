@@ -6,8 +6,11 @@ JSON payload and never imports worker code; a replayed dead letter re-enters its
 
 from __future__ import annotations
 
-# The one broker queue: the crawler sends to it, workers take from it, `newsdesk metrics` reads its depth.
+# The page queue: the crawler sends to it, workers take from it, `newsdesk metrics` reads its depth.
 QUEUE = "newsdesk"
+# Crawls (up to an hour each) have their own queue and workers (`-Q newsdesk-crawl`): they never hold the
+# slots page tasks need, so a spider waiting on backpressure is never waiting on itself.
+CRAWL_QUEUE = "newsdesk-crawl"
 
 TASK_PREFIX = "newsdesk."
 PARSE_TASK = "newsdesk.parse"

@@ -19,6 +19,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from newsdesk.kernel.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -191,11 +193,18 @@ class RedisServer:
     data_dir: Path
     port: int = 0
     persistent: bool = False
+    # A password clients must send (`requirepass`), as a deployment's Redis has; none by default.
+    password: str = ""
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
+
+    def _hello(self) -> bytes:
+        """What a connection says first: AUTH when the server asks for a password."""
+        return f"AUTH {self.password}\r\n".encode() if self.password else b""
 
     def start(self, timeout: float = 30, detached: bool = False) -> RedisServer:
         binary = ensure_redis_installed()
@@ -216,6 +225,7 @@ class RedisServer:
             "yes",
             *REDIS_COMPACT_HASHES,
             *persistence,
+            *(["--requirepass", self.password] if self.password else []),
         ]
         log_file = self.data_dir / "redis.log"
         with open(log_file, "ab") as out:
@@ -229,12 +239,18 @@ class RedisServer:
 
     def ping(self) -> bool:
         with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(64).startswith(b"+PONG")
+            sock.sendall(self._hello() + b"PING\r\n")
+            answer = b""
+            while b"\r\n" not in answer.removeprefix(b"+OK\r\n"):
+                chunk = sock.recv(128)
+                if not chunk:
+                    break
+                answer += chunk
+            return answer.removeprefix(b"+OK\r\n").startswith(b"+PONG")
 
     def info_version(self) -> str:
         with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-            sock.sendall(b"INFO server\r\n")
+            sock.sendall(self._hello() + b"INFO server\r\n")
             data = b""
             while b"redis_version" not in data or not data.endswith(b"\r\n"):
                 chunk = sock.recv(4096)
@@ -286,6 +302,10 @@ class ElasticsearchNode:
     heap: str = "1g"
     cluster_name: str = "newsdesk"
     tls: bool = False
+    # Roles and users in the node's files (its file realm), for a node whose security index cannot be
+    # created: the minimal distribution lacks the analysis module that index's mapping needs.
+    file_roles: dict[str, dict] = field(default_factory=dict)
+    file_users: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -323,6 +343,19 @@ class ElasticsearchNode:
             _make_certificates(es_home, conf / "certs", self._env(conf))
         (conf / "jvm.options.d").mkdir(exist_ok=True)
         (conf / "jvm.options.d" / "heap.options").write_text(f"-Xms{self.heap}\n-Xmx{self.heap}\n")
+        if self.file_roles:
+            (conf / "roles.yml").write_text(yaml.safe_dump(self.file_roles, sort_keys=False))
+        for username, (password, roles) in self.file_users.items():
+            users = str(es_home / "bin" / "elasticsearch-users")
+            subprocess.run([users, "userdel", username], env=self._env(conf), capture_output=True)
+            added = subprocess.run(  # not through _run: its log line would show the password
+                [users, "useradd", username, "-p", password, "-r", ",".join(roles)],
+                env=self._env(conf),
+                capture_output=True,
+                text=True,
+            )
+            if added.returncode != 0:
+                raise ServiceError(f"elasticsearch-users useradd {username} failed: {added.stderr[-2000:]}")
         if fresh:
             env = self._env(conf)
             keystore = str(es_home / "bin" / "elasticsearch-keystore")
@@ -423,6 +456,9 @@ class WorkerProcess:
     log_file: Path
     concurrency: int = 2
     name: str = "newsdesk"
+    # The queues it takes from (`-Q`); none: the page queue. One queue a worker keeps the broker's
+    # delivering list (several fall back to kombu's BRPOP), so crawls get a worker of their own.
+    queues: tuple[str, ...] = ()
     # Where the worker's code comes from: this checkout, or another one a benchmark compares with.
     code_root: Path = REPO_ROOT
     proc: subprocess.Popen | None = field(default=None, repr=False)
@@ -441,6 +477,7 @@ class WorkerProcess:
             "--without-mingle",
             "-n",
             f"{self.name}@%h",
+            *(["-Q", ",".join(self.queues)] if self.queues else []),
         ]
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         offset = self.log_file.stat().st_size if self.log_file.exists() else 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsdesk.kernel.settings import STACK_FILE
+from newsdesk.kernel.wire import CRAWL_QUEUE
 from newsdesk.localstack.services import (
     REPO_ROOT,
     ElasticsearchNode,
@@ -131,6 +132,16 @@ class LocalStack:
         )
         stack["pids"]["worker"] = worker.proc.pid
         self._write(stack)
+        # Scheduled and `crawl --now` crawls run on a worker of their own (the crawl queue).
+        crawl_worker = WorkerProcess(
+            env=worker_env,
+            log_file=self.home / "logs" / "crawl-worker.log",
+            concurrency=1,
+            name="crawl",
+            queues=(CRAWL_QUEUE,),
+        ).start(detached=True)
+        stack["pids"]["crawl-worker"] = crawl_worker.proc.pid
+        self._write(stack)
         return stack
 
     def _write(self, stack: dict) -> None:
@@ -141,7 +152,7 @@ class LocalStack:
         stack = self.read()
         stopped = []
         # The worker first, so it can finish in-flight tasks while Redis and Elasticsearch still answer.
-        for name in ("worker", "demo", "elasticsearch", "redis"):
+        for name in ("crawl-worker", "worker", "demo", "elasticsearch", "redis"):
             pid = stack.get("pids", {}).get(name)
             if not _alive(pid):
                 continue

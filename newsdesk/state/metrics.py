@@ -6,7 +6,7 @@ from typing import Any
 
 import redis
 
-from newsdesk.kernel.wire import QUEUE
+from newsdesk.kernel.wire import CRAWL_QUEUE, QUEUE
 from newsdesk.state.client import translated_errors
 
 STAGE_FIELDS = ("succeeded", "retried", "failed", "total_ms", "max_ms")
@@ -54,13 +54,14 @@ class Metrics:
         with translated_errors("read metrics"):
             pipe = self.client.pipeline()
             pipe.llen(QUEUE)
+            pipe.llen(CRAWL_QUEUE)
             pipe.hlen("unacked")
             for key in extra_lists.values():
                 pipe.llen(key)
             for stage in stages:
                 pipe.hgetall(self._key(stage))
             answers = pipe.execute()
-        queue_depth, unacked, *rest = answers
+        queue_depth, crawl_queue_depth, unacked, *rest = answers
         lists = dict(zip(extra_lists, rest[: len(extra_lists)], strict=True))
         per_stage = {}
         for stage, raw in zip(stages, rest[len(extra_lists) :], strict=True):
@@ -68,4 +69,10 @@ class Metrics:
             runs = counts["succeeded"] + counts["retried"] + counts["failed"]
             counts["mean_ms"] = round(counts["total_ms"] / runs, 1) if runs else 0.0
             per_stage[stage] = counts
-        return {"queue_depth": queue_depth, "unacknowledged": unacked, **lists, "stages": per_stage}
+        return {
+            "queue_depth": queue_depth,
+            "crawl_queue_depth": crawl_queue_depth,
+            "unacknowledged": unacked,
+            **lists,
+            "stages": per_stage,
+        }

@@ -11,7 +11,7 @@ from celery.signals import after_setup_logger, task_postrun, task_prerun, worker
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.logs import use_json_logs
 from newsdesk.kernel.settings import Settings
-from newsdesk.kernel.wire import QUEUE, TASK_PREFIX
+from newsdesk.kernel.wire import CRAWL_QUEUE, CRAWL_TASK, QUEUE, TASK_PREFIX
 from tasks.worker.beat import redbeat_prefix
 from tasks.worker.resources import Resources
 
@@ -49,6 +49,7 @@ def create_app(settings: Settings) -> Celery:
     app = Celery("newsdesk", broker=settings.redis_url, include=WORKER_MODULES)
     app.conf.update(
         task_default_queue=QUEUE,
+        task_routes={CRAWL_TASK: {"queue": CRAWL_QUEUE}},
         task_serializer="json",
         accept_content=["json"],
         task_ignore_result=True,

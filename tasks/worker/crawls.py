@@ -7,9 +7,10 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO
 
 from newsdesk.kernel.crawl_request import CrawlRequest
 from newsdesk.kernel.errors import TransientError
@@ -29,9 +30,13 @@ def crawl_source(
     trigger: str = "manual",
     *,
     on_progress: Callable[[dict[str, Any]], None] | None = None,
+    echo: BinaryIO | None = None,
 ) -> dict[str, Any]:
     """Crawl what `request` names once and return its run record (with `crawler_exit` and
     `log_file`). The source is validated first: a bad registry entry starts no crawl.
+
+    The crawler's log goes to the run's log file and, with `echo`, to that stream as well (a worker's
+    own output, so a crawl's log is where the worker's is: `docker compose logs`).
 
     Raises CrawlBusy, after recording the skip, when a crawl of the same source still runs.
     """
@@ -51,7 +56,7 @@ def crawl_source(
         log_dir.mkdir(parents=True, exist_ok=True)
         log_file = log_dir / f"crawl-{run_id}.log"
         exit_code = _run_crawler(
-            settings, [*command, "--run-id", run_id], log_file, runs, run_id, on_progress
+            settings, [*command, "--run-id", run_id], log_file, runs, run_id, on_progress, echo
         )
         if not patiently(lambda: runs.get(run_id), "read run").get("crawl_finished"):
             # The spider died before closing: the run still ends, with what it had handed off.
@@ -73,24 +78,46 @@ def _run_crawler(
     runs: RunStore,
     run_id: str,
     on_progress: Callable[[dict[str, Any]], None] | None,
+    echo: BinaryIO | None = None,
 ) -> int | str:
     deadline = time.monotonic() + settings.crawl_time_limit + KILL_GRACE_SECONDS
     with open(log_file, "wb") as out:
         child = subprocess.Popen(
             command,
-            stdout=out,
+            stdout=out if echo is None else subprocess.PIPE,
             stderr=subprocess.STDOUT,
             # The crawler is an installed package: it runs the same from any directory, in any checkout.
             cwd=log_file.parent,
             env={**os.environ, **settings.to_env()},
         )
-        while child.poll() is None:
-            if time.monotonic() > deadline:
-                child.kill()
-                child.wait()
-                return "killed at the time limit"
-            if on_progress is not None:
-                with contextlib.suppress(TransientError):  # progress can skip a beat; the crawl goes on
-                    on_progress(runs.get(run_id))
-            time.sleep(PROGRESS_SECONDS)
+        copier = None
+        if echo is not None:
+            copier = threading.Thread(target=copy_lines, args=(child.stdout, (out, echo)), daemon=True)
+            copier.start()
+        try:
+            while child.poll() is None:
+                if time.monotonic() > deadline:
+                    child.kill()
+                    child.wait()
+                    return "killed at the time limit"
+                if on_progress is not None:
+                    with contextlib.suppress(TransientError):  # progress can skip a beat; the crawl goes on
+                        on_progress(runs.get(run_id))
+                time.sleep(PROGRESS_SECONDS)
+        finally:
+            if copier is not None:
+                copier.join(timeout=10)
     return child.returncode
+
+
+def copy_lines(source: BinaryIO, targets: tuple[BinaryIO, ...]) -> None:
+    """Every line the crawler writes, to each target as it comes (a target that fails is dropped)."""
+    live = list(targets)
+    for line in source:
+        for target in list(live):
+            try:
+                target.write(line)
+                target.flush()
+            except (OSError, ValueError):
+                live.remove(target)
+    source.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from celery.signals import task_revoked
@@ -24,7 +25,8 @@ resources = app.newsdesk_resources
 @app.task(name=CRAWL_TASK, acks_late=False, ignore_result=True)
 def crawl(source: str, trigger: str = "schedule") -> dict[str, Any] | None:
     try:
-        run = crawl_source(settings, CrawlRequest(source), trigger)
+        # The crawl's log joins the worker's own output (fd 2, not Celery's redirected sys.stderr).
+        run = crawl_source(settings, CrawlRequest(source), trigger, echo=sys.__stderr__.buffer)
     except CrawlBusy as exc:
         log.warning("%s", exc, extra={"stage": "crawl", "crawl_source": source})
         return None

@@ -66,8 +66,10 @@ class Resources:
     metrics: Metrics = _opened("_metrics")
     dead_letter_fallback: DeadLetterFallback = _opened("_dead_letter_fallback")
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, upgrade_layout: bool = True) -> None:
         self.settings = settings
+        # A worker moves dedupe state an older newsdesk left; a command line borrowing these clients does not.
+        self.upgrade_layout = upgrade_layout
         self._es: Elasticsearch | None = None
         self._runs: RunStore | None = None
         self._claims: UrlClaims | None = None
@@ -94,6 +96,8 @@ class Resources:
         self._gone = GoneWatch(client, self.settings.index_prefix)
         self._metrics = Metrics(client, self.settings.index_prefix)
         self._dead_letter_fallback = DeadLetterFallback(client)
+        if not self.upgrade_layout:
+            return
         try:
             moved = upgrade_dedupe_layout(client, self.settings.index_prefix)
         except TransientError as exc:  # Redis away at start-up: the next process start moves it

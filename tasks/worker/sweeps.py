@@ -45,20 +45,24 @@ class PeriodicSweep(bootsteps.StartStopStep):
 
 
 class StrandedDeliverySweep(PeriodicSweep):
-    """Every few seconds, a worker puts back what a dead worker left in the delivering list."""
+    """Every few seconds, a worker puts back what a dead worker left in the delivering list of each queue
+    it takes from (the page queue, or the crawl queue for a crawl worker)."""
 
-    stranded: StrandedDeliveries
+    stranded: list[StrandedDeliveries]
 
     def prepare(self, worker) -> None:
         settings = worker.app.newsdesk_settings
         grace = stranded_delivery_grace(settings.broker_visibility_timeout)
-        self.stranded = StrandedDeliveries(build_redis(settings), worker.app.conf.task_default_queue, grace)
+        client = build_redis(settings)
+        queues = sorted(worker.app.amqp.queues.consume_from or [worker.app.conf.task_default_queue])
+        self.stranded = [StrandedDeliveries(client, queue, grace) for queue in queues]
 
     def sweep(self) -> None:
-        try:
-            self.stranded.sweep()
-        except TransientError as exc:
-            log.warning("delivery sweep skipped: %s", exc)
+        for stranded in self.stranded:
+            try:
+                stranded.sweep()
+            except TransientError as exc:
+                log.warning("delivery sweep of %s skipped: %s", stranded.queue, exc)
 
 
 class IndexBufferSweep(PeriodicSweep):

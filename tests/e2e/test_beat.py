@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.demosite.site import DemoServer, generate_site
+from newsdesk.kernel.wire import CRAWL_QUEUE
 from newsdesk.localstack.services import REPO_ROOT, WorkerProcess
 from newsdesk.state.client import build_redis
 from newsdesk.state.locks import CrawlLocks
@@ -80,7 +81,13 @@ def test_two_beats_crawl_each_source_once_per_tick_and_never_concurrently(
         build_redis(settings).flushdb()
         ensure_setup(es_client, settings)
         env = settings.to_env()
-        worker = WorkerProcess(env=env, log_file=services_dir / "beat-worker.log", concurrency=3, name="beat")
+        worker = WorkerProcess(
+            env=env,
+            log_file=services_dir / "beat-worker.log",
+            concurrency=3,
+            name="beat",
+            queues=(CRAWL_QUEUE,),
+        )
         worker.start()
         beat_logs = [tmp_path / "beat-1.log", tmp_path / "beat-2.log"]
         beats = [_start_beat(env, log) for log in beat_logs]

@@ -158,7 +158,7 @@ def test_every_dependency_waits_on_a_condition() -> None:
 def test_project_services_share_the_newsdesk_environment() -> None:
     services = project_services(load_compose())
 
-    assert set(services) == {"setup", "kibana-setup", "worker", "beat"}
+    assert set(services) == {"setup", "kibana-setup", "worker", "crawl-worker", "beat"}
     for name, svc in services.items():
         env = svc["environment"]
         assert PROJECT_ENVIRONMENT.items() <= env.items(), name
@@ -288,3 +288,39 @@ def test_compose_redis_keeps_the_dedupe_maps_as_compact_as_the_local_one() -> No
 
     command = " ".join(load_compose()["services"]["redis"]["command"])
     assert " ".join(REDIS_COMPACT_HASHES) in command
+
+
+def test_every_service_has_a_memory_limit() -> None:
+    unlimited = [name for name, service in load_compose()["services"].items() if not service.get("mem_limit")]
+    assert unlimited == []
+
+
+def test_the_source_registry_is_mounted_not_baked_in() -> None:
+    for name, service in project_services(load_compose()).items():
+        assert "./sources.yaml:/app/sources.yaml:ro" in service["volumes"], name
+        assert service["environment"]["NEWSDESK_SOURCES_FILE"] == "/app/sources.yaml", name
+
+
+def test_kibana_keeps_fixed_encryption_keys() -> None:
+    kibana = load_compose()["services"]["kibana"]["environment"]
+    for name in (
+        "XPACK_ENCRYPTEDSAVEDOBJECTS_ENCRYPTIONKEY",
+        "XPACK_SECURITY_ENCRYPTIONKEY",
+        "XPACK_REPORTING_ENCRYPTIONKEY",
+    ):
+        assert "KIBANA_ENCRYPTION_KEY" in kibana[name]
+    assert len(documented_variables()["KIBANA_ENCRYPTION_KEY"]) >= 32
+
+
+def test_pages_and_crawls_have_workers_of_their_own_one_queue_each() -> None:
+    from newsdesk.kernel.wire import CRAWL_QUEUE, QUEUE
+
+    services = load_compose()["services"]
+
+    def queues(name: str) -> list[str]:
+        command = services[name]["command"]
+        return command[command.index("-Q") + 1].split(",")
+
+    # One queue a worker: the broker transport's delivering list holds only then (several fall back to BRPOP).
+    assert queues("worker") == [QUEUE]
+    assert queues("crawl-worker") == [CRAWL_QUEUE]

@@ -11,7 +11,7 @@ from celery.schedules import crontab, schedule
 from newsdesk.kernel.errors import ConfigError
 from newsdesk.kernel.schedules import beat_schedule, expiry_seconds, next_run, parse_schedule
 from newsdesk.kernel.sources import Source
-from newsdesk.kernel.wire import CRAWL_TASK
+from newsdesk.kernel.wire import CRAWL_QUEUE, CRAWL_TASK
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_beat_schedule_has_one_entry_per_scheduled_source_and_the_drain() -> Non
     assert set(entries) == {"crawl:a", "crawl:c", "drain-dead-letters"}
     assert entries["crawl:a"]["task"] == CRAWL_TASK
     assert entries["crawl:a"]["args"] == ("a", "schedule")
-    assert entries["crawl:a"]["options"] == {"expires": 10}
+    assert entries["crawl:a"]["options"] == {"expires": 10, "queue": CRAWL_QUEUE}
     assert isinstance(entries["crawl:c"]["schedule"], crontab)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from index.security import worker_role
+from index.security import ANALYST_ROLE, WORKER_ROLE, accounts, analyst_role, worker_role
 from newsdesk.kernel.settings import Settings
 
 
@@ -32,3 +32,23 @@ def test_the_role_grants_no_administration() -> None:
         "delete_index",
         "manage_index_templates",
     }
+
+
+def test_the_analyst_reads_and_never_writes() -> None:
+    role = analyst_role(dataclasses.replace(Settings(), index_prefix="archive"))
+
+    (indices,) = role["indices"]
+    assert indices["names"] == ["archive-*"]
+    assert set(indices["privileges"]) == {"read", "view_index_metadata"}
+    assert role["cluster"] == []
+    (kibana,) = role["applications"]
+    assert all(privilege.endswith(".read") for privilege in kibana["privileges"])
+
+
+def test_only_accounts_given_a_password_are_created() -> None:
+    settings = dataclasses.replace(Settings(), worker_es_password="w", analyst_es_password="a")
+    assert [(a.username, a.role) for a in accounts(settings)] == [
+        ("newsdesk_worker", WORKER_ROLE),
+        ("newsdesk_analyst", ANALYST_ROLE),
+    ]
+    assert accounts(Settings()) == []
