@@ -39,6 +39,10 @@ pytestmark = pytest.mark.services
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = "watched"
 SITE_SIZE = 12
+# The operator's gazetteer names a person its own way; the alias is a name the demo articles use, so
+# an article that mentions him lists the operator's canonical name: the mounted file was read.
+OPERATOR_PERSON = "V. V. Putin"
+OPERATOR_ALIAS = "Vladimir Putin"
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::?[-?](?P<default>[^}]*))?\}")
 
 
@@ -126,11 +130,20 @@ def test_the_image_services_run_their_own_commands(compose, tmp_path: Path, serv
             )
             sources = tmp_path / "sources.yaml"
             sources.write_text(yaml.safe_dump(registry), encoding="utf-8")
+            # The mounted gazetteer, with one entry of an operator's own that the worker must apply.
+            gazetteer = tmp_path / "gazetteer.yaml"
+            gazetteer.write_text(
+                (ROOT / "config" / "gazetteer.yaml")
+                .read_text(encoding="utf-8")
+                .replace("people: {}", f"people:\n  {OPERATOR_PERSON}: [{OPERATOR_ALIAS}]"),
+                encoding="utf-8",
+            )
             local = {
                 "https://elasticsearch:9200": node.url,
                 "/certs/ca/ca.crt": str(node.ca_certs),
                 "@redis:6379": f"@127.0.0.1:{redis_server.port}",
                 "/app/sources.yaml": str(sources),
+                "/app/config/gazetteer.yaml": str(gazetteer),
             }
             base = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "CELERY_"))}
             base["NEWSDESK_HOME"] = str(tmp_path / "home")
@@ -189,6 +202,11 @@ def test_the_image_services_run_their_own_commands(compose, tmp_path: Path, serv
             es = Elasticsearch(node.url, basic_auth=("elastic", node.password), ca_certs=str(node.ca_certs))
             es.indices.refresh(index=f"{prefix}-articles")
             assert es.count(index=f"{prefix}-articles")["count"] == int(run["new"])
+            mentions = es.search(
+                index=f"{prefix}-articles", query={"match_phrase": {"body": OPERATOR_ALIAS}}, size=SITE_SIZE
+            )["hits"]["hits"]
+            assert mentions, "the demo articles name the alias"
+            assert all(OPERATOR_PERSON in hit["_source"]["people"] for hit in mentions)
             # The crawl's log reached the crawl worker's own output, as `docker compose logs` shows it.
             assert "Spider closed" in logs["crawl-worker"] or "spider_closed" in logs["crawl-worker"]
     finally:

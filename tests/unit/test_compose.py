@@ -295,10 +295,16 @@ def test_every_service_has_a_memory_limit() -> None:
     assert unlimited == []
 
 
-def test_the_source_registry_is_mounted_not_baked_in() -> None:
+def test_the_source_registry_and_the_gazetteer_are_mounted_not_baked_in() -> None:
     for name, service in project_services(load_compose()).items():
         assert "./sources.yaml:/app/sources.yaml:ro" in service["volumes"], name
         assert service["environment"]["NEWSDESK_SOURCES_FILE"] == "/app/sources.yaml", name
+        assert "./config:/app/config:ro" in service["volumes"], name
+        assert service["environment"]["NEWSDESK_GAZETTEER_FILE"] == "/app/config/gazetteer.yaml", name
+    # What is mounted loads: the shipped override file is a valid, empty gazetteer.
+    from tasks.enrich.gazetteer import load_gazetteer
+
+    load_gazetteer(ROOT / "config" / "gazetteer.yaml")
 
 
 def test_kibana_keeps_fixed_encryption_keys() -> None:
