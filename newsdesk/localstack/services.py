@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import os
@@ -12,14 +13,13 @@ import socket
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 from newsdesk.kernel.errors import ServiceError
 
@@ -108,10 +108,11 @@ def elasticsearch_zip() -> Path:
 
 
 def ensure_elasticsearch_installed(home: Path) -> Path:
-    """Unpack the distribution under `home` (once) and return its ES_HOME."""
+    """Unpack the distribution under `home` (once) and return its ES_HOME, with the security analysis."""
     dist = home / "dist"
     es_home = dist / f"elasticsearch-{ES_VERSION}"
     if (es_home / "bin" / "elasticsearch").exists():
+        ensure_security_analysis(es_home)
         return es_home
     archive = elasticsearch_zip()
     dist.mkdir(parents=True, exist_ok=True)
@@ -125,8 +126,59 @@ def ensure_elasticsearch_installed(home: Path) -> Path:
                 os.chmod(target, mode)
     staging.joinpath(es_home.name).rename(es_home)
     shutil.rmtree(staging, ignore_errors=True)
+    ensure_security_analysis(es_home)
     _open_path_to(es_home)
     return es_home
+
+
+SECURITY_ANALYSIS = Path(__file__).resolve().parent / "security_analysis" / "SecurityIndexAnalysisPlugin.java"
+SECURITY_ANALYSIS_PLUGIN = "newsdesk-security-analysis"
+SECURITY_ANALYSIS_DESCRIPTOR = f"""description=The security index's analysis, for the minimal distribution
+version=1.0
+name={SECURITY_ANALYSIS_PLUGIN}
+classname=newsdesk.analysis.SecurityIndexAnalysisPlugin
+java.version=21
+elasticsearch.version={ES_VERSION}
+"""
+
+
+def ensure_security_analysis(es_home: Path) -> None:
+    """Compile and install the plugin that lets the security API store roles and users (once per source).
+
+    Built against the distribution's own jars with its JDK; a node loads plugins as it starts, so a node
+    already running is not affected, and the install is atomic (a rename) for one that starts meanwhile.
+    """
+    source = SECURITY_ANALYSIS.read_bytes()
+    stamp = hashlib.sha256(source).hexdigest()[:16]
+    plugin = es_home / "plugins" / SECURITY_ANALYSIS_PLUGIN
+    if (plugin / "source.sha256").exists() and (plugin / "source.sha256").read_text() == stamp:
+        return
+    bin_dir = find_java_home() / "bin"
+    with tempfile.TemporaryDirectory(prefix="security-analysis-", dir=es_home) as build:
+        build_dir = Path(build)
+        classes = build_dir / "classes"
+        _run(
+            [str(bin_dir / "javac"), "--release", "21", "-cp", str(es_home / "lib" / "*")]
+            + ["-d", str(classes), str(SECURITY_ANALYSIS)]
+        )
+        staged = build_dir / SECURITY_ANALYSIS_PLUGIN
+        staged.mkdir()
+        _run(
+            [
+                str(bin_dir / "jar"),
+                "cf",
+                str(staged / f"{SECURITY_ANALYSIS_PLUGIN}.jar"),
+                "-C",
+                str(classes),
+                ".",
+            ]
+        )
+        (staged / "plugin-descriptor.properties").write_text(SECURITY_ANALYSIS_DESCRIPTOR)
+        (staged / "source.sha256").write_text(stamp)
+        for path in [staged, *staged.rglob("*")]:
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        shutil.rmtree(plugin, ignore_errors=True)
+        staged.rename(plugin)
 
 
 def _open_path_to(path: Path) -> None:
@@ -302,10 +354,6 @@ class ElasticsearchNode:
     heap: str = "1g"
     cluster_name: str = "newsdesk"
     tls: bool = False
-    # Roles and users in the node's files (its file realm), for a node whose security index cannot be
-    # created: the minimal distribution lacks the analysis module that index's mapping needs.
-    file_roles: dict[str, dict] = field(default_factory=dict)
-    file_users: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -343,19 +391,6 @@ class ElasticsearchNode:
             _make_certificates(es_home, conf / "certs", self._env(conf))
         (conf / "jvm.options.d").mkdir(exist_ok=True)
         (conf / "jvm.options.d" / "heap.options").write_text(f"-Xms{self.heap}\n-Xmx{self.heap}\n")
-        if self.file_roles:
-            (conf / "roles.yml").write_text(yaml.safe_dump(self.file_roles, sort_keys=False))
-        for username, (password, roles) in self.file_users.items():
-            users = str(es_home / "bin" / "elasticsearch-users")
-            subprocess.run([users, "userdel", username], env=self._env(conf), capture_output=True)
-            added = subprocess.run(  # not through _run: its log line would show the password
-                [users, "useradd", username, "-p", password, "-r", ",".join(roles)],
-                env=self._env(conf),
-                capture_output=True,
-                text=True,
-            )
-            if added.returncode != 0:
-                raise ServiceError(f"elasticsearch-users useradd {username} failed: {added.stderr[-2000:]}")
         if fresh:
             env = self._env(conf)
             keystore = str(es_home / "bin" / "elasticsearch-keystore")

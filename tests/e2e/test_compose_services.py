@@ -4,13 +4,9 @@
 What compose's network and volumes provide is mapped to this machine: `elasticsearch:9200` and
 `redis:6379` become the local services (TLS and passwords as in compose, the values of `.env.example`),
 `/certs/ca/ca.crt` the local node's CA, and the mounted `/app/sources.yaml` a registry with one source
-enabled. Then `newsdesk setup` makes the stores, beat schedules exactly the enabled source, the crawl worker
-crawls it and the page worker, logged in as the least-privileged `newsdesk_worker`, indexes every article.
-
-What this machine cannot run: the setup service's first step (it sets `kibana_system`'s password through
-the security API) and the users `newsdesk setup` then creates need the security index, which the minimal
-Elasticsearch distribution cannot create; the node here holds the same roles in its file realm
-(tests/integration/test_roles.py holds each role to what it may do).
+enabled. Then the setup job sets `kibana_system`'s password and creates the stores and the users, beat
+schedules exactly the enabled source, the crawl worker crawls it, and the page worker, logged in as the
+least-privileged `newsdesk_worker` setup created, indexes every article.
 """
 
 from __future__ import annotations
@@ -27,7 +23,6 @@ import redis
 import yaml
 from elasticsearch import Elasticsearch
 
-from index.security import ANALYST_ROLE, OPERATOR_ROLE, WORKER_ROLE, roles
 from newsdesk.demosite.site import DemoServer, generate_site
 from newsdesk.kernel.schedules import entry_name
 from newsdesk.kernel.settings import Settings, default_home
@@ -96,11 +91,6 @@ def test_the_image_services_run_their_own_commands(compose, tmp_path: Path, serv
         name: svc for name, svc in compose["services"].items() if svc.get("image") == "newsdesk:local"
     }
     assert {"setup", "worker", "crawl-worker", "beat"} <= set(services)
-    passwords = {
-        WORKER_ROLE: variables["WORKER_ES_PASSWORD"],
-        ANALYST_ROLE: variables["ANALYST_ES_PASSWORD"],
-        OPERATOR_ROLE: variables["OPERATOR_ES_PASSWORD"],
-    }
     prefix = variables["NEWSDESK_INDEX_PREFIX"]
     settings = Settings(index_prefix=prefix)
     redis_server = RedisServer(services_dir / "compose-redis", password=variables["REDIS_PASSWORD"]).start()
@@ -110,8 +100,6 @@ def test_the_image_services_run_their_own_commands(compose, tmp_path: Path, serv
         install_home=default_home(),
         heap="512m",
         tls=True,
-        file_roles=roles(settings),
-        file_users={role: (password, [role]) for role, password in passwords.items()},
     )
     processes: list[tuple[str, subprocess.Popen, Path]] = []
     site = generate_site(SITE_SIZE, seed=5)
@@ -150,19 +138,16 @@ def test_the_image_services_run_their_own_commands(compose, tmp_path: Path, serv
             # The image puts its virtual environment first on PATH; so does this run.
             base["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{base.get('PATH', '')}"
 
-            # setup: its last step, `newsdesk setup`, as the superuser; the accounts are the node's own.
+            # setup, its whole command: kibana_system's password, then `newsdesk setup` (stores and users).
             setup_env = service_env(services["setup"], variables, local)
-            for name in [n for n in setup_env if n.endswith("_ES_PASSWORD") and n != "NEWSDESK_ES_PASSWORD"]:
-                del setup_env[name]
-            assert "exec newsdesk setup" in services["setup"]["command"][-1]
+            command = [interpolate(str(part), variables) for part in services["setup"]["command"]]
             done = subprocess.run(
-                [str(Path(sys.executable).parent / "newsdesk"), "setup"],
-                env={**base, **setup_env},
-                capture_output=True,
-                text=True,
-                timeout=300,
+                command, env={**base, **setup_env}, capture_output=True, text=True, timeout=300, cwd=tmp_path
             )
             assert done.returncode == 0, done.stdout + done.stderr
+            assert "kibana_system password set" in done.stdout
+            for user in ("newsdesk_worker", "newsdesk_analyst", "newsdesk_operator"):
+                assert f"user {user} has role" in done.stdout
 
             for name in ("worker", "crawl-worker", "beat"):
                 env = {**base, **service_env(services[name], variables, local)}

@@ -1,7 +1,4 @@
-"""Unit tests for the worker's Elasticsearch role: the pipeline's work on newsdesk's indices, nothing more.
-
-(The minimal test distribution cannot store native users: its security index needs analysis-common.)
-"""
+"""Unit tests for the accounts' role definitions; tests/integration/test_roles.py runs them for real."""
 
 from __future__ import annotations
 
