@@ -7,6 +7,8 @@ import time
 import pytest
 from celery import Celery
 
+from newsdesk.kernel.wire import QUEUE
+from newsdesk.state.reliable.broker import delivering_key
 from newsdesk.state.reliable.index_buffer import IndexBuffer
 from newsdesk.state.runs import RunStore
 from tasks.dedupe.identity import document_id
@@ -33,10 +35,18 @@ def _article(run_id: str, body: str, fetched_at: str) -> dict:
 
 
 def _drained(redis_client, settings, timeout: float = 60) -> None:
-    """Wait until no batch is pending or in flight (retried batches go round again after a back-off)."""
+    """Wait until no task waits, runs or is being taken, and no batch is pending or in flight (retried
+    batches go round again after a back-off). A task sent a moment ago is in the queue, not yet in the
+    buffer: looking at the buffer alone could call the index stage drained before it started."""
     buffer = IndexBuffer(redis_client, settings.index_prefix)
     deadline = time.monotonic() + timeout
-    while buffer.pending() or redis_client.zcard(buffer.inflight_key):
+    while (
+        redis_client.llen(QUEUE)
+        or redis_client.llen(delivering_key(QUEUE))
+        or redis_client.hlen("unacked")
+        or buffer.pending()
+        or redis_client.zcard(buffer.inflight_key)
+    ):
         assert time.monotonic() < deadline, "the index stage did not drain"
         time.sleep(0.2)
 
