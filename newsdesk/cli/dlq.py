@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from newsdesk.cli.common import fail, progress
+from newsdesk.cli.common import fail, load_settings, progress
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.wire import QUEUE, stage_task
@@ -101,7 +101,7 @@ def list_command(
     """Newest dead letters first: id, stage, reason, attempts, URL."""
     from index.deadletters import list_dead_letters
 
-    settings = Settings.from_env()
+    settings = load_settings()
     try:
         drained = drain_pending(settings)
         total, records = list_dead_letters(_resources(settings).es, settings, stage, reason, source, limit)
@@ -123,7 +123,7 @@ def show_command(record_id: Annotated[str, typer.Argument(help="an id from `news
     """One dead letter in full, payload included (JSON)."""
     from index.deadletters import get_dead_letter
 
-    settings = Settings.from_env()
+    settings = load_settings()
     try:
         drain_pending(settings)
         record = get_dead_letter(_resources(settings).es, settings, record_id)
@@ -143,7 +143,7 @@ def replay_command(
     everything: Annotated[bool, typer.Option("--all", help="every record")] = False,
 ) -> None:
     """Send payloads back into the chain at the stage that failed them."""
-    settings = Settings.from_env()
+    settings = load_settings()
     try:
         drain_pending(settings)
         selected = _select(settings, ids or [], stage, reason, source, everything)
@@ -169,7 +169,7 @@ def purge_command(
     """Delete dead letters for good."""
     from index.deadletters import delete_dead_letter
 
-    settings = Settings.from_env()
+    settings = load_settings()
     try:
         drain_pending(settings)
         records = _select(settings, ids or [], stage, reason, source, everything)

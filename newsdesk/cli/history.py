@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
+from newsdesk.cli.common import fail, load_settings
 from newsdesk.kernel.errors import NewsdeskError
-from newsdesk.kernel.settings import Settings
 
 
 def format_history(history: dict[str, Any]) -> str:
@@ -54,7 +54,7 @@ def history(
     from index.history import article_history
     from tasks.dedupe.identity import canonical_url, document_id
 
-    settings = Settings.from_env()
+    settings = load_settings()
     try:
         doc_id = document_id(canonical_url(url))
         es = build_client(settings)
@@ -63,11 +63,9 @@ def history(
         finally:
             es.close()
     except NewsdeskError as exc:
-        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(1) from exc
+        fail(str(exc))
     if found is None:
-        typer.secho(f"error: {url} is not in the archive", fg=typer.colors.RED, err=True)
-        raise typer.Exit(1)
+        fail(f"{url} is not in the archive")
     typer.echo(json.dumps(found) if as_json else format_history(found))
 
 

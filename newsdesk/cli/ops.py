@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from newsdesk.cli.common import fail
+from newsdesk.cli.common import fail, load_settings
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.wire import CRAWL_QUEUE, CRAWL_TASK
@@ -65,7 +65,7 @@ def schedule_rows(settings: Settings) -> list[dict[str, Any]]:
 @schedule_app.command("list")
 def schedule_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Each source's schedule and next run (as beat keeps it in Redis), its last run and skipped ticks."""
-    settings = Settings.from_env()
+    settings = load_settings()
     try:
         rows = schedule_rows(settings)
     except NewsdeskError as exc:
@@ -105,7 +105,7 @@ def metrics(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     from newsdesk.state.metrics import Metrics
     from newsdesk.state.reliable.deadletters import PENDING_KEY, UNSTORABLE_KEY
 
-    settings = Settings.from_env()
+    settings = load_settings()
     try:
         snapshot = Metrics(build_redis(settings), settings.index_prefix).snapshot(
             PIPELINE_STAGES,

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from newsdesk.cli.common import progress
+from newsdesk.cli.common import fail, load_settings, progress
 from newsdesk.kernel.errors import ConfigError, NewsdeskError, Rejected
 from newsdesk.kernel.messages import FetchedPage
 from newsdesk.kernel.settings import Settings
@@ -128,10 +128,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Parse saved pages without any service running: one article (or rejection) per page."""
         try:
-            results = parse_files(paths or [], url, source, manifest, Settings.from_env(), enrich=enrich)
+            results = parse_files(paths or [], url, source, manifest, load_settings(), enrich=enrich)
         except NewsdeskError as exc:
-            typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-            raise typer.Exit(2) from exc
+            fail(str(exc), code=2)
         for result in results:
             if as_json:
                 typer.echo(json.dumps(result, ensure_ascii=False))
@@ -150,15 +149,14 @@ def register(app: typer.Typer) -> None:
         from index.client import build_client
         from tasks.worker.reparse import reparse_source
 
-        settings = Settings.from_env()
+        settings = load_settings()
         try:
             hints = _hints(settings, source)
             es = build_client(settings)
             with progress(f"re-parsing {source}", enabled=not as_json) as advance:
                 summary = reparse_source(es, settings, source, hints, on_progress=advance)
         except NewsdeskError as exc:
-            typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-            raise typer.Exit(1) from exc
+            fail(str(exc))
         if as_json:
             typer.echo(json.dumps(summary, ensure_ascii=False))
             return

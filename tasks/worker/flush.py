@@ -55,11 +55,9 @@ def flush_index() -> None:
     indexed_at = utc_now()
     ready: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for payload in articles:
-        try:
-            ready.append((payload, _document(payload, indexed_at)))
-        except Rejected as exc:
-            log.info("stage index rejected %s: %s", payload.get("url"), exc, extra={"stage": "index"})
-            resources.record_rejection("index", payload, exc)
+        document = resources.rejecting("index", payload, lambda p=payload: _document(p, indexed_at))
+        if document is not None:
+            ready.append((payload, document))
     copies_waiting = copies
     try:
         copies_recorded, again, reasons = _record_copies(copies)

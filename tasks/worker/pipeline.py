@@ -11,7 +11,7 @@ from celery import Task
 from celery.exceptions import Reject
 
 from newsdesk.kernel.clock import utc_now
-from newsdesk.kernel.errors import Rejected, TransientError
+from newsdesk.kernel.errors import TransientError
 from newsdesk.kernel.logs import current_stage
 from newsdesk.kernel.messages import Article, FetchedPage
 from newsdesk.kernel.wire import (
@@ -85,30 +85,19 @@ def _hand_on(task: Task, article: Article, countdown: float | None = None) -> No
         raise TransientError(f"hand on to {task.name}: broker unavailable ({exc})") from exc
 
 
-def _rejecting(stage: str, payload: dict[str, Any] | Article, work) -> Any:
-    """Run one stage; a Rejected is recorded with its reason and ends this page's journey."""
-    try:
-        return work()
-    except Rejected as exc:
-        message = payload.to_dict() if isinstance(payload, Article) else payload
-        log.info("stage %s rejected %s: %s", stage, message.get("url"), exc, extra={"stage": stage})
-        resources.record_rejection(stage, message, exc)
-        return None
-
-
 def _parse(payload: dict[str, Any]) -> Article | None:
-    _rejecting("parse", payload, lambda: watch_removal(resources, settings, payload))
+    resources.rejecting("parse", payload, lambda: watch_removal(resources, settings, payload))
 
     def work():
         page = FetchedPage.from_dict(payload)
         return parse_page(page, settings.max_page_bytes, resources.extraction_hints(page.crawl_source))
 
-    article = _rejecting("parse", payload, work)
+    article = resources.rejecting("parse", payload, work)
     return None if article is None else article.replace(recheck=bool(payload.get("recheck")))
 
 
 def _dedupe(article: Article) -> Article | None:
-    article = _rejecting("dedupe", article, lambda: assign_identity(article))
+    article = resources.rejecting("dedupe", article, lambda: assign_identity(article))
     if article is None:
         return None
     owner = resources.claims.claim(article.doc_id, article.final_url or article.url, article.canonical_url)
@@ -128,7 +117,7 @@ def _dedupe(article: Article) -> Article | None:
 
 
 def _enrich(article: Article) -> Article | None:
-    return _rejecting("enrich", article, lambda: enrich_article(article, resources.enricher))
+    return resources.rejecting("enrich", article, lambda: enrich_article(article, resources.enricher))
 
 
 def _index(article: Article) -> None:
@@ -198,7 +187,7 @@ def parse(payload: dict[str, Any]) -> None:
 
 def _continue_at(stage: str, payload: dict[str, Any]) -> None:
     """A stage's own task: the article goes on from `stage` (a retry, a hand-on, a dead-letter replay)."""
-    article = _rejecting(stage, payload, lambda: Article.from_dict(payload))
+    article = resources.rejecting(stage, payload, lambda: Article.from_dict(payload))
     if article is not None:
         _run_from(stage, article, task_stage=stage)
 
@@ -228,4 +217,4 @@ STAGE_TASKS = {"dedupe": dedupe, "enrich": enrich, "index": index}
 @app.task(name=LISTING_CHANGES_TASK, base=StageTask, stage="removal", records_stage_metrics=False)
 def listing_changes(payload: dict[str, Any]) -> None:
     """Revisions: what a complete crawl found missing from (or back in) every listing."""
-    _rejecting("removal", payload, lambda: apply_listing_changes(resources.es, settings, payload))
+    resources.rejecting("removal", payload, lambda: apply_listing_changes(resources.es, settings, payload))

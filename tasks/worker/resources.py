@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from elasticsearch import Elasticsearch
 
@@ -13,6 +14,7 @@ from index.minhash import archived_candidates, minhash_record, write_minhashes
 from index.writer import merge_also_seen_many, write_dead_letter
 from newsdesk.kernel.clock import utc_now
 from newsdesk.kernel.errors import Rejected, TransientError
+from newsdesk.kernel.messages import Article
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import ExtractionHints, Source, load_sources
 from newsdesk.state.claims import (
@@ -33,6 +35,7 @@ from tasks.dedupe.similarity import ContentKey, band_keys, day_number
 from tasks.enrich.enricher import Enricher
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 # A bulk write of one batch takes seconds; an in-flight batch this old belonged to a worker that died.
 # Replaying a batch that is merely slow is harmless: every write is idempotent by document id.
 INDEX_BATCH_STALE_SECONDS = 60
@@ -174,6 +177,16 @@ class Resources:
             log.warning("minhash of %s refused: %s", result.doc_id, result.error)
         unsettled = {result.doc_id for result in refused}
         self.content.settle([record["doc_id"] for record in records if record["doc_id"] not in unsettled])
+
+    def rejecting(self, stage: str, payload: dict[str, Any] | Article, work: Callable[[], T]) -> T | None:
+        """Run one stage's work; a Rejected is recorded with its reason and ends this page's journey."""
+        try:
+            return work()
+        except Rejected as exc:
+            message = payload.to_dict() if isinstance(payload, Article) else payload
+            log.info("stage %s rejected %s: %s", stage, message.get("url"), exc, extra={"stage": stage})
+            self.record_rejection(stage, message, exc)
+            return None
 
     def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
         """Store the payload with its reason, then count it for the run: never a silent drop."""

@@ -19,6 +19,16 @@ PREFIX = "rolestest"
 ARTICLE = {"doc_id": "a1", "url": "https://news.example/a1", "title": "Talks", "body": "Both sides met."}
 
 
+def _setup(settings: Settings) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "newsdesk.cli", "setup"],
+        env={**os.environ, **settings.to_env()},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 @pytest.fixture(scope="module")
 def accounts(base_settings: Settings, es_node) -> tuple[Settings, dict[str, Elasticsearch]]:
     settings = dataclasses.replace(
@@ -31,13 +41,7 @@ def accounts(base_settings: Settings, es_node) -> tuple[Settings, dict[str, Elas
         operator_es_username="rt_operator",
         operator_es_password=secrets.token_urlsafe(12),
     )
-    setup = subprocess.run(
-        [sys.executable, "-m", "newsdesk.cli", "setup"],
-        env={**os.environ, **settings.to_env()},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    setup = _setup(settings)
     assert setup.returncode == 0, setup.stdout + setup.stderr
     for user in ("rt_worker", "rt_analyst", "rt_operator"):
         assert f"user {user} has role" in setup.stdout
@@ -59,13 +63,7 @@ def accounts(base_settings: Settings, es_node) -> tuple[Settings, dict[str, Elas
 
 def test_setup_is_idempotent_for_the_accounts(accounts) -> None:
     settings, _ = accounts
-    again = subprocess.run(
-        [sys.executable, "-m", "newsdesk.cli", "setup"],
-        env={**os.environ, **settings.to_env()},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    again = _setup(settings)
     assert again.returncode == 0, again.stderr
 
 

@@ -61,12 +61,3 @@ class DeadLetterFallback:
                 pipe.execute()
             moved += 1
         return moved
-
-    def counts(self) -> dict[str, int]:
-        """{"pending": …, "unstorable": …}: what `newsdesk metrics` shows of the fallback."""
-        with translated_errors("count dead-letter fallback"):
-            pipe = self.client.pipeline(transaction=False)
-            pipe.llen(PENDING_KEY)
-            pipe.llen(UNSTORABLE_KEY)
-            pending, unstorable = pipe.execute()
-        return {"pending": int(pending), "unstorable": int(unstorable)}
