@@ -130,7 +130,7 @@ def metrics(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     for stage, c in snapshot["stages"].items():
         typer.echo(
             f"{stage:20} {c['succeeded']:>9} {c['retried']:>8} {c['failed']:>7} "
-            f"{c['mean_ms']:>8} {c['max_ms']:>7}"
+            f"{c['mean_ms']:>8.2f} {c['max_ms']:>7.2f}"
         )
 
 

@@ -110,4 +110,5 @@ def _count_task(task_id=None, task=None, state=None, **_kwargs) -> None:
     stage = getattr(task, "stage", None) or task.name.removeprefix(TASK_PREFIX)
     # Metrics never fail a task; Redis being away shows up everywhere else.
     with contextlib.suppress(NewsdeskError):
-        app.newsdesk_resources.metrics.record_task(stage, outcome, int((time.monotonic() - started) * 1000))
+        elapsed_us = int((time.monotonic() - started) * 1_000_000)
+        app.newsdesk_resources.metrics.record_task(stage, outcome, elapsed_us)

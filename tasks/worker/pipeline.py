@@ -155,13 +155,13 @@ def _run_from(
             try:
                 article = STAGE_STEPS[stage](article)
             except TransientError as exc:
-                metrics.append((stage, "retried", _ms_since(started)))
+                metrics.append((stage, "retried", _us_since(started)))
                 if stage == task_stage:
                     raise
                 log.warning("stage %s will retry in its own task: %s", stage, exc, extra={"stage": stage})
                 _hand_on(STAGE_TASKS[stage], article, countdown=backoff_delay(0, settings.retry_backoff_max))
                 return
-            metrics.append((stage, "succeeded", _ms_since(started)))
+            metrics.append((stage, "succeeded", _us_since(started)))
             if article is None:
                 return
     finally:
@@ -169,8 +169,8 @@ def _run_from(
         resources.record_stage_metrics(metrics)
 
 
-def _ms_since(started: float) -> int:
-    return int((time.perf_counter() - started) * 1000)
+def _us_since(started: float) -> int:
+    return int((time.perf_counter() - started) * 1_000_000)
 
 
 @app.task(name=PARSE_TASK, base=StageTask, stage="parse")
@@ -178,7 +178,7 @@ def parse(payload: dict[str, Any]) -> None:
     """What the spider sends: the page goes through every stage here, unless one must wait and retry."""
     started = time.perf_counter()
     article = _parse(payload)
-    parsed = ("parse", "succeeded", _ms_since(started))
+    parsed = ("parse", "succeeded", _us_since(started))
     if article is None:
         resources.record_stage_metrics([parsed])
     else:

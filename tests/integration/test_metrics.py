@@ -19,8 +19,8 @@ def test_stage_runs_are_counted_with_their_total_and_largest_latency(redis_clien
 
     parse = redis_client.hgetall("ndmetrics:metrics:stage:parse")
     dedupe = redis_client.hgetall("ndmetrics:metrics:stage:dedupe")
-    assert parse == {"succeeded": "2", "retried": "1", "total_ms": "59", "max_ms": "40"}
-    assert dedupe == {"succeeded": "1", "total_ms": "3", "max_ms": "3"}
+    assert parse == {"succeeded": "2", "retried": "1", "total_us": "59", "max_us": "40"}
+    assert dedupe == {"succeeded": "1", "total_us": "3", "max_us": "3"}
     stages = metrics.snapshot(("parse", "dedupe"), {})["stages"]
-    assert stages["parse"]["mean_ms"] == round(59 / 3, 1)
+    assert stages["parse"]["mean_ms"] == round(59 / 3 / 1000, 3)
     assert stages["dedupe"]["failed"] == 0
