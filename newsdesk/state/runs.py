@@ -1,4 +1,4 @@
-"""Crawl-run records in Redis: what the spider handed off, and one counted fate per page and run."""
+"""Crawl-run records in Redis: what the spider handed off, and one recorded fate per fetched URL and run."""
 
 from __future__ import annotations
 
@@ -9,17 +9,26 @@ from typing import Any
 import redis
 
 from newsdesk.kernel.clock import utc_now
+from newsdesk.kernel.fates import CRAWLER_FATES, FATES, PIPELINE_FATES
 from newsdesk.state.client import translated_errors
 
 RUN_TTL_SECONDS = 30 * 24 * 3600
-OUTCOMES = ("new", "updated", "unchanged", "duplicate", "rejected", "failed")
-# Count an outcome once per URL and run, however often a task is retried or redelivered. Two deliveries
-# of one page can reach the index at once: the one that created the document counts it as new even when
-# the other one's "unchanged" was recorded first.
+# The pipeline's fates, counted in fields of their own name; a run is done when they add up to `sent`.
+OUTCOMES = PIPELINE_FATES
+# The crawler's own fates are counted apart (`crawled_<fate>`): they are not pages the pipeline owes.
+CRAWLED = "crawled_"
+# One fate per URL and run, however often a task is retried or redelivered (KEYS: the run's URL -> fate
+# hash, the run record, its URL -> detail hash; ARGV: url, fate, ttl, counter field, detail). Two
+# deliveries of one page can reach the index at once: the one that created the document counts it as new
+# even when the other one's "unchanged" was recorded first.
 _RECORD_OUTCOME = """
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
-  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
   redis.call('EXPIRE', KEYS[1], ARGV[3])
+  if ARGV[5] ~= '' then
+    redis.call('HSET', KEYS[3], ARGV[1], ARGV[5])
+    redis.call('EXPIRE', KEYS[3], ARGV[3])
+  end
   return 1
 end
 local previous = redis.call('HGET', KEYS[1], ARGV[1])
@@ -91,33 +100,61 @@ class RunStore:
         with translated_errors("crawl progress"):
             self._progress(keys=[self._key(run_id)], args=fields)
 
-    def _count_outcome(self, run_id: str, url: str, outcome: str, client=None):
-        """One call of the outcome script (on `client`, e.g. a pipeline, when given)."""
-        if outcome not in OUTCOMES:
-            raise ValueError(f"unknown outcome {outcome!r}")
+    def _count_outcome(
+        self, run_id: str, url: str, fate: str, counter: str, detail: str = "", client=None
+    ) -> Any:
+        """One call of the fate script (on `client`, e.g. a pipeline, when given)."""
         return self._record(
-            keys=[f"{self._key(run_id)}:urls", self._key(run_id)],
-            args=[url, outcome, RUN_TTL_SECONDS],
+            keys=[f"{self._key(run_id)}:urls", self._key(run_id), f"{self._key(run_id)}:why"],
+            args=[url, fate, RUN_TTL_SECONDS, counter, detail[:500]],
             client=client,
         )
 
-    def record_outcome(self, run_id: str | None, url: str, outcome: str) -> bool:
-        """Count `outcome` for `url` in this run unless one was counted already; True if counted."""
+    def record_outcome(self, run_id: str | None, url: str, outcome: str, detail: str = "") -> bool:
+        """Count the pipeline's `outcome` for `url` in this run unless one was counted already; True if
+        counted. `detail`: why (a rejection's reason, a not-article's evidence), kept per URL."""
         if not run_id:
             return False
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
         with translated_errors("record outcome"):
-            return bool(self._count_outcome(run_id, url, outcome))
+            return bool(self._count_outcome(run_id, url, outcome, outcome, detail))
 
     def record_outcomes(self, outcomes: list[tuple[str | None, str, str]]) -> None:
         """`record_outcome` for many (run_id, url, outcome) at once: one round trip for a whole batch."""
         counted = [(run_id, url, outcome) for run_id, url, outcome in outcomes if run_id]
         if not counted:
             return
+        for _, _, outcome in counted:
+            if outcome not in OUTCOMES:
+                raise ValueError(f"unknown outcome {outcome!r}")
         with translated_errors("record outcomes"):
             pipe = self.client.pipeline(transaction=False)
             for run_id, url, outcome in counted:
-                self._count_outcome(run_id, url, outcome, client=pipe)
+                self._count_outcome(run_id, url, outcome, outcome, client=pipe)
             pipe.execute()
+
+    def record_crawler_fates(self, run_id: str | None, fates: list[tuple[str, str, str]]) -> None:
+        """The crawler's own fates, (url, fate, detail) each, for URLs it fetched and never handed on."""
+        if not run_id or not fates:
+            return
+        for _, fate, _ in fates:
+            if fate not in CRAWLER_FATES:
+                raise ValueError(f"unknown crawler fate {fate!r}")
+        with translated_errors("record crawler fates"):
+            pipe = self.client.pipeline(transaction=False)
+            for url, fate, detail in fates:
+                self._count_outcome(run_id, url, fate, CRAWLED + fate, detail, client=pipe)
+            pipe.execute()
+
+    def url_fates(self, run_id: str) -> dict[str, tuple[str, str]]:
+        """Every URL of the run with its fate and the detail recorded with it (empty when none)."""
+        with translated_errors("read url fates"):
+            pipe = self.client.pipeline(transaction=False)
+            pipe.hgetall(f"{self._key(run_id)}:urls")
+            pipe.hgetall(f"{self._key(run_id)}:why")
+            fates, why = pipe.execute()
+        return {url: (fate, why.get(url, "")) for url, fate in fates.items()}
 
     def get(self, run_id: str) -> dict[str, Any]:
         with translated_errors("read run"):
@@ -125,6 +162,11 @@ class RunStore:
         run: dict[str, Any] = {k: int(v) if v.lstrip("-").isdigit() else v for k, v in raw.items()}
         if run:
             run["done"] = sum(int(run.get(o, 0)) for o in OUTCOMES)
+            run["fates"] = {
+                fate: int(run.get(fate, 0) if fate in OUTCOMES else 0) + int(run.get(CRAWLED + fate, 0))
+                for fate in FATES
+            }
+            run["urls"] = sum(run["fates"].values())
             run["complete"] = bool(run.get("crawl_finished")) and run["done"] >= int(run.get("sent", 0))
         return run
 

@@ -76,6 +76,11 @@ class Extracted:
     related: list[RelatedItem] = field(default_factory=list)
     date_method: str | None = None
     declared_article: bool = False
+    og_type: str | None = None
+    declared_types: list[str] = field(default_factory=list)
+    # The texts of the page's links, read before the body extractor prunes the tree: a body made of
+    # them is a list of other pages (a hub, a tag page), not an article.
+    link_texts: list[str] = field(default_factory=list)
 
 
 def _in_chrome(element: lxml.html.HtmlElement) -> bool:
@@ -217,6 +222,8 @@ def structured_data(root: lxml.html.HtmlElement) -> dict[str, Any]:
         "images": images,
         "article_body": _text_of(obj.get("articleBody")),
         "declared_article": (_first(meta, ("og:type",)) or "").lower() == "article" or _is_article(obj),
+        "og_type": _first(meta, ("og:type",)),
+        "declared_types": list(dict.fromkeys(kind for o in objects if (kind := _kind(o))))[:8],
     }
 
 
@@ -446,6 +453,7 @@ def extract_article(
     data = structured_data(root)
     found = Extracted(site_name=data["site_name"], authors=data["authors"], section=data["section"])
     found.declared_article = data["declared_article"]
+    found.og_type, found.declared_types = data["og_type"], data["declared_types"]
     found.title = hinted_text(root, hints, "title") or choose_title(root, data, url)
     found.subtitle = hinted_text(root, hints, "subtitle") or data["subtitle"] or _subtitle(root)
     found.lead = hinted_text(root, hints, "lead") or data["description"]
@@ -466,6 +474,7 @@ def extract_article(
     if bodies:
         found.body, found.method = [p for b in bodies for p in _paragraphs_from(b)], "hints"
     else:
+        found.link_texts = link_texts(root)
         # Everything else is read: the body extractor never looks into scripts, styles or icons.
         drop_invisible(root)
         found.body, found.method = trafilatura_body(root, url), "trafilatura"
@@ -476,6 +485,18 @@ def extract_article(
     while found.body and found.body[0].casefold() in headings:
         found.body = found.body[1:]
     return found
+
+
+def link_texts(root: lxml.html.HtmlElement, shortest: int = 12) -> list[str]:
+    """The distinct visible texts of the page's links, the short ones ("More", "Next") left out."""
+    found = {}
+    for anchor in root.iter("a"):
+        if anchor.get("href") is None:
+            continue
+        text = clean(anchor.text_content())
+        if len(text) >= shortest:
+            found[text] = None
+    return list(found)
 
 
 def _subtitle(root: lxml.html.HtmlElement) -> str | None:

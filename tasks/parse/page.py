@@ -17,9 +17,10 @@ import lxml.html
 from newsdesk.kernel.errors import Rejected
 from newsdesk.kernel.messages import Article, FetchedPage, RelatedItem
 from newsdesk.kernel.sources import ExtractionHints
+from tasks.parse.article_or_not import evidence_of, not_an_article_because
 from tasks.parse.dates import parse_date
 from tasks.parse.encoding import charset_from_content_type, decode_html
-from tasks.parse.extract import MIN_BODY_CHARS, MIN_DECLARED_ARTICLE_CHARS, extract_article
+from tasks.parse.extract import extract_article
 from tasks.parse.text import clean
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -394,11 +395,10 @@ def _parse_elsewhere(page: FetchedPage, root, hints: ExtractionHints | None) -> 
     canonical = _canonical_hint(root, base_url)
     found = extract_article(root, base_url, page.fetched_at, hints)
     body = "\n\n".join(found.body)
-    if not found.title:
-        raise Rejected("not_an_article", "no title and no Date/Source line")
-    least = MIN_DECLARED_ARTICLE_CHARS if found.declared_article and found.published else MIN_BODY_CHARS
-    if len(body) < least:
-        raise Rejected("not_an_article", f"{len(body)} characters of text, fewer than {least}")
+    evidence = evidence_of(found)
+    because = not_an_article_because(evidence)
+    if because:
+        raise Rejected("not_an_article", f"{because}: {evidence.describe()}")
     warnings = [r.problem for r in (found.published, found.updated) if r is not None and r.problem]
     if found.published is None:
         warnings.append("no_date")

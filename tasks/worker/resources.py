@@ -14,6 +14,7 @@ from index.minhash import archived_candidates, minhash_record, write_minhashes
 from index.writer import merge_also_seen_many, write_dead_letter
 from newsdesk.kernel.clock import utc_now
 from newsdesk.kernel.errors import Rejected, TransientError
+from newsdesk.kernel.fates import fate_of_rejection
 from newsdesk.kernel.messages import Article
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import ExtractionHints, Source, load_sources
@@ -191,7 +192,8 @@ class Resources:
     def record_rejection(self, stage: str, payload: dict[str, Any], exc: Rejected) -> None:
         """Store the payload with its reason, then count it for the run: never a silent drop."""
         self._dead_letter(stage, payload, exc.reason, exc.detail, attempts=1)
-        self.runs.record_outcome(payload.get("run_id"), payload.get("url", ""), "rejected")
+        fate = fate_of_rejection(exc.reason)
+        self.runs.record_outcome(payload.get("run_id"), payload.get("url", ""), fate, str(exc))
 
     def record_failure(self, stage: str, payload: Any, reason: str, detail: str, attempts: int) -> None:
         """A task that gave up (retries exhausted, or a bug): keep the payload wherever we still can."""
@@ -202,7 +204,7 @@ class Resources:
             log.error("dead-letter index unavailable (%s); keeping the failure in Redis", exc)
             self.dead_letter_fallback.keep(self._record(stage, payload, reason, detail, attempts))
         try:
-            self.runs.record_outcome(payload.get("run_id"), payload.get("url", ""), "failed")
+            self.runs.record_outcome(payload.get("run_id"), payload.get("url", ""), "failed", reason)
         except TransientError:
             log.exception("could not count a failure for run %s", payload.get("run_id"))
 
