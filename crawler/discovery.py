@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import re
 import zlib
 from dataclasses import dataclass
@@ -26,6 +27,16 @@ SLUG = re.compile(r"/[a-z0-9]+(?:-[a-z0-9]+){3,}(?:\.html?)?/?$", re.IGNORECASE)
 PAGINATION_PATH = re.compile(r"/(page|p|seite|pagina)/\d+/?$", re.IGNORECASE)
 PAGINATION_QUERY = re.compile(r"(^|&)(page|p|pg|paged|pagenum|start|offset)=\d+(&|$)", re.IGNORECASE)
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
+# Meta tags read with the HTML parser, so attribute order and quoting do not matter.
+OG_TYPE = etree.XPath("//meta[@property='og:type' or @name='og:type']/@content")
+JSON_LD = etree.XPath("//script[@type='application/ld+json']/text()")
+MAX_JSON_LD = 10
+MAX_JSON_LD_TYPES = 50
+NOT_PAGES = re.compile(
+    r"\.(pdf|jpe?g|png|gif|webp|svg|ico|bmp|tiff?|css|js|json|zip|gz|tgz|bz2|rar|7z|mp3|mp4|m4a|wav|ogg|"
+    r"webm|avi|mov|mkv|docx?|xlsx?|pptx?|odt|ods|epub|exe|dmg|apk|woff2?|ttf|eot)$",
+    re.IGNORECASE,
+)
 MAX_DECOMPRESSED = 50_000_000
 
 
@@ -180,17 +191,39 @@ def looks_like_article_url(url: str) -> bool:
     )
 
 
-def html_is_article(html: str) -> bool:
-    """Structured data first (og:type, JSON-LD @type), then the page's shape: one <article> with a heading."""
-    head = html[:200_000]
-    og = re.search(r"""<meta[^>]+property=["']og:type["'][^>]+content=["']([^"']+)""", head, re.IGNORECASE)
-    if og:
-        return og.group(1).strip().lower() == "article"
-    for found in re.findall(r""""@type"\s*:\s*"([A-Za-z]+)\"""", head):
-        if found.lower() in ARTICLE_TYPES:
-            return True
-    articles = len(re.findall(r"<article[\s>]", head, re.IGNORECASE))
-    return articles == 1 and bool(re.search(r"<h1[\s>]", head, re.IGNORECASE))
+def declared_types(root) -> tuple[str | None, list[str]]:
+    """What a parsed page says it is: its og:type (attributes in any order) and its JSON-LD @types."""
+    og_type = next((value.strip().lower() for value in OG_TYPE(root) if value.strip()), None)
+    types: list[str] = []
+    for text in JSON_LD(root)[:MAX_JSON_LD]:
+        try:
+            stack = [json.loads(text)]
+        except (ValueError, RecursionError):
+            continue
+        while stack and len(types) < MAX_JSON_LD_TYPES:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                kind = item.get("@type")
+                types.extend(k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
+                stack.extend(v for key, v in item.items() if key == "@graph" or isinstance(v, dict | list))
+    return og_type, types
+
+
+def declares_article(root) -> bool:
+    """Whether a parsed page declares itself an article (og:type, or a JSON-LD article type).
+
+    Only a hint for where the crawler looks for links: whether a page is an article is the parse stage's
+    decision, on its content, for every page the crawler fetches.
+    """
+    og_type, types = declared_types(root)
+    return og_type == "article" or any(kind.lower() in ARTICLE_TYPES for kind in types)
+
+
+def is_page_link(url: str) -> bool:
+    """Whether a link may lead to a web page (not an image, a document, an archive or a stylesheet)."""
+    return not NOT_PAGES.search(urlsplit(url).path)
 
 
 def alternate_feeds(html: str) -> list[str]:

@@ -18,8 +18,9 @@ from crawler.listing_watch import crawl_was_complete
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.wire import PARSE_TASK, QUEUE
-from newsdesk.state.client import build_redis, translated_errors
+from newsdesk.state.client import build_redis, patiently, translated_errors
 from newsdesk.state.crawl_state import CrawlState
+from newsdesk.state.dead_links import DeadLinks
 from newsdesk.state.runs import RunStore
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,12 @@ def crawl_summary(stats: dict[str, Any], spider) -> dict[str, Any]:
         "handed_off": stats.get("newsdesk/handed_off", 0),
         "handoff_failed": stats.get("newsdesk/handoff_failed", 0),
         "robots_refused": errors.get("robots_disallowed", 0),
+        "urls": len(getattr(spider, "fetched", ())),
+        "dead_links": stats.get("newsdesk/dead_links", 0),
+        "skipped_dead": stats.get("newsdesk/skipped_dead", 0),
+        "dead_link_rechecks": stats.get("newsdesk/dead_link_rechecks", 0),
+        "revived_links": stats.get("newsdesk/revived_links", 0),
+        "read_as_listing": stats.get("newsdesk/read_as_listing", 0),
         "retries": stats.get("retry/count", 0),
         "crawl_delay": stats.get("newsdesk/crawl_delay", 0),
         "errors": sum(errors.values()),
@@ -77,6 +84,7 @@ class HandOffPipeline:
         self.broker = client
         self.runs = RunStore(client, settings.index_prefix)
         self.state = CrawlState(client, settings.index_prefix, settings.crawl_state_max_urls)
+        self.dead_links = DeadLinks(client, settings.index_prefix)
         self._progress: LoopingCall | None = None
         self._spider = None
 
@@ -96,9 +104,18 @@ class HandOffPipeline:
     def _report_progress(self):
         summary = crawl_summary(self.stats.get_stats(), self._spider)
         summary.pop("problems")
-        return deferToThread(self._write_progress, self._spider.run_id, summary)
+        fates, self._spider.fates = self._spider.fates, []
+        return deferToThread(self._write_progress, self._spider.run_id, summary, fates)
 
-    def _write_progress(self, run_id: str, summary: dict[str, Any]) -> None:
+    def _write_progress(
+        self, run_id: str, summary: dict[str, Any], fates: list[tuple[str, str, str]]
+    ) -> None:
+        try:
+            self.runs.record_crawler_fates(run_id, fates)
+        except NewsdeskError as exc:
+            # Kept for the next write: a fate is never dropped because Redis blinked.
+            self._spider.fates.extend(fates)
+            log.warning("fates of run %s not recorded yet: %s", run_id, exc)
         try:
             self.runs.record_crawl_progress(run_id, summary)
         except NewsdeskError as exc:
@@ -161,6 +178,24 @@ class HandOffPipeline:
         if self._progress is not None and self._progress.running:
             self._progress.stop()
         self.state.save_page_validators(spider.source.name, getattr(spider, "new_validators", {}))
+        self._save_dead_links(spider)
+        if getattr(spider, "run_id", None):
+            fates, spider.fates = spider.fates, []
+            patiently(lambda: self.runs.record_crawler_fates(spider.run_id, fates), "record crawler fates")
+
+    def _save_dead_links(self, spider) -> None:
+        """Links found dead are remembered with their next re-check; links that answered again are not."""
+        source = spider.source.name
+        settings = self.settings
+        self.dead_links.forget(source, spider.revived)
+        self.dead_links.record(
+            source,
+            spider.dead_found,
+            time.time(),
+            settings.dead_link_first_wait,
+            settings.dead_link_longest_wait,
+            known=spider.dead,
+        )
 
     def spider_closed(self, spider, reason: str) -> None:
         """The run's crawl side, with the real finish reason: `finished`, or the limit that stopped it

@@ -21,6 +21,7 @@ from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import Source, resolve_source
 from newsdesk.state.client import build_redis
 from newsdesk.state.crawl_state import CrawlState
+from newsdesk.state.dead_links import DeadLinks
 from newsdesk.state.revisits import RecheckSchedule
 
 
@@ -70,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         # Read once, before the reactor starts: the spider then never blocks on Redis to skip a URL.
         known = set() if request.refetch_known else state.known_digests(source.name)
         validators = {} if request.refetch_known else state.page_validators(source.name)
+        dead = (
+            {} if request.refetch_known else DeadLinks(state.client, settings.index_prefix).load(source.name)
+        )
         every_page = request.refetch_known or reads_every_listing_page(
             source, state.listing_reads(source.name), time.time(), unlisted_grace_seconds(source, settings)
         )
@@ -92,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         validators=validators,
         due=due,
         read_every_listing_page=every_page,
+        dead=dead,
     )
     process.start()
     stats = crawler.stats.get_stats()

@@ -9,6 +9,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from index.client import translated_errors
+from newsdesk.kernel.fates import FATES
 from newsdesk.kernel.settings import Settings
 
 CRAWL_RUN_PROPERTIES: dict[str, Any] = {
@@ -33,6 +34,8 @@ CRAWL_RUN_PROPERTIES: dict[str, Any] = {
     "problems": {
         "properties": {"url": {"type": "keyword"}, "kind": {"type": "keyword"}, "detail": {"type": "text"}}
     },
+    "urls": {"type": "integer"},
+    "fates": {"properties": {name: {"type": "integer"} for name in FATES}},
     "outcomes": {
         "properties": {
             name: {"type": "integer"}
@@ -89,6 +92,8 @@ def crawl_run_document(run: dict[str, Any]) -> dict[str, Any]:
             k: number(k) for k in ("new", "updated", "unchanged", "duplicate", "rejected", "failed")
         },
         "complete": bool(run.get("complete")),
+        "urls": int(run.get("urls") or 0),
+        "fates": {name: int(count) for name, count in (run.get("fates") or {}).items() if name in FATES},
     }
     document.update({key: number(f"crawl_{key}") for key in _INTEGERS})
     return document

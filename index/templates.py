@@ -6,11 +6,12 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from index.crawl_log import CRAWL_LOG_PROPERTIES
 from index.crawl_runs import CRAWL_RUN_PROPERTIES
 from newsdesk.kernel.settings import Settings
 
 # 2: removal_evidence and version_fingerprint on articles; `newsdesk migrate` moves older indices.
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3
 
 _text_with_keyword = {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 512}}}
 
@@ -256,6 +257,9 @@ def index_templates(
         deadletter: _template(f"{deadletter}-*", DEADLETTER_PROPERTIES, 200, policy(deadletter)),
         # Its writes wait for a refresh (`refresh=wait_for`).
         runs: _template(f"{runs}-*", CRAWL_RUN_PROPERTIES, 200, policy(runs), refresh_interval="1s"),
+        settings.crawl_log_index: _template(
+            f"{settings.crawl_log_index}-*", CRAWL_LOG_PROPERTIES, 200, policy(settings.crawl_log_index)
+        ),
         settings.raw_index: _template(
             f"{settings.raw_index}-*", RAW_PROPERTIES, 200, policy(settings.raw_index)
         ),

@@ -16,8 +16,9 @@ from scrapy.http import Response, TextResponse
 
 from crawler.discovery import (
     alternate_feeds,
+    declares_article,
     feed_links,
-    html_is_article,
+    is_page_link,
     looks_like_article_url,
     looks_like_listing_url,
     looks_like_pagination_url,
@@ -26,9 +27,11 @@ from crawler.discovery import (
     sniff_kind,
 )
 from crawler.politeness import RefusedRequest
+from newsdesk.kernel.fates import DEAD_STATUSES
 from newsdesk.kernel.messages import FetchedPage
 from newsdesk.kernel.sources import Source
 from newsdesk.state.crawl_state import url_digest
+from newsdesk.state.dead_links import DeadLink
 
 KEPT_HEADERS = ("content-type", "last-modified", "etag", "content-language", "date")
 SKIPPED_SCHEMES = ("mailto:", "javascript:", "tel:", "data:")
@@ -85,6 +88,7 @@ class NewsSpider(scrapy.Spider):
         validators: dict[str, dict[str, Any]] | None = None,
         due: dict[str, dict[str, Any]] | None = None,
         read_every_listing_page: bool = True,
+        dead: dict[str, DeadLink] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -115,6 +119,18 @@ class NewsSpider(scrapy.Spider):
         # after a page that listed nothing new: the re-crawl of an unchanged site costs a few requests.
         self.read_every_listing_page = read_every_listing_page
         self.pagination_skipped = 0
+        # Fates: each URL this crawl fetched and did not hand on gets one here, (url, fate, detail),
+        # sent to the run record by the hand-off pipeline; `fetched` holds every URL that got an answer
+        # (or failed), so the run can show that the fates add up.
+        self.fates: list[tuple[str, str, str]] = []
+        self.fetched: set[str] = set()
+        # Dead links: known ones (by digest) are not fetched again before their re-check is due; this
+        # crawl's findings are saved when it closes.
+        self.dead = dead or {}
+        self.started_at = dt.datetime.now(dt.UTC).timestamp()
+        self.dead_found: list[tuple[str, int]] = []
+        self.revived: list[str] = []
+        self._requested_digests: set[str] = set()
 
     # --- requests
 
@@ -166,12 +182,17 @@ class NewsSpider(scrapy.Spider):
         return True
 
     def discovery_requests(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
-        """A discovery request for each of `urls` this crawl has not asked for yet."""
+        """A discovery request for each of `urls` this crawl has not asked for yet (a dead link only when
+        its re-check is due)."""
         for url in urls:
+            dead = self.dead.get(url_digest(url)) if self.dead else None
+            if dead is not None and dead.next_check > self.started_at:
+                self.crawler.stats.inc_value("newsdesk/skipped_dead")
+                continue
             if self._first_request_for(url):
-                yield self.discovery_request(url)
+                yield self.discovery_request(url, dead_recheck=dead is not None)
 
-    def discovery_request(self, url: str) -> scrapy.Request:
+    def discovery_request(self, url: str, dead_recheck: bool = False) -> scrapy.Request:
         headers = {}
         previous = self.validators.get(url, {})
         if previous.get("etag"):
@@ -183,13 +204,16 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_discovery,
             errback=self.discovery_failed,
             headers=headers,
-            meta={"handle_httpstatus_list": HANDLED_STATUSES},
+            meta={"handle_httpstatus_list": HANDLED_STATUSES, "dead_recheck": dead_recheck},
         )
 
     def candidate(self, url: str, depth: int = 0, from_feed: bool = False, listed_on: str | None = None):
         """A request for an article URL, unless it is off-site, not an article, or already known."""
         if not self.on_site(url):
             self.crawler.stats.inc_value("newsdesk/offsite_links")
+            return
+        if not is_page_link(url):
+            self.crawler.stats.inc_value("newsdesk/not_page_links")
             return
         if not self.is_article_url(url, from_feed=from_feed):
             return
@@ -204,13 +228,25 @@ class NewsSpider(scrapy.Spider):
         if digest in self.known:
             self.crawler.stats.inc_value("newsdesk/skipped_known")
             return
-        if not self._first_request_for(url):
+        dead = self.dead.get(digest)
+        if dead is not None and dead.next_check > self.started_at:
+            self.crawler.stats.inc_value("newsdesk/skipped_dead")
             return
+        # One request per article, whatever tracking parameters or fragments its links carry.
+        if digest in self._requested_digests or not self._first_request_for(url):
+            return
+        self._requested_digests.add(digest)
+        if dead is not None:
+            self.crawler.stats.inc_value("newsdesk/dead_link_rechecks")
         yield scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.article_failed,
-            meta={"handle_httpstatus_list": HANDLED_STATUSES, "article_depth": depth},
+            meta={
+                "handle_httpstatus_list": HANDLED_STATUSES,
+                "article_depth": depth,
+                "dead_recheck": dead is not None,
+            },
         )
 
     def is_article_url(self, url: str, from_feed: bool = False) -> bool:
@@ -227,6 +263,8 @@ class NewsSpider(scrapy.Spider):
     # --- discovery pages
 
     def parse_robots(self, response: Response):
+        answered = f" answered {response.status}" if response.status >= 400 else ""
+        self.note_fate(response, "discovery", f"robots.txt{answered}")
         if response.status >= 400:
             return
         sitemaps = robots_sitemaps(response.text if isinstance(response, TextResponse) else "", response.url)
@@ -237,6 +275,7 @@ class NewsSpider(scrapy.Spider):
         url = response.request.url
         if response.status == 304:
             stats.inc_value("newsdesk/not_modified")
+            self.note_fate(response, "not_modified", "discovery page")
             self.unchanged_pages.append(url)
             previous = self.validators.get(url, {})
             self.new_validators[url] = previous
@@ -247,13 +286,20 @@ class NewsSpider(scrapy.Spider):
             return
         if response.status >= 400:
             self.discovery_failures += 1
+            fate = "dead_link" if response.status in DEAD_STATUSES else "fetch_error"
+            if fate == "dead_link" and url not in self.source.start_urls:
+                self.dead_found.append((self.original_url(response), response.status))
+            self.note_fate(response, fate, f"discovery page answered {response.status}")
             self.record_problem(url, f"http_{response.status}", f"discovery page answered {response.status}")
             return
         stats.inc_value("newsdesk/discovery_pages")
+        if response.request.meta.get("dead_recheck"):
+            self.revived.append(self.original_url(response))
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         kind = sniff_kind(content_type, response.body)
         children: list[str] = []
         unchanged: list[str] = []
+        handed_on = False
         if kind == "feed":
             self.listed_on.setdefault(url, set())
             for link in feed_links(response.body, response.url):
@@ -261,20 +307,24 @@ class NewsSpider(scrapy.Spider):
         elif kind in ("sitemap", "sitemapindex"):
             yield from self._sitemap(response, children, unchanged)
         elif kind == "html" and isinstance(response, TextResponse):
-            if (
-                self.article_pattern is None
-                and url not in self.source.start_urls
-                and html_is_article(response.text)
-            ):
-                # Generic discovery reached an article through a link that did not look like one.
-                yield from self.parse_article(response)
-                return
+            if self.article_pattern is None and url not in self.source.start_urls:
+                if declares_article(response.selector.root):
+                    # Generic discovery reached an article through a link that did not look like one.
+                    yield from self.parse_article(response)
+                    return
+                # Any other page generic discovery reached is read for links and handed on too: whether
+                # it is an article is for the parse stage to say, on its content, never a silent drop.
+                handed_on = True
             yield from self._listing(response, children)
         else:
-            self.record_problem(
-                url, "unsupported_content_type", f"{content_type or 'no content type'} ({kind})"
-            )
+            detail = f"{content_type or 'no content type'} ({kind})"
+            self.note_fate(response, "rejected", f"unsupported_content_type: {detail}")
+            self.record_problem(url, "unsupported_content_type", detail)
             return
+        if handed_on:
+            yield self.page_item(response)
+        else:
+            self.note_fate(response, "discovery", kind)
         nothing_new = kind == "html" and self._lists_nothing_new(url)
         yield from self.discovery_requests(self.children_worth_fetching(children, nothing_new))
         self._remember_validators(response, children + unchanged)
@@ -300,6 +350,7 @@ class NewsSpider(scrapy.Spider):
             kind, entries = sitemap_entries(response.body, response.url)
         except ValueError as exc:
             self.discovery_failures += 1
+            self.note_fate(response, "rejected", f"bad_sitemap: {exc}")
             self.record_problem(response.url, "bad_sitemap", str(exc))
             return
         self.listed_on.setdefault(response.request.url, set())
@@ -364,6 +415,8 @@ class NewsSpider(scrapy.Spider):
     def discovery_failed(self, failure):
         self.discovery_failures += 1
         kind, detail = classify_failure(failure)
+        fate = "refused" if kind in REFUSALS else "fetch_error"
+        self.note_fate_of(failure.request, fate, f"{kind}: {detail}")
         self.record_problem(failure.request.url, kind, detail)
 
     # --- article pages
@@ -372,37 +425,85 @@ class NewsSpider(scrapy.Spider):
         self._note_check(response)
         if response.status == 304:
             self.crawler.stats.inc_value("newsdesk/not_modified_articles")
+            self.note_fate(response, "not_modified", "article re-check")
             return
-        if (
-            self.article_pattern is None
-            and response.status == 200
-            and isinstance(response, TextResponse)
-            and "html" in response.headers.get("Content-Type", b"").decode("latin-1").lower()
-            and not html_is_article(response.text)
-        ):
-            # Generic discovery: the URL looked like an article, the page says it is not; it may list some.
-            self.crawler.stats.inc_value("newsdesk/not_article_pages")
-            yield from self._listing(response, [])
+        original = self.original_url(response)
+        if response.status in DEAD_STATUSES and not response.request.meta.get("recheck"):
+            # A link to a page that does not exist (any more): a dead link, not a rejected article; it is
+            # remembered, and fetched again only when its slow re-check is due.
+            self.crawler.stats.inc_value("newsdesk/dead_links")
+            self.dead_found.append((original, response.status))
+            self.note_fate(response, "dead_link", f"answered {response.status}")
+            self.record_problem(original, f"http_{response.status}", "dead link")
             return
+        if response.request.meta.get("dead_recheck") and response.status < 400:
+            self.crawler.stats.inc_value("newsdesk/revived_links")
+            self.revived.append(original)
         self.crawler.stats.inc_value("newsdesk/article_pages")
         depth = response.request.meta.get("article_depth", 0)
-        if depth < self.source.max_depth and isinstance(response, TextResponse) and response.status < 300:
+        readable = isinstance(response, TextResponse) and response.status < 300
+        if readable and self._is_html(response) and self._reads_as_listing(response, depth):
+            # The URL looked like an article's and the page does not say it is one: it may be a hub or
+            # a section, so its links are read too (the parse stage still decides what the page is).
+            self.crawler.stats.inc_value("newsdesk/read_as_listing")
+            children: list[str] = []
+            yield from self._listing(response, children)
+            yield from self.discovery_requests(
+                c for c in children if looks_like_pagination_url(c) or looks_like_listing_url(c)
+            )
+        elif depth < self.source.max_depth and readable:
             for url in self._links(response):
                 yield from self.candidate(url, depth=depth + 1)
+        if response.status >= 400:
+            self.record_problem(original, f"http_{response.status}", "article page")
+        yield self.page_item(response)
+
+    def _is_html(self, response: Response) -> bool:
+        return "html" in response.headers.get("Content-Type", b"").decode("latin-1").lower()
+
+    def _reads_as_listing(self, response: TextResponse, depth: int) -> bool:
+        """Generic discovery, a page reached straight from discovery, which does not declare itself an
+        article: read for links as a listing would be (only one step: pages found there are not)."""
+        return (
+            self.article_pattern is None
+            and depth == 0
+            and "listing" in self.modes
+            and not response.request.meta.get("recheck")
+            and not declares_article(response.selector.root)
+        )
+
+    def page_item(self, response: Response) -> dict[str, Any]:
+        """The fetched page as the pipeline's message; its fate is the pipeline's to record."""
         headers = {}
         for name in KEPT_HEADERS:
             value = response.headers.get(name)
             if value is not None:
                 headers[name] = value.decode("latin-1")
-        original = response.request.meta.get("redirect_urls", [response.request.url])[0]
-        if response.status >= 400:
-            self.record_problem(original, f"http_{response.status}", "article page")
+        original = self.original_url(response)
+        self.fetched.add(original)
         # The bytes travel, not Scrapy's decoding of them: the parse stage decides the encoding (a wrong
         # charset label is corrected there), and a decoded copy beside them would double every message.
         body = base64.b64encode(response.body).decode("ascii") if response.body else None
         page = self._page(original, response.url, response.status, headers, "")
         recheck = bool(response.request.meta.get("recheck"))
-        yield dataclasses.replace(page, body_base64=body, recheck=recheck).to_dict()
+        return dataclasses.replace(page, body_base64=body, recheck=recheck).to_dict()
+
+    @staticmethod
+    def original_url(response: Response) -> str:
+        """The URL the crawl asked for, before any redirect: what its fate is recorded under."""
+        return response.request.meta.get("redirect_urls", [response.request.url])[0]
+
+    def note_fate(self, response: Response, fate: str, detail: str = "") -> None:
+        self.note_fate_of(response.request, fate, detail)
+
+    def note_fate_of(self, request: scrapy.Request, fate: str, detail: str = "") -> None:
+        """The fate of a URL this crawl fetched (or refused) and keeps: it is not handed on."""
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        if url in self.fetched:
+            return
+        self.fetched.add(url)
+        self.fates.append((url, fate, detail[:300]))
+        self.crawler.stats.inc_value(f"newsdesk/fates/{fate}")
 
     def _note_check(self, response: Response) -> None:
         redirects = response.request.meta.get("redirect_urls")
@@ -429,8 +530,10 @@ class NewsSpider(scrapy.Spider):
         kind, detail = classify_failure(failure)
         self.record_problem(request.url, kind, detail)
         if kind in REFUSALS:
+            self.note_fate_of(request, "refused", f"{kind}: {detail}")
             return  # never fetched: the crawl-run record keeps it
         # Fetched and failed: the pipeline dead-letters it with this reason.
+        self.fetched.add(request.url)
         yield self._page(request.url, request.url, 0, {}, "", error=f"{kind}: {detail}").to_dict()
 
     def record_problem(self, url: str, kind: str, detail: str = "") -> None:

@@ -49,7 +49,8 @@ def run_crawl(
         time.sleep(0.5)
         run = patiently(lambda: runs.get(run_id), "read run")
     if wait:
-        run["record_error"] = record_crawl_run(settings, run)
+        fates = patiently(lambda: runs.url_fates(run_id), "read url fates")
+        run["record_error"] = record_crawl_run(settings, run, fates)
     run["log_file"] = str(log_file)
     return run
 
@@ -61,11 +62,80 @@ def format_run(run: dict[str, Any]) -> str:
         f"  found      {run.get('sent', 0):>6}  (article pages handed to the pipeline)",
     ]
     lines += [f"  {outcome:10} {run.get(outcome, 0):>6}" for outcome in OUTCOMES]
+    lines += format_fates(run)
     if "crawl_pages_fetched" in run:
         from newsdesk.cli.crawl_report import format_crawl_side
 
         lines += format_crawl_side(run)
     return "\n".join(lines)
+
+
+def format_fates(run: dict[str, Any]) -> list[str]:
+    """One line: every URL the crawl fetched, by fate; and a warning when some have none (yet)."""
+    fates = run.get("fates") or {}
+    shown = ", ".join(f"{fate} {count}" for fate, count in fates.items() if count)
+    lines = [f"  fates of {run.get('urls', 0)} URLs fetched: {shown or 'none yet'}"]
+    fetched = int(run.get("crawl_urls") or 0)
+    if run.get("complete") and fetched and fetched != run.get("urls", 0):
+        lines.append(f"  !! {fetched} URLs fetched, {run.get('urls', 0)} with a recorded fate")
+    return lines
+
+
+runs_app = typer.Typer(help="Crawl runs: what each crawl fetched and what became of every URL.")
+
+
+@runs_app.command("list")
+def runs_list(
+    limit: Annotated[int, typer.Option(help="how many of the latest runs")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The latest runs, newest first."""
+    settings = load_settings()
+    try:
+        store = RunStore(build_redis(settings), settings.index_prefix)
+        runs = [store.get(run_id) for run_id in store.recent(limit)]
+    except NewsdeskError as exc:
+        fail(str(exc))
+    runs = [run for run in runs if run]
+    if as_json:
+        typer.echo(json.dumps(runs))
+        return
+    for run in runs:
+        state = "complete" if run.get("complete") else "in progress"
+        typer.echo(
+            f"{run['run_id']}  {run.get('crawl_source', ''):20} {state:12} {run.get('urls', 0):>7} URLs"
+        )
+
+
+@runs_app.command("show")
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="a run id (`newsdesk runs list`)")],
+    urls: Annotated[bool, typer.Option("--urls", help="every URL with its fate and why")] = False,
+    fate: Annotated[str | None, typer.Option(help="only URLs with this fate (implies --urls)")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """A run's summary; with --urls, the fate of each URL it fetched."""
+    from newsdesk.kernel.fates import FATES
+
+    if fate is not None and fate not in FATES:
+        fail(f"unknown fate {fate!r}; one of: {', '.join(FATES)}")
+    settings = load_settings()
+    try:
+        store = RunStore(build_redis(settings), settings.index_prefix)
+        run = store.get(run_id)
+        fates = store.url_fates(run_id) if (urls or fate) else {}
+    except NewsdeskError as exc:
+        fail(str(exc))
+    if not run:
+        fail(f"no run {run_id} in Redis (runs are kept 30 days; older ones are in the crawl-log index)")
+    listed = sorted((url, f, why) for url, (f, why) in fates.items() if fate is None or f == fate)
+    if as_json:
+        entries = [{"url": url, "fate": f, "detail": why} for url, f, why in listed]
+        typer.echo(json.dumps({"run": run, "urls": entries} if (urls or fate) else run))
+        return
+    typer.echo(format_run(run))
+    for url, f, why in listed:
+        typer.echo(f"{f:13} {url}" + (f"  ({why})" if why else ""))
 
 
 def crawl(
@@ -227,3 +297,4 @@ def register(app: typer.Typer) -> None:
     app.command()(crawl)
     app.add_typer(sources_app, name="sources")
     app.add_typer(crawl_state_app, name="crawl-state")
+    app.add_typer(runs_app, name="runs")

@@ -57,6 +57,10 @@ class Settings:
     gazetteer_file: Path | None = None
     # Revisions: how long a known article must keep answering "gone" before it is marked removed.
     removal_grace_seconds: int = 2 * 24 * 3600
+    # Dead links (404/410 where no article was known): the first wait before a re-check, doubled with
+    # every answer that the link is still dead, up to the longest.
+    dead_link_first_wait: int = 24 * 3600
+    dead_link_longest_wait: int = 30 * 24 * 3600
     # Operations: redelivery, crawl locking and scheduling, backpressure, logs.
     broker_visibility_timeout: int = 3600
     crawl_time_limit: int = 3600
@@ -87,6 +91,10 @@ class Settings:
     @property
     def crawl_runs_index(self) -> str:
         return f"{self.index_prefix}-crawl-runs"
+
+    @property
+    def crawl_log_index(self) -> str:
+        return f"{self.index_prefix}-crawl-log"
 
     @property
     def raw_index(self) -> str:
@@ -174,6 +182,8 @@ _ENV_FIELDS = [
     ("enrichers", "NEWSDESK_ENRICHERS", str),
     ("gazetteer_file", "NEWSDESK_GAZETTEER_FILE", Path),
     ("removal_grace_seconds", "NEWSDESK_REMOVAL_GRACE_SECONDS", int),
+    ("dead_link_first_wait", "NEWSDESK_DEAD_LINK_FIRST_WAIT", int),
+    ("dead_link_longest_wait", "NEWSDESK_DEAD_LINK_LONGEST_WAIT", int),
     ("broker_visibility_timeout", "NEWSDESK_BROKER_VISIBILITY_TIMEOUT", int),
     ("crawl_time_limit", "NEWSDESK_CRAWL_TIME_LIMIT", int),
     ("crawl_lock_ttl", "NEWSDESK_CRAWL_LOCK_TTL", int),

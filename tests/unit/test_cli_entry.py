@@ -12,7 +12,7 @@ from newsdesk.cli import app
 COMMANDS = {
     "crawl", "demo", "setup", "rollover", "migrate", "search", "stats", "enrich-text", "reenrich",
     "parse", "reparse", "history", "metrics", "services", "state", "sources", "crawl-state", "dlq",
-    "schedule",
+    "schedule", "runs",
 }  # fmt: skip
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import email.utils
 import gzip
 
+import lxml.html
 import pytest
 
 from crawler.discovery import (
     alternate_feeds,
+    declares_article,
     feed_links,
-    html_is_article,
+    is_page_link,
     looks_like_article_url,
     maybe_gunzip,
     robots_sitemaps,
@@ -150,15 +152,35 @@ def test_generic_article_url_heuristics(url: str, expected: bool) -> None:
     ("html", "expected"),
     [
         ('<head><meta property="og:type" content="article"></head>', True),
+        ('<head><meta content="article" property="og:type"></head>', True),
+        ("<head><meta content='article' name=og:type></head>", True),
         ('<head><meta property="og:type" content="website"></head><article><h1>x</h1></article>', False),
         ('<script type="application/ld+json">{"@type": "NewsArticle"}</script>', True),
-        ("<body><article><h1>Title</h1><p>x</p></article></body>", True),
-        ("<body><article><h2>a</h2></article><article><h2>b</h2></article><h1>List</h1></body>", False),
+        (
+            '<script type="application/ld+json">'
+            '{"@graph": [{"@type": ["WebPage"]}, {"@type": "BlogPosting"}]}</script>',
+            True,
+        ),
+        ('<script type="application/ld+json">{"@type": "CollectionPage"}</script>', False),
         ("<body><h1>Section</h1><ul><li>a</li></ul></body>", False),
     ],
 )
-def test_html_is_article(html: str, expected: bool) -> None:
-    assert html_is_article(html) is expected
+def test_a_page_declares_itself_an_article_in_any_attribute_order(html: str, expected: bool) -> None:
+    assert declares_article(lxml.html.fromstring(f"<html>{html}</html>")) is expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://site.example/2024/05/story", True),
+        ("https://site.example/2024/05/story.html", True),
+        ("https://site.example/files/report.pdf", False),
+        ("https://site.example/img/photo.JPG", False),
+        ("https://site.example/media/clip.mp4", False),
+    ],
+)
+def test_only_links_that_may_be_pages_are_fetched_as_articles(url: str, expected: bool) -> None:
+    assert is_page_link(url) is expected
 
 
 def test_alternate_feeds_in_the_head() -> None:

@@ -15,6 +15,7 @@ def test_core_templates_use_only_core_features():
         "nd-duplicates",
         "nd-deadletter",
         "nd-crawl-runs",
+        "nd-crawl-log",
         "nd-raw",
         "nd-revisions",
         "nd-minhash",
