@@ -39,6 +39,7 @@ SKIPPED_SCHEMES = ("mailto:", "javascript:", "tel:", "data:")
 HANDLED_STATUSES = [304, *range(400, 600)]
 MAX_PROBLEMS = 500
 MAX_CHILDREN = 1000
+MAX_DEAD_LINK_RECHECKS = 1000
 ALL_MODES = {"listing", "feed", "sitemap", "robots"}
 REFUSALS = {
     "robots_disallowed",
@@ -150,6 +151,28 @@ class NewsSpider(scrapy.Spider):
             yield request
         for url, known in self.due.items():
             yield self.recheck_request(url, known)
+        # Dead links whose re-check is due are asked for again whether or not a page links to them now:
+        # the pages that linked to them are usually known and not fetched again.
+        for request in self.dead_link_rechecks():
+            yield request
+
+    def dead_link_rechecks(self) -> Iterator[scrapy.Request]:
+        due = sorted(
+            (link for link in self.dead.values() if link.next_check <= self.started_at),
+            key=lambda link: link.next_check,
+        )
+        for link in due[:MAX_DEAD_LINK_RECHECKS]:
+            digest = url_digest(link.url)
+            if not self.on_site(link.url) or not self._first_request_for(link.url):
+                continue
+            self._requested_digests.add(digest)
+            self.crawler.stats.inc_value("newsdesk/dead_link_rechecks")
+            yield scrapy.Request(
+                link.url,
+                callback=self.parse_article,
+                errback=self.article_failed,
+                meta={"handle_httpstatus_list": HANDLED_STATUSES, "article_depth": 0, "dead_recheck": True},
+            )
 
     def recheck_request(self, url: str, known: dict[str, Any]) -> scrapy.Request:
         """A known article fetched again, conditionally where its last answer carried validators."""
@@ -374,7 +397,8 @@ class NewsSpider(scrapy.Spider):
             elif "listing" in self.modes:
                 children.append(entry.url)
 
-    def _listing(self, response: TextResponse, children: list[str]):
+    def _listing(self, response: TextResponse, children: list[str], depth: int = 0):
+        """Article candidates (at `depth`) and further discovery pages (`children`) a page links to."""
         listed_on = response.request.url
         self.listed_on.setdefault(listed_on, set())
         if "feed" in self.modes:
@@ -384,7 +408,7 @@ class NewsSpider(scrapy.Spider):
                     children.append(url)
         for url in self._links(response):
             if self.is_article_url(url):
-                yield from self.candidate(url, listed_on=listed_on)
+                yield from self.candidate(url, depth=depth, listed_on=listed_on)
             elif "listing" in self.modes and len(children) < MAX_CHILDREN:
                 children.append(url)
 
@@ -447,7 +471,7 @@ class NewsSpider(scrapy.Spider):
             # a section, so its links are read too (the parse stage still decides what the page is).
             self.crawler.stats.inc_value("newsdesk/read_as_listing")
             children: list[str] = []
-            yield from self._listing(response, children)
+            yield from self._listing(response, children, depth=depth + 1)
             yield from self.discovery_requests(
                 c for c in children if looks_like_pagination_url(c) or looks_like_listing_url(c)
             )
