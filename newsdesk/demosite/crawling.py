@@ -120,12 +120,17 @@ def _html(page: str) -> Response:
 
 
 def _conditional(site: DemoSite, response: Response, headers: Mapping[str, str]) -> Response:
-    status, content_type, body, extra = response
-    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
     newest = max((a.published for a in site.articles), default=datetime.date(2019, 1, 1))
     last_modified = email.utils.format_datetime(
         datetime.datetime.combine(newest, datetime.time(12), tzinfo=datetime.UTC), usegmt=True
     )
+    return answer_conditional_get(response, last_modified, headers)
+
+
+def answer_conditional_get(response: Response, last_modified: str, headers: Mapping[str, str]) -> Response:
+    """The response with ETag and Last-Modified, or a bodiless 304 when the request's validators match."""
+    status, content_type, body, extra = response
+    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
     extra = {**extra, "ETag": etag, "Last-Modified": last_modified}
     if_none_match = headers.get("If-None-Match")
     if if_none_match is not None:

@@ -13,13 +13,15 @@ import sys
 import threading
 import time
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from random import Random
+from typing import Self
 from urllib.parse import urlsplit
 
-from newsdesk.demosite.crawling import CrawlFeatures, RequestLogEntry, respond_with_crawl_features
+from newsdesk.demosite.crawling import CrawlFeatures, RequestLogEntry, Response, respond_with_crawl_features
 
 HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 PAGE_SIZE = 10
@@ -318,11 +320,12 @@ def teaser(text: str, limit: int = TEASER_LIMIT) -> str:
     return head or text[:limit]
 
 
-class DemoServer:
-    """Serves a DemoSite over HTTP from a daemon thread and counts what it was asked for."""
+class LoopbackServer:
+    """Serves a site over HTTP from a daemon thread and records every request; subclasses answer them."""
 
-    def __init__(self, site: DemoSite, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.site = site
+    thread_name = "demosite"
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
         self.port = port
         self.requests: collections.Counter[str] = collections.Counter()
@@ -330,15 +333,11 @@ class DemoServer:
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        # Revisions: taken-down articles by path, and whether the path now redirects home; paths
-        # that answer an error status for now (a listing the server fails to serve).
-        self.taken_down: dict[str, tuple[DemoArticle, bool]] = {}
-        self.failing: dict[str, int] = {}
 
     @property
     def url(self) -> str:
         if self._httpd is None:
-            raise RuntimeError("DemoServer is not started")
+            raise RuntimeError(f"{type(self).__name__} is not started")
         host, port = self._httpd.server_address[:2]
         return f"http://{host}:{port}"
 
@@ -347,14 +346,21 @@ class DemoServer:
         with self._lock:
             return sum(self.requests.values())
 
-    def start(self) -> DemoServer:
+    def respond(self, raw_path: str, headers: Mapping[str, str]) -> Response:
+        """(status, content_type, body, extra_headers) for a request line's path and the request headers."""
+        raise NotImplementedError
+
+    def start(self) -> Self:
         if self._httpd is not None:
-            raise RuntimeError("DemoServer is already started")
+            raise RuntimeError(f"{type(self).__name__} is already started")
         self._httpd = ThreadingHTTPServer((self.host, self.port), _make_handler(self))
         self._httpd.daemon_threads = True
         # A short poll interval makes stop() take ~0.1 s instead of the default 0.5 s, once per test.
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="demosite", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=self.thread_name,
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -369,7 +375,7 @@ class DemoServer:
         self._httpd = None
         self._thread = None
 
-    def __enter__(self) -> DemoServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -382,6 +388,31 @@ class DemoServer:
     def _log(self, entry: RequestLogEntry) -> None:
         with self._lock:
             self.log.append(entry)
+
+
+class DemoServer(LoopbackServer):
+    """Serves a DemoSite over HTTP from a daemon thread and counts what it was asked for."""
+
+    def __init__(self, site: DemoSite, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(host, port)
+        self.site = site
+        # Revisions: taken-down articles by path, and whether the path now redirects home; paths
+        # that answer an error status for now (a listing the server fails to serve).
+        self.taken_down: dict[str, tuple[DemoArticle, bool]] = {}
+        self.failing: dict[str, int] = {}
+
+    def respond(self, raw_path: str, headers: Mapping[str, str]) -> Response:
+        parts = urlsplit(raw_path)
+        site = self.site
+        taken_down = self.taken_down.get(parts.path or "/")
+        if parts.path in self.failing:
+            return self.failing[parts.path], HTML_CONTENT_TYPE, b"failing", {}
+        if taken_down is not None and taken_down[1]:
+            return 301, HTML_CONTENT_TYPE, b"", {"Location": "/"}
+        if site.crawl_features is not None:
+            return respond_with_crawl_features(self, site, parts.path or "/", headers)
+        status, content_type, body = site.render(parts.path or "/", parts.query)
+        return status, content_type, body, {}
 
     def add_articles(self, count: int) -> list[DemoArticle]:
         """Publish `count` more articles (the same site, grown); return the new ones."""
@@ -445,12 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hostile", action="store_true", help="add pages built to break parsers")
     args = parser.parse_args(argv)
 
-    stop_requested = threading.Event()
-    previous = {
-        signum: signal.signal(signum, lambda *_: stop_requested.set())
-        for signum in (signal.SIGTERM, signal.SIGINT)
-    }
-    try:
+    def build_server() -> DemoServer:
         site = generate_site(
             args.size,
             args.seed,
@@ -459,7 +485,21 @@ def main(argv: list[str] | None = None) -> int:
             multilingual=args.multilingual,
             hostile=args.hostile,
         )
-        with DemoServer(site, args.host, args.port) as server:
+        return DemoServer(site, args.host, args.port)
+
+    return serve_until_signalled(build_server)
+
+
+def serve_until_signalled(build_server: Callable[[], LoopbackServer]) -> int:
+    """Build and start a server, print its URL, and serve until SIGTERM or SIGINT; the exit status."""
+    stop_requested = threading.Event()
+    # Installed before the site is built, so a signal during a long generation still ends the run cleanly.
+    previous = {
+        signum: signal.signal(signum, lambda *_: stop_requested.set())
+        for signum in (signal.SIGTERM, signal.SIGINT)
+    }
+    try:
+        with build_server() as server:
             print(server.url, flush=True)
             # A timed wait keeps the main thread returning to the interpreter, where signal handlers run.
             while not stop_requested.wait(0.2):
@@ -470,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
+def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
     class DemoRequestHandler(BaseHTTPRequestHandler):
         # Keep-alive matters for crawl benchmarks; the timeout frees threads held by idle connections.
         protocol_version = "HTTP/1.1"
@@ -488,21 +528,7 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
 
         def _respond(self, send_body: bool) -> None:
             server._record(self.path)
-            parts = urlsplit(self.path)
-            site = server.site
-            extra_headers: dict[str, str] = {}
-            taken_down = server.taken_down.get(parts.path or "/")
-            if parts.path in server.failing:
-                status, content_type, body = server.failing[parts.path], HTML_CONTENT_TYPE, b"failing"
-            elif taken_down is not None and taken_down[1]:
-                status, content_type, body = 301, HTML_CONTENT_TYPE, b""
-                extra_headers = {"Location": "/"}
-            elif site.crawl_features is not None:
-                status, content_type, body, extra_headers = respond_with_crawl_features(
-                    server, site, parts.path or "/", self.headers
-                )
-            else:
-                status, content_type, body = site.render(parts.path or "/", parts.query)
+            status, content_type, body, extra_headers = server.respond(self.path, self.headers)
             user_agent = self.headers.get("User-Agent", "")
             conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
             server._log(RequestLogEntry(time.monotonic(), self.path, status, user_agent, conditional))
