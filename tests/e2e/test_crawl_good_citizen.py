@@ -14,6 +14,7 @@ from newsdesk.demosite.crawling import PRIVATE_ARTICLE_PATH, TRAPS, CrawlFeature
 from newsdesk.demosite.site import DemoServer, generate_site
 from newsdesk.kernel.crawl_request import CrawlRequest
 from newsdesk.kernel.errors import ConfigError
+from newsdesk.state.client import build_redis
 from newsdesk.state.crawl_state import CrawlState
 from newsdesk.state.runs import RunStore
 from tasks.dedupe.identity import canonical_url
@@ -177,8 +178,17 @@ def test_traps_are_recorded_with_their_reason_and_the_crawl_completes(
     assert [entry.status for entry in busy] == [429, 200]
     assert busy[1].at - busy[0].at >= 0.95
     assert {entry.user_agent for entry in log} == {settings.user_agent}
+    # A link to a page that does not exist is a dead link, recorded by the crawler, not a rejected article.
+    fates = {
+        urlsplit(url).path: fate
+        for url, fate in RunStore(build_redis(settings), settings.index_prefix)
+        .url_fates(run["run_id"])
+        .items()
+    }
+    assert fates[TRAPS["missing"]] == ("dead_link", "answered 404")
+    assert fates[TRAPS["error"]][0] == fates[TRAPS["slow"]][0] == "fetch_error"
     dead = {urlsplit(url).path: reason for url, reason in _dead_letters(es_client, settings).items()}
-    assert dead[TRAPS["missing"]] == "http_404"
+    assert TRAPS["missing"] not in dead
     assert dead[TRAPS["error"]] == "http_500"
     assert dead[TRAPS["slow"]] == dead[TRAPS["huge"]] == "fetch_failed"
     assert dead[TRAPS["binary"]] == "not_html"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 
 import pytest
 
 from newsdesk.cli.crawl import run_crawl
 from newsdesk.demosite.site import HOSTILE_PAGES, DemoServer, generate_site
+from newsdesk.kernel.fates import fate_of_rejection
 
 pytestmark = pytest.mark.services
 SITE_SIZE = 6
@@ -24,7 +26,9 @@ def test_every_hostile_page_is_a_recorded_rejection(clean_stores, worker, es_cli
     assert run["complete"]
     assert run["new"] == SITE_SIZE
     assert run["failed"] == 0
-    assert run["rejected"] == len(site.rejected_paths) + len(HOSTILE_PAGES)
+    fates = collections.Counter(fate_of_rejection(reason) for reason in HOSTILE_PAGES.values())
+    assert run["not_article"] == len(site.rejected_paths)
+    assert (run["rejected"], run["fetch_error"]) == (fates["rejected"], fates["fetch_error"])
     es_client.indices.refresh(index=settings.deadletter_index)
     hits = es_client.search(index=settings.deadletter_index, size=100, query={"match_all": {}})["hits"][
         "hits"

@@ -68,7 +68,19 @@ def test_bad_input_is_recorded_with_its_reason_and_never_crashes_the_worker(
     _send(clean_stores, payloads)
 
     run = _wait_for_run(runs, run_id, expected=len(payloads))
-    assert run["rejected"] == len(payloads)
+    assert run["done"] == len(payloads)
+    # Each is recorded under the fate its reason stands for, with the reason kept per URL.
+    fates = runs.url_fates(run_id)
+    assert {url: fate for url, (fate, _) in fates.items()} == {
+        "http://site.test/binary": "rejected",
+        "http://site.test/gone": "dead_link",
+        "http://site.test/empty": "rejected",
+        "http://site.test/notice": "not_article",
+        "http://site.test/timeout": "fetch_error",
+        "http://site.test/huge": "rejected",
+        "http://site.test/future-schema": "rejected",
+    }
+    assert fates["http://site.test/notice"][1].startswith("not_an_article: too little text")
     es_client.indices.refresh(index=clean_stores.deadletter_index)
     hits = es_client.search(index=clean_stores.deadletter_index, size=50)["hits"]["hits"]
     reasons = {hit["_source"]["url"]: hit["_source"]["reason"] for hit in hits}
