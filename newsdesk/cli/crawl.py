@@ -125,8 +125,9 @@ crawl_state_app = typer.Typer(
 
 @sources_app.command("list")
 def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Every source with its discovery modes and schedule; examples are marked."""
+    """Every source with its discovery modes and schedule; examples and URL rules are marked."""
     from newsdesk.kernel.sources import load_sources
+    from newsdesk.kernel.url_rules import UrlRules
 
     settings = load_settings()
     try:
@@ -137,8 +138,15 @@ def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
         typer.echo(json.dumps([s.model_dump() for s in sources.values()]))
         return
     for source in sources.values():
+        rules = UrlRules.from_source(source)
         flags = " ".join(
-            flag for flag, on in (("[example]", source.example), ("[needs --url]", source.needs_url)) if on
+            flag
+            for flag, on in (
+                ("[example]", source.example),
+                ("[needs --url]", source.needs_url),
+                (f"[urls: {rules.describe()}]", rules.active),
+            )
+            if on
         )
         typer.echo(
             f"{source.name:22} {','.join(source.discovery):16} {source.schedule or '-':14} "
@@ -153,6 +161,7 @@ def sources_check(
 ) -> None:
     """Load the registry, validate one source and show what a crawl of it would use (nothing is fetched)."""
     from newsdesk.kernel.sources import describe_problems, get_source, resolve_source
+    from newsdesk.kernel.url_rules import UrlRules
 
     settings = load_settings()
     try:
@@ -162,7 +171,8 @@ def sources_check(
         fail(str(exc), 2)
     typer.echo(f"{source.name}: ok")
     for key, value in source.model_dump().items():
-        typer.echo(f"  {key:16} {value}")
+        shown = UrlRules.from_source(source).describe() if key == "urls" else value
+        typer.echo(f"  {key:16} {shown}")
     problems = describe_problems(source)
     if registered.unscheduled_because:
         problems.append(f"schedule {registered.schedule!r} not run: {registered.unscheduled_because}")
