@@ -6,19 +6,22 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
 from index.client import indices_behind, translated_errors
 from index.templates import MAPPING_VERSION, Capabilities, ilm_policy, index_templates
-from newsdesk.kernel.errors import NewsdeskError, Rejected
+from newsdesk.kernel.errors import NewsdeskError, Rejected, StoreNotReady
 from newsdesk.kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 FIRST_GENERATION = 1
 GENERATION = re.compile(r"-(\d{6})$")
+# How many missing or outdated things a readiness problem names before it counts the rest.
+NAMED_IN_PROBLEM = 3
 
 
 def index_name(alias: str, generation: int) -> str:
@@ -95,6 +98,113 @@ def _mapping_versions(es: Elasticsearch, indices: list[str]) -> dict[str, int]:
         index: int(body["mappings"].get("_meta", {}).get("mapping_version", 0))
         for index, body in mappings.body.items()
     }
+
+
+@dataclass(frozen=True)
+class StoreReadiness:
+    """Whether Elasticsearch can take this newsdesk's writes, and if not, what to run.
+
+    missing: aliases (with no index behind them) and index templates that `newsdesk setup` creates;
+    old_templates: templates from an older newsdesk (`setup` replaces them); outdated: indices on an
+    older mapping than this code writes (`newsdesk migrate` moves them).
+    """
+
+    missing: tuple[str, ...] = ()
+    old_templates: tuple[str, ...] = ()
+    outdated: tuple[str, ...] = ()
+
+    @property
+    def ready(self) -> bool:
+        return not (self.missing or self.old_templates or self.outdated)
+
+    @property
+    def commands(self) -> tuple[str, ...]:
+        """What to run, in order (`migrate` replaces the templates too; an old template alone needs setup)."""
+        setup = bool(self.missing or (self.old_templates and not self.outdated))
+        return tuple(
+            command
+            for command, needed in (("newsdesk setup", setup), ("newsdesk migrate", bool(self.outdated)))
+            if needed
+        )
+
+    @property
+    def problem(self) -> str | None:
+        """One line naming what is wrong and what to run; None when ready."""
+        if self.ready:
+            return None
+        found = []
+        if self.missing:
+            found.append(f"missing {_some(self.missing)}")
+        if self.old_templates:
+            found.append(f"older templates {_some(self.old_templates)}")
+        if self.outdated:
+            found.append(f"on an older mapping than version {MAPPING_VERSION}: {_some(self.outdated)}")
+        what = "not set up" if self.missing else "not up to date"
+        run = ", then ".join(f"`{command}`" for command in self.commands)
+        return f"the Elasticsearch store is {what} ({'; '.join(found)}): run {run}"
+
+
+def _some(names: tuple[str, ...]) -> str:
+    shown = ", ".join(names[:NAMED_IN_PROBLEM])
+    rest = len(names) - NAMED_IN_PROBLEM
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def judge_store(
+    aliases: Iterable[str],
+    template_versions: Mapping[str, int] | None,
+    index_versions: Mapping[str, Mapping[str, int]],
+) -> StoreReadiness:
+    """The readiness of a store from what Elasticsearch holds: the mapping version of each installed
+    template by name (None when the account may not read templates), and of each index behind each alias."""
+    missing_aliases, missing_templates, old_templates, outdated = [], [], [], []
+    for alias in aliases:
+        behind = index_versions.get(alias) or {}
+        if not behind:
+            missing_aliases.append(f"alias {alias}")
+        outdated += [index for index, version in sorted(behind.items()) if version < MAPPING_VERSION]
+        if template_versions is None:
+            continue
+        if alias not in template_versions:
+            missing_templates.append(f"template {alias}")
+        elif template_versions[alias] < MAPPING_VERSION:
+            old_templates.append(f"template {alias}")
+    return StoreReadiness(tuple(missing_aliases + missing_templates), tuple(old_templates), tuple(outdated))
+
+
+def store_readiness(es: Elasticsearch, settings: Settings) -> StoreReadiness:
+    """Read-only: is every store `newsdesk setup` creates there, on the mapping this code writes?
+
+    Templates are read with the `monitor` cluster privilege the workers' role has; an account without it
+    gets the answer from the aliases and mappings alone. Raises TransientError when Elasticsearch is
+    unreachable.
+    """
+    aliases = list(index_templates(settings))
+    with translated_errors("read index templates"):
+        response = es.options(ignore_status=(403, 404)).indices.get_index_template(
+            name=f"{settings.index_prefix}-*"
+        )
+    template_versions = None
+    if response.meta.status != 403:
+        installed = response.body.get("index_templates", []) if response.meta.status == 200 else []
+        template_versions = {
+            item["name"]: int(item["index_template"].get("_meta", {}).get("mapping_version", 0))
+            for item in installed
+        }
+    behind = {alias: list(indices_behind(es, alias)) for alias in aliases}
+    found = [index for indices in behind.values() for index in indices]
+    versions = _mapping_versions(es, found) if found else {}
+    index_versions = {
+        alias: {index: versions[index] for index in indices} for alias, indices in behind.items()
+    }
+    return judge_store(aliases, template_versions, index_versions)
+
+
+def require_ready_store(es: Elasticsearch, settings: Settings) -> None:
+    """Raise StoreNotReady, naming what to run, unless the store can take this newsdesk's writes."""
+    readiness = store_readiness(es, settings)
+    if not readiness.ready:
+        raise StoreNotReady(readiness.problem)
 
 
 def migrate_stale(

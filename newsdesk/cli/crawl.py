@@ -12,7 +12,7 @@ import typer
 
 from newsdesk.cli.common import fail, load_settings
 from newsdesk.kernel.crawl_request import CrawlRequest
-from newsdesk.kernel.errors import NewsdeskError
+from newsdesk.kernel.errors import NewsdeskError, StoreNotReady
 from newsdesk.kernel.settings import Settings
 from newsdesk.state.client import build_redis, patiently
 from newsdesk.state.runs import OUTCOMES, RunStore
@@ -27,7 +27,9 @@ def run_crawl(
     on_progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Crawl what `request` names (a source name alone is the plain crawl of that source) in a child
-    process, under the source's lock; with `wait`, return once every page has a recorded fate."""
+    process, under the source's lock; with `wait`, return once every page has a recorded fate.
+
+    Raises StoreNotReady, fetching nothing, when Elasticsearch is not set up (or on an older mapping)."""
     from newsdesk.cli.crawl_report import record_crawl_run
     from tasks.worker.crawls import crawl_source
 
@@ -162,26 +164,52 @@ def crawl(
     now: Annotated[
         bool, typer.Option("--now", help="queue it on the workers now, under the scheduler's lock and limit")
     ] = False,
+    set_up: Annotated[
+        bool,
+        typer.Option(
+            "--setup", help="first set up Elasticsearch as `newsdesk setup` does, instead of refusing"
+        ),
+    ] = False,
 ) -> None:
-    """Crawl one source now; with --wait print the run's summary when the pipeline has finished with it."""
+    """Crawl one source now; with --wait print the run's summary when the pipeline has finished with it.
+
+    Refuses (exit 2) when Elasticsearch is not set up or needs `newsdesk migrate`: the pages would all fail.
+    """
     from newsdesk.cli.crawl_report import live_progress
+    from newsdesk.kernel.sources import resolve_source
 
     settings = load_settings()
-    if now:
-        from newsdesk.cli.ops import queue_crawl
-
-        try:
-            typer.echo(f"crawl of {source} queued (task {queue_crawl(settings, source)})")
-        except NewsdeskError as exc:
-            fail(str(exc))
-        return
     try:
+        if set_up:
+            # The registry is checked first: a typo should not cost a setup.
+            resolve_source(settings.sources_file, settings.demo_url, source, url, allow_private)
+            _set_up_first(settings)
+        if now:
+            from newsdesk.cli.ops import queue_crawl
+            from newsdesk.kernel.sources import get_source
+            from tasks.worker.crawls import check_store
+
+            get_source(settings.sources_file, source)  # a typo is reported before the store is asked
+            check_store(settings)
+            typer.echo(f"crawl of {source} queued (task {queue_crawl(settings, source)})")
+            return
         with live_progress(enabled=not as_json and sys.stdout.isatty()) as on_progress:
             request = CrawlRequest(source, url, allow_private, refetch_known, recheck_all)
             run = run_crawl(settings, request, wait, timeout, on_progress=on_progress)
+    except StoreNotReady as exc:
+        fail(str(exc), 2)
     except NewsdeskError as exc:
         fail(str(exc))
     typer.echo(json.dumps(run) if as_json else format_run(run))
+
+
+def _set_up_first(settings: Settings) -> None:
+    """`newsdesk setup` before a crawl; what it changed goes to stderr, so --json output stays JSON."""
+    from newsdesk.cli.store import set_up_stores
+
+    _capabilities, changes = set_up_stores(settings)
+    for change in changes:
+        typer.echo(f"setup: {change}", err=True)
 
 
 sources_app = typer.Typer(
@@ -195,8 +223,9 @@ crawl_state_app = typer.Typer(
 
 @sources_app.command("list")
 def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Every source with its discovery modes and schedule; examples are marked."""
+    """Every source with its discovery modes and schedule; examples and URL rules are marked."""
     from newsdesk.kernel.sources import load_sources
+    from newsdesk.kernel.url_rules import UrlRules
 
     settings = load_settings()
     try:
@@ -207,8 +236,15 @@ def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
         typer.echo(json.dumps([s.model_dump() for s in sources.values()]))
         return
     for source in sources.values():
+        rules = UrlRules.from_source(source)
         flags = " ".join(
-            flag for flag, on in (("[example]", source.example), ("[needs --url]", source.needs_url)) if on
+            flag
+            for flag, on in (
+                ("[example]", source.example),
+                ("[needs --url]", source.needs_url),
+                (f"[urls: {rules.describe()}]", rules.active),
+            )
+            if on
         )
         typer.echo(
             f"{source.name:22} {','.join(source.discovery):16} {source.schedule or '-':14} "
@@ -223,6 +259,7 @@ def sources_check(
 ) -> None:
     """Load the registry, validate one source and show what a crawl of it would use (nothing is fetched)."""
     from newsdesk.kernel.sources import describe_problems, get_source, resolve_source
+    from newsdesk.kernel.url_rules import UrlRules
 
     settings = load_settings()
     try:
@@ -232,7 +269,8 @@ def sources_check(
         fail(str(exc), 2)
     typer.echo(f"{source.name}: ok")
     for key, value in source.model_dump().items():
-        typer.echo(f"  {key:16} {value}")
+        shown = UrlRules.from_source(source).describe() if key == "urls" else value
+        typer.echo(f"  {key:16} {shown}")
     problems = describe_problems(source)
     if registered.unscheduled_because:
         problems.append(f"schedule {registered.schedule!r} not run: {registered.unscheduled_because}")

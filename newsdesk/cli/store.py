@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from newsdesk.cli.common import es_client, fail, load_settings, progress, running_total
 from newsdesk.kernel.errors import NewsdeskError
+from newsdesk.kernel.settings import Settings
 from newsdesk.state.client import build_redis
 
+if TYPE_CHECKING:
+    from index.templates import Capabilities
+
 state_app = typer.Typer(help="The dedupe state kept in Redis.", no_args_is_help=True)
+
+
+def set_up_stores(settings: Settings) -> tuple[Capabilities, list[str]]:
+    """What `newsdesk setup` does without Kibana: templates, indices, aliases and accounts (idempotent).
+    Returns the engine's capabilities and what changed."""
+    from index.client import wait_for_health
+    from index.security import ensure_users
+    from index.setup import detect_capabilities, ensure_setup
+
+    es = es_client(settings)
+    try:
+        wait_for_health(es, timeout="60s")
+        capabilities = detect_capabilities(es)
+        changes = ensure_setup(es, settings, capabilities)
+        changes += ensure_users(es, settings)
+    finally:
+        es.close()
+    return capabilities, changes
 
 
 def setup(
@@ -24,18 +46,9 @@ def setup(
     ] = 120,
 ) -> None:
     """Install index templates, versioned indices and aliases (idempotent: a second run changes nothing)."""
-    from index.client import wait_for_health
-    from index.setup import detect_capabilities, ensure_setup
-
     settings = load_settings()
     try:
-        es = es_client(settings)
-        wait_for_health(es, timeout="60s")
-        capabilities = detect_capabilities(es)
-        changes = ensure_setup(es, settings, capabilities)
-        from index.security import ensure_users
-
-        changes += ensure_users(es, settings)
+        capabilities, changes = set_up_stores(settings)
     except NewsdeskError as exc:
         fail(str(exc))
     typer.echo(

@@ -27,5 +27,10 @@ class ConfigError(NewsdeskError):
     """Raised when settings or the source registry are invalid; the message names what to fix."""
 
 
+class StoreNotReady(NewsdeskError):
+    """Raised when Elasticsearch is not set up for this newsdesk, or on an older mapping than it writes;
+    the message names the command that fixes it (`newsdesk setup`, `newsdesk migrate`)."""
+
+
 class ServiceError(NewsdeskError):
     """Raised when a local service (Redis, Elasticsearch, worker) cannot be installed or started."""

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from newsdesk.kernel.errors import ConfigError
 from newsdesk.kernel.recheck import Recheck
+from newsdesk.kernel.url_rules import UrlRules, check_pattern
 
 DiscoveryMode = Literal["listing", "feed", "sitemap", "robots", "auto"]
 
@@ -67,6 +68,26 @@ class ExtractionHints(BaseModel):
         return value
 
 
+UrlPatternText = Annotated[str, AfterValidator(check_pattern)]
+
+
+class SourceUrls(BaseModel):
+    """The `urls:` block: which article URLs a crawl takes, and how old an article may be.
+
+    A pattern is a path prefix (`/video/`, matched against the path and query) or `re:<expression>`
+    (searched in the whole URL). `newsdesk.kernel.url_rules.UrlRules` applies them.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # With an allow list, only article URLs matching one of its patterns are crawled.
+    allow: list[UrlPatternText] = Field(default_factory=list)
+    # Never crawled, even when an allow pattern matches too.
+    deny: list[UrlPatternText] = Field(default_factory=list)
+    # Articles published more than this many days ago are skipped (a missing date never is).
+    max_age_days: int | None = Field(default=None, ge=1, strict=True)
+
+
 def compile_selector(expression: str):
     """A compiled selector: XPath when it starts like a path, CSS otherwise; ValueError names the problem."""
     from lxml.cssselect import CSSSelector, SelectorError
@@ -91,7 +112,9 @@ class Source(BaseModel):
     article_pattern: str | None = None
     allowed_domains: list[str] = Field(default_factory=list)
     language: str | None = None
-    max_pages: int = Field(default=10_000, gt=0)
+    # The page budget of one crawl (Scrapy's CLOSESPIDER_PAGECOUNT). Strict: `max_pages: yes` is a typo,
+    # not a budget of one page.
+    max_pages: int = Field(default=10_000, gt=0, strict=True)
     example: bool = False
     # Whether beat crawls it on its `schedule`. Unset: yes, except an example, which stays off until an
     # operator sets `enabled: true`; a fresh deployment crawls nothing nobody asked for.
@@ -109,6 +132,7 @@ class Source(BaseModel):
     # (a listing in another order, e.g. "most read"). With listing-based removal (recheck) a crawl still
     # reads them all at least every half grace period, as absence is judged only on such a crawl.
     paginate_known: bool = False
+    urls: SourceUrls = Field(default_factory=lambda: SourceUrls())
     # --- end of crawling fields
     extraction: ExtractionHints = Field(default_factory=ExtractionHints)
     # --- Revisions: when known articles are fetched again to see whether they changed or vanished.
@@ -252,6 +276,11 @@ def describe_problems(source: Source) -> list[str]:
             and not any(host == d or host.endswith("." + d) for d in source.allowed_domains)
         ):
             problems.append(f"start URL {url} is outside allowed_domains")
+    rules = UrlRules.from_source(source)
+    for url in source.start_urls:
+        refusal = UrlRules(deny=rules.deny).verdict(url)
+        if refusal is not None:
+            problems.append(f"start URL {url} matches urls.{refusal}: start URLs are fetched all the same")
     return problems
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from newsdesk.kernel.crawl_request import CrawlRequest
-from newsdesk.kernel.errors import TransientError
+from newsdesk.kernel.errors import NewsdeskError, TransientError
 from newsdesk.kernel.settings import Settings
 from newsdesk.state.client import build_redis, patiently
 from newsdesk.state.locks import CrawlLocks
@@ -38,7 +38,9 @@ def crawl_source(
     The crawler's log goes to the run's log file and, with `echo`, to that stream as well (a worker's
     own output, so a crawl's log is where the worker's is: `docker compose logs`).
 
-    Raises CrawlBusy, after recording the skip, when a crawl of the same source still runs.
+    Raises CrawlBusy, after recording the skip, when a crawl of the same source still runs, and
+    StoreNotReady (TransientError when Elasticsearch is unreachable), after ending the run with the reason
+    and fetching nothing, when the store cannot take the pages (see `check_store`).
     """
     from newsdesk.kernel.sources import resolve_source
 
@@ -52,6 +54,12 @@ def crawl_source(
     command = [sys.executable, "-m", "crawler.run", *request.to_argv()]
     with locks.held(resolved.name, holder, trigger):
         run_id = runs.create(resolved.name)
+        try:
+            check_store(settings)
+        except NewsdeskError as exc:
+            reason = {"finish_reason": str(exc)}
+            patiently(lambda: runs.finish_crawl(run_id, reason), "finish run")
+            raise
         log_dir = settings.home / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         log_file = log_dir / f"crawl-{run_id}.log"
@@ -69,6 +77,22 @@ def crawl_source(
     run["trigger"] = trigger
     run["log_file"] = str(log_file)
     return run
+
+
+def check_store(settings: Settings) -> None:
+    """Raise StoreNotReady unless Elasticsearch is set up, on the mapping this code writes.
+
+    Without it a crawl into a fresh cluster fetched every page for nothing: each one failed at the index
+    stage with `index_not_found_exception`, and a scheduled crawl did so at every tick.
+    """
+    from index.client import build_client
+    from index.setup import require_ready_store
+
+    es = build_client(settings)
+    try:
+        require_ready_store(es, settings)
+    finally:
+        es.close()
 
 
 def _run_crawler(

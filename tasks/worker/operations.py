@@ -9,7 +9,7 @@ from typing import Any
 from celery.signals import task_revoked
 
 from newsdesk.kernel.crawl_request import CrawlRequest
-from newsdesk.kernel.errors import NewsdeskError, TransientError
+from newsdesk.kernel.errors import NewsdeskError, StoreNotReady, TransientError
 from newsdesk.kernel.wire import CRAWL_TASK, DRAIN_DEAD_LETTERS_TASK
 from newsdesk.state.locks import CrawlBusy, CrawlLocks
 from tasks.worker.app import app
@@ -29,6 +29,12 @@ def crawl(source: str, trigger: str = "schedule") -> dict[str, Any] | None:
         run = crawl_source(settings, CrawlRequest(source), trigger, echo=sys.__stderr__.buffer)
     except CrawlBusy as exc:
         log.warning("%s", exc, extra={"stage": "crawl", "crawl_source": source})
+        return None
+    except StoreNotReady as exc:
+        # The run record keeps the same reason as its finish reason; nothing was fetched.
+        log.error(
+            "crawl of %s not started: %s", source, exc, extra={"stage": "crawl", "crawl_source": source}
+        )
         return None
     log.info(
         "crawl %s of %s finished: %s pages handed off",
