@@ -56,6 +56,8 @@ def crawl_summary(stats: dict[str, Any], spider) -> dict[str, Any]:
         "dead_link_rechecks": stats.get("newsdesk/dead_link_rechecks", 0),
         "revived_links": stats.get("newsdesk/revived_links", 0),
         "read_as_listing": stats.get("newsdesk/read_as_listing", 0),
+        "skipped_by_rule": stats.get("newsdesk/skipped_by_rule", 0),
+        "skipped_too_old": stats.get("newsdesk/skipped_too_old", 0),
         "retries": stats.get("retry/count", 0),
         "crawl_delay": stats.get("newsdesk/crawl_delay", 0),
         "errors": sum(errors.values()),

@@ -30,6 +30,7 @@ from crawler.politeness import RefusedRequest
 from newsdesk.kernel.fates import DEAD_STATUSES
 from newsdesk.kernel.messages import FetchedPage
 from newsdesk.kernel.sources import Source
+from newsdesk.kernel.url_rules import UrlRules
 from newsdesk.state.crawl_state import url_digest
 from newsdesk.state.dead_links import DeadLink
 
@@ -97,6 +98,8 @@ class NewsSpider(scrapy.Spider):
         self.run_id = run_id
         self.allowed_domains = list(source.allowed_domains)
         self.article_pattern = re.compile(source.article_pattern) if source.article_pattern else None
+        # Allow/deny patterns and the publication-date window: URLs they leave out are never fetched.
+        self.url_rules = UrlRules.from_source(source)
         modes = set(source.discovery)
         self.modes = ALL_MODES if "auto" in modes else modes
         self.known = known
@@ -240,6 +243,9 @@ class NewsSpider(scrapy.Spider):
             return
         if not self.is_article_url(url, from_feed=from_feed):
             return
+        if self.url_rules.active and self.url_rules.verdict(url) is not None:
+            self.crawler.stats.inc_value("newsdesk/skipped_by_rule")
+            return
         if listed_on is not None:
             self.listed_on.setdefault(listed_on, set()).add(url)
         digest = url_digest(url)
@@ -271,6 +277,9 @@ class NewsSpider(scrapy.Spider):
                 "dead_recheck": dead is not None,
             },
         )
+
+    def _now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.started_at, dt.UTC)
 
     def is_article_url(self, url: str, from_feed: bool = False) -> bool:
         if self.article_pattern is not None:
@@ -392,6 +401,8 @@ class NewsSpider(scrapy.Spider):
                 if entry.lastmod:
                     self._sitemap_lastmod[entry.url] = entry.lastmod
                 children.append(entry.url)
+            elif self.url_rules.max_age and self.url_rules.too_old(entry.lastmod, self._now()):
+                self.crawler.stats.inc_value("newsdesk/skipped_too_old")
             elif self.is_article_url(entry.url, from_feed=self.article_pattern is None):
                 yield from self.candidate(entry.url, listed_on=response.request.url)
             elif "listing" in self.modes:

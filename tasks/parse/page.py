@@ -17,6 +17,7 @@ import lxml.html
 from newsdesk.kernel.errors import Rejected
 from newsdesk.kernel.messages import Article, FetchedPage, RelatedItem
 from newsdesk.kernel.sources import ExtractionHints
+from newsdesk.kernel.url_rules import UrlRules
 from tasks.parse.article_or_not import evidence_of, not_an_article_because
 from tasks.parse.dates import parse_date
 from tasks.parse.encoding import charset_from_content_type, decode_html
@@ -349,6 +350,18 @@ def parse_page(
     found = _find_meta(root) if "Date:" in text and "Source:" in text else None
     article = _parse_seed_layout(page, root, *found) if found else _parse_elsewhere(page, root, hints)
     return article.replace(raw_page=raw_page(page))
+
+
+def refuse_if_too_old(article: Article, rules: UrlRules | None) -> None:
+    """Refuse an article older than its source's publication-date window (`urls.max_age_days`), judged
+    at its fetch time, so a reparse judges it the same; an undated article is never too old."""
+    if rules is None or rules.max_age is None:
+        return
+    fetched = dt.datetime.fromisoformat(article.fetched_at.replace("Z", "+00:00"))
+    if rules.too_old(article.published_at, fetched):
+        raise Rejected(
+            "too_old", f"published {article.published_at}, more than {rules.max_age.days} days ago"
+        )
 
 
 def _parse_seed_layout(page: FetchedPage, root, meta, match: re.Match) -> Article:

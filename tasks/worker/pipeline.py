@@ -31,7 +31,7 @@ from tasks.dedupe.identity import (
 )
 from tasks.dedupe.versions import judge_recheck
 from tasks.enrich.enricher import enrich_article
-from tasks.parse.page import parse_page
+from tasks.parse.page import parse_page, refuse_if_too_old
 from tasks.worker.app import app
 from tasks.worker.backoff import backoff_delay
 from tasks.worker.flush import flush_index
@@ -90,7 +90,9 @@ def _parse(payload: dict[str, Any]) -> Article | None:
 
     def work():
         page = FetchedPage.from_dict(payload)
-        return parse_page(page, settings.max_page_bytes, resources.extraction_hints(page.crawl_source))
+        article = parse_page(page, settings.max_page_bytes, resources.extraction_hints(page.crawl_source))
+        refuse_if_too_old(article, resources.url_rules(page.crawl_source))
+        return article
 
     article = resources.rejecting("parse", payload, work)
     return None if article is None else article.replace(recheck=bool(payload.get("recheck")))

@@ -18,6 +18,7 @@ from newsdesk.kernel.fates import fate_of_rejection
 from newsdesk.kernel.messages import Article
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import ExtractionHints, Source, load_sources
+from newsdesk.kernel.url_rules import UrlRules
 from newsdesk.state.claims import (
     SETTLE_SECONDS,
     ContentClaims,
@@ -119,10 +120,18 @@ class Resources:
 
     def extraction_hints(self, source: str | None) -> ExtractionHints | None:
         """The source's extraction hints from the registry, read once per process; None when unknown."""
+        found = self._registered(source)
+        return found.extraction if found else None
+
+    def url_rules(self, source: str | None) -> UrlRules | None:
+        """The source's URL rules (its publication-date window) from the registry; None when unknown."""
+        found = self._registered(source)
+        return UrlRules.from_source(found) if found else None
+
+    def _registered(self, source: str | None) -> Source | None:
         if self._sources is None:
             self._sources = load_sources(self.settings.sources_file)
-        found = self._sources.get(source or "")
-        return found.extraction if found else None
+        return self._sources.get(source or "")
 
     def claim_content(self, doc_id: str, key: ContentKey, variant: bool = False) -> tuple[str, str]:
         """Is this text new (kind "new"), or an "exact"/"near" copy of the canonical doc_id returned?

@@ -116,3 +116,19 @@ def test_a_declared_article_made_mostly_of_links_stays_an_article_below_the_decl
         has_title=True, body_chars=1500, link_share=0.75, links_in_body=35, dated=True, declared_article=False
     )
     assert not_an_article_because(undeclared) == "a list of links to other pages"
+
+
+def test_an_article_older_than_its_source_window_is_refused_as_too_old() -> None:
+    from newsdesk.kernel.sources import Source
+    from newsdesk.kernel.url_rules import UrlRules
+    from tasks.parse.page import refuse_if_too_old
+
+    article = parse_page(_page("<title>Harbour pier</title>", _article_body()))
+    assert article.published_at.startswith("2026-04-30")
+    source = {"name": "t", "start_urls": ["http://site.test/"]}
+    refuse_if_too_old(article, UrlRules.from_source(Source(**source, urls={"max_age_days": 7})))
+    refuse_if_too_old(article, None)
+    four_days_later = article.replace(fetched_at="2026-05-04T10:00:00+00:00")
+    with pytest.raises(Rejected) as caught:
+        refuse_if_too_old(four_days_later, UrlRules.from_source(Source(**source, urls={"max_age_days": 3})))
+    assert caught.value.reason == "too_old"

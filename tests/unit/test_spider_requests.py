@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import scrapy
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.spiders.news import NewsSpider
@@ -49,3 +51,44 @@ def test_each_url_is_requested_once_per_crawl() -> None:
     assert (
         spider.listed_on["http://news.example/news/page/2/"] == spider.listed_on["http://news.example/news/"]
     )
+
+
+def test_source_rules_leave_out_denied_urls_before_they_are_fetched() -> None:
+    source = Source(
+        name="t",
+        start_urls=["http://news.example/news/"],
+        allowed_domains=["news.example"],
+        discovery=["listing"],
+        urls={"deny": ["re:second-story"]},
+    )
+    spider = NewsSpider.from_crawler(get_crawler(NewsSpider), source=source)
+    assert sorted(_requests(spider, "http://news.example/news/")) == [
+        "http://news.example/news/2026/11/27/first-story.html",
+        "http://news.example/news/page/2/",
+    ]
+
+
+def test_sitemap_entries_older_than_the_window_are_not_fetched() -> None:
+    source = Source(
+        name="t",
+        start_urls=["http://news.example/sitemap.xml"],
+        allowed_domains=["news.example"],
+        discovery=["sitemap"],
+        urls={"max_age_days": 30},
+    )
+    spider = NewsSpider.from_crawler(get_crawler(NewsSpider), source=source)
+    today = dt.date.fromtimestamp(spider.started_at)
+    body = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>http://news.example/news/2020/01/02/old-story.html</loc><lastmod>2020-01-02</lastmod></url>"
+        f"<url><loc>http://news.example/news/fresh-story-of-today.html</loc><lastmod>{today}</lastmod></url>"
+        "<url><loc>http://news.example/news/undated-story-of-some-day.html</loc></url>"
+        "</urlset>"
+    )
+    url = "http://news.example/sitemap.xml"
+    response = XmlResponse(url, body=body.encode(), request=scrapy.Request(url))
+    requested = sorted(r.url for r in spider.parse_discovery(response) if isinstance(r, scrapy.Request))
+    assert requested == [
+        "http://news.example/news/fresh-story-of-today.html",
+        "http://news.example/news/undated-story-of-some-day.html",
+    ]
