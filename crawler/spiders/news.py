@@ -215,8 +215,12 @@ class NewsSpider(scrapy.Spider):
             if dead is not None and dead.next_check > self.started_at:
                 self.crawler.stats.inc_value("newsdesk/skipped_dead")
                 continue
-            if self._first_request_for(url):
-                yield self.discovery_request(url, dead_recheck=dead is not None)
+            digest = url_digest(url)
+            # Tracking parameters do not make another page: one request per page, as for articles.
+            if digest in self._requested_digests or not self._first_request_for(url):
+                continue
+            self._requested_digests.add(digest)
+            yield self.discovery_request(url, dead_recheck=dead is not None)
 
     def discovery_request(self, url: str, dead_recheck: bool = False) -> scrapy.Request:
         headers = {}

@@ -58,21 +58,29 @@ def test_a_site_of_real_pages_is_crawled_whole_and_recrawled_for_almost_nothing(
     assert {fates[server.url + path][0] for path in site.robots_refused} == {"refused"}
     assert set(fates) - requested == {server.url + path for path in site.robots_refused}
 
-    # Every article is indexed, once, as its own story (fetched under whichever link came first, plain
-    # or with tracking parameters); mirrors and republications are recorded as copies of theirs.
-    article_fates = collections.defaultdict(list)
+    # Every article is indexed once, fetched once (under whichever link came first, plain or with tracking
+    # parameters). A story served under several addresses (an article, its mirrors and republications)
+    # is one document, whichever address came first, and every other address is a copy of it.
+    fates_by_path = collections.defaultdict(list)
     for url, (fate, _) in fates.items():
         path = url.removeprefix(server.url)
-        path = site.tracking_variants.get(path, path)
-        if path in site.articles:
-            article_fates[path].append(fate)
-    assert dict(article_fates) == {path: ["new"] for path in site.articles}
+        fates_by_path[site.tracking_variants.get(path, path)].append(fate)
     documents = {hit["url"]: hit["doc_id"] for hit in _search(es_client, settings.articles_alias)}
-    assert len(documents) == first["new"] == len(site.articles)
     copies = {c["url"]: c["doc_id"] for c in _search(es_client, settings.duplicates_index)}
+    stories = collections.defaultdict(set)
+    for path in site.articles:
+        stories[path].add(path)
     for path, original in {**site.mirrors, **site.republications}.items():
-        assert fates[server.url + path][0] == "duplicate", path
-        assert copies[server.url + path] == documents[server.url + original], path
+        stories[original].add(path)
+    for paths in stories.values():
+        assert all(len(fates_by_path[path]) == 1 for path in paths), {p: fates_by_path[p] for p in paths}
+        kept = [path for path in paths if fates_by_path[path] == ["new"]]
+        assert len(kept) == 1, {p: fates_by_path[p] for p in paths}
+        story_id = documents[server.url + kept[0]]
+        for path in paths - set(kept):
+            assert fates_by_path[path] == ["duplicate"], path
+            assert copies[server.url + path] == story_id, path
+    assert len(documents) == first["new"] == len(site.articles)
 
     # What is not an article is recorded as such, with its evidence; a dead link is a dead link.
     not_articles = {path for path in site.not_articles if server.url + path in fates}
