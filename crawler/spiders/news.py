@@ -216,6 +216,11 @@ class NewsSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("newsdesk/skipped_dead")
                 continue
             digest = url_digest(url)
+            if digest in self.known and url not in self.validators and url not in self.source.start_urls:
+                # An article reached through a link that did not look like one, handed on before: its
+                # fate is settled (a listing page has validators and is asked for conditionally).
+                self.crawler.stats.inc_value("newsdesk/skipped_known")
+                continue
             # Tracking parameters do not make another page: one request per page, as for articles.
             if digest in self._requested_digests or not self._first_request_for(url):
                 continue
@@ -442,8 +447,8 @@ class NewsSpider(scrapy.Spider):
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
         lastmod = self._sitemap_lastmod.get(response.request.url)
-        if etag is None and last_modified is None and lastmod is None:
-            return
+        # Kept even without validators: it marks the URL a discovery page, which a re-crawl reads again
+        # (an article reached through a link that did not look like one is not).
         self.new_validators[response.request.url] = {
             "etag": etag.decode("latin-1") if etag else None,
             "last_modified": last_modified.decode("latin-1") if last_modified else None,
