@@ -36,6 +36,7 @@ def _index_names(settings: Settings) -> dict[str, str]:
         shipped.duplicates_index: settings.duplicates_index,
         shipped.deadletter_index: settings.deadletter_index,
         shipped.crawl_runs_index: settings.crawl_runs_index,
+        shipped.crawl_log_index: settings.crawl_log_index,
     }
 
 

@@ -320,6 +320,7 @@ def test_data_views_cover_the_four_stores_with_date_time_fields(objects):
         SETTINGS.duplicates_index: {"seen_at"},
         SETTINGS.deadletter_index: {"recorded_at"},
         SETTINGS.crawl_runs_index: {"started_at"},
+        SETTINGS.crawl_log_index: {"recorded_at"},
     }
 
 
@@ -509,7 +510,13 @@ def test_another_prefix_renames_aliases_ids_and_references_consistently(objects)
     assert "newsdesk" not in json.dumps(fitted)
     assert objects == load_saved_objects(), "the shipped objects must not be changed in place"
     titles = {item["attributes"]["title"] for item in fitted if item["type"] == "index-pattern"}
-    assert titles == {"desk-articles", "desk-duplicates", "desk-deadletter", "desk-crawl-runs"}
+    assert titles == {
+        "desk-articles",
+        "desk-duplicates",
+        "desk-deadletter",
+        "desk-crawl-runs",
+        "desk-crawl-log",
+    }
     keys = by_key(fitted)
     for item in fitted:
         assert item["id"].startswith("desk-")
