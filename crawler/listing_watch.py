@@ -14,13 +14,15 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from newsdesk.kernel.errors import NewsdeskError
+from newsdesk.kernel.fates import ARTICLE_FATES
 from newsdesk.kernel.recheck import duration_seconds
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import Source
 from newsdesk.kernel.wire import LISTING_CHANGES_SCHEMA, LISTING_CHANGES_TASK, QUEUE
 from newsdesk.state.client import build_redis
-from newsdesk.state.crawl_state import ListingReads, known_form
+from newsdesk.state.crawl_state import CrawlState, ListingReads, known_form
 from newsdesk.state.revisits import ListingPresence, ListingReport, RecheckSchedule
+from newsdesk.state.runs import RunStore
 
 log = logging.getLogger(__name__)
 URLS_PER_TASK = 500
@@ -150,3 +152,26 @@ class RevisionWatch:
             )
             return False
         return True
+
+
+def settle_pages_handed_on(
+    state: CrawlState, runs: RunStore, source: str, validators: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """The discovery pages a re-crawl should read, once the pipeline's verdicts on those generic
+    discovery handed on are in: a page it found to be an article (or a copy of one) is settled, known
+    and never read for links again; one it found not to be an article stays a discovery page. A page
+    with no verdict yet is left as it is, and asked for again (conditionally)."""
+    pending = [(url, entry["handed_on_in"]) for url, entry in validators.items() if entry.get("handed_on_in")]
+    if not pending:
+        return validators
+    verdicts = runs.fates_of([(run_id, url) for url, run_id in pending])
+    settled, listings = [], {}
+    for (url, _), fate in zip(pending, verdicts, strict=True):
+        if fate in ARTICLE_FATES:
+            settled.append(url)
+        elif fate is not None:
+            listings[url] = {k: v for k, v in validators[url].items() if k != "handed_on_in"}
+    state.forget_page_validators(source, settled)
+    state.save_page_validators(source, listings)
+    kept = {url: entry for url, entry in validators.items() if url not in settled}
+    return {**kept, **listings}

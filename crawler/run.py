@@ -12,7 +12,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
 from crawler import settings as crawler_defaults
-from crawler.listing_watch import reads_every_listing_page, unlisted_grace_seconds
+from crawler.listing_watch import reads_every_listing_page, settle_pages_handed_on, unlisted_grace_seconds
 from crawler.spiders.news import NewsSpider
 from newsdesk.kernel.crawl_request import CrawlRequest
 from newsdesk.kernel.errors import NewsdeskError
@@ -23,6 +23,7 @@ from newsdesk.state.client import build_redis
 from newsdesk.state.crawl_state import CrawlState
 from newsdesk.state.dead_links import DeadLinks
 from newsdesk.state.revisits import RecheckSchedule
+from newsdesk.state.runs import RunStore
 
 
 def scrapy_settings(settings: Settings, max_pages: int, source: Source | None = None) -> ScrapySettings:
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         # Read once, before the reactor starts: the spider then never blocks on Redis to skip a URL.
         known = set() if request.refetch_known else state.known_digests(source.name)
         validators = {} if request.refetch_known else state.page_validators(source.name)
+        runs = RunStore(state.client, settings.index_prefix)
+        validators = settle_pages_handed_on(state, runs, source.name, validators)
         dead = (
             {} if request.refetch_known else DeadLinks(state.client, settings.index_prefix).load(source.name)
         )

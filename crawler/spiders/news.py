@@ -368,7 +368,7 @@ class NewsSpider(scrapy.Spider):
             self.note_fate(response, "discovery", kind)
         nothing_new = kind == "html" and self._lists_nothing_new(url)
         yield from self.discovery_requests(self.children_worth_fetching(children, nothing_new))
-        self._remember_validators(response, children + unchanged)
+        self._remember_validators(response, children + unchanged, handed_on)
 
     def _lists_nothing_new(self, url: str) -> bool:
         """Whether a listing page's article links were all known before this crawl (and it had some)."""
@@ -443,7 +443,7 @@ class NewsSpider(scrapy.Spider):
                 urls.append(url)
         return list(dict.fromkeys(urls))
 
-    def _remember_validators(self, response: Response, children: list[str]) -> None:
+    def _remember_validators(self, response: Response, children: list[str], handed_on: bool = False) -> None:
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
         lastmod = self._sitemap_lastmod.get(response.request.url)
@@ -455,6 +455,10 @@ class NewsSpider(scrapy.Spider):
             "lastmod": lastmod,
             "children": list(dict.fromkeys(children))[:MAX_CHILDREN],
         }
+        if handed_on and self.run_id:
+            # The pipeline's verdict on it, recorded in this run, decides before the next crawl whether
+            # it stays a discovery page (not an article) or is settled (crawler.listing_watch).
+            self.new_validators[response.request.url]["handed_on_in"] = self.run_id
 
     def discovery_failed(self, failure):
         self.discovery_failures += 1

@@ -151,6 +151,14 @@ class CrawlState:
             for start in range(0, len(items), BATCH):
                 self.client.hset(self.pages_key(source), mapping=dict(items[start : start + BATCH]))
 
+    def forget_page_validators(self, source: str, urls: list[str]) -> None:
+        """These URLs are no discovery pages (any more): a re-crawl no longer reads them for links."""
+        if not urls:
+            return
+        with translated_errors("forget page validators"):
+            for start in range(0, len(urls), BATCH):
+                self.client.hdel(self.pages_key(source), *urls[start : start + BATCH])
+
     def _listings_key(self, source: str) -> str:
         return f"{self.prefix}:crawl:listings:{source}"
 

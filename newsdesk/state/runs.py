@@ -147,6 +147,16 @@ class RunStore:
                 self._count_outcome(run_id, url, fate, CRAWLED + fate, detail, client=pipe)
             pipe.execute()
 
+    def fates_of(self, asked: list[tuple[str, str]]) -> list[str | None]:
+        """The fate recorded for each (run_id, url), None where there is none (yet, or any more)."""
+        if not asked:
+            return []
+        with translated_errors("read fates"):
+            pipe = self.client.pipeline(transaction=False)
+            for run_id, url in asked:
+                pipe.hget(f"{self._key(run_id)}:urls", url)
+            return list(pipe.execute())
+
     def url_fates(self, run_id: str) -> dict[str, tuple[str, str]]:
         """Every URL of the run with its fate and the detail recorded with it (empty when none)."""
         with translated_errors("read url fates"):

@@ -6,10 +6,12 @@ import time
 
 import pytest
 
+from crawler.listing_watch import settle_pages_handed_on
 from newsdesk.kernel.settings import Settings
 from newsdesk.localstack.services import RedisServer
 from newsdesk.state.client import build_redis
 from newsdesk.state.crawl_state import CrawlState, ListingReads, url_digest
+from newsdesk.state.runs import RunStore
 
 pytestmark = pytest.mark.services
 
@@ -104,3 +106,28 @@ def test_how_listings_were_read_is_kept_per_source_and_goes_with_the_known_urls(
     state.forget_known("alpha")  # without its known URLs a source must read its listings to the end again
     assert state.listing_reads("alpha") == ListingReads()
     assert state.sources() == []
+
+
+def test_a_discovery_page_the_pipeline_found_an_article_is_settled(redis_client) -> None:
+    redis_client.flushdb()
+    state = CrawlState(redis_client, "ndsettle")
+    runs = RunStore(redis_client, "ndsettle")
+    run_id = runs.create("alpha")
+    entry = {"etag": '"x"', "last_modified": None, "lastmod": None, "children": []}
+    pages = {
+        "http://a.test/": entry,
+        "http://a.test/story": {**entry, "handed_on_in": run_id},
+        "http://a.test/topics/x": {**entry, "handed_on_in": run_id},
+        "http://a.test/pending": {**entry, "handed_on_in": run_id},
+    }
+    state.save_page_validators("alpha", pages)
+    runs.record_outcome(run_id, "http://a.test/story", "new")
+    runs.record_outcome(run_id, "http://a.test/topics/x", "not_article", "a list of links")
+
+    kept = settle_pages_handed_on(state, runs, "alpha", state.page_validators("alpha"))
+
+    # The article is no discovery page any more; the hub is one for good; no verdict yet: left as it is.
+    assert set(kept) == {"http://a.test/", "http://a.test/topics/x", "http://a.test/pending"}
+    assert "handed_on_in" not in kept["http://a.test/topics/x"]
+    assert kept["http://a.test/pending"]["handed_on_in"] == run_id
+    assert state.page_validators("alpha") == kept
