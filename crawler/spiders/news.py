@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
@@ -135,6 +136,18 @@ class NewsSpider(scrapy.Spider):
         self.dead_found: list[tuple[str, int]] = []
         self.revived: list[str] = []
         self._requested_digests: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._robots_read, signal=signals.robots_parsed)
+        return spider
+
+    def _robots_read(self, robotparser, request) -> None:
+        """Scrapy's robots middleware fetches each host's robots.txt itself: a fetched URL, so a fate
+        (`request` is the request that made it look, not the robots.txt one)."""
+        parts = urlsplit(request.url)
+        self.note_url_fate(f"{parts.scheme}://{parts.netloc}/robots.txt", "discovery", "robots.txt rules")
 
     # --- requests
 
@@ -546,7 +559,9 @@ class NewsSpider(scrapy.Spider):
 
     def note_fate_of(self, request: scrapy.Request, fate: str, detail: str = "") -> None:
         """The fate of a URL this crawl fetched (or refused) and keeps: it is not handed on."""
-        url = request.meta.get("redirect_urls", [request.url])[0]
+        self.note_url_fate(request.meta.get("redirect_urls", [request.url])[0], fate, detail)
+
+    def note_url_fate(self, url: str, fate: str, detail: str = "") -> None:
         if url in self.fetched:
             return
         self.fetched.add(url)
