@@ -61,9 +61,9 @@ def format_run(run: dict[str, Any]) -> str:
     lines = [
         f"run {run['run_id']} of {run['crawl_source']}: "
         f"{'complete' if run.get('complete') else 'in progress'}",
-        f"  found      {run.get('sent', 0):>6}  (article pages handed to the pipeline)",
+        f"  found        {run.get('sent', 0):>6}  (pages handed to the pipeline)",
     ]
-    lines += [f"  {outcome:10} {run.get(outcome, 0):>6}" for outcome in OUTCOMES]
+    lines += [f"  {outcome:12} {run.get(outcome, 0):>6}" for outcome in OUTCOMES]
     lines += format_fates(run)
     if "crawl_pages_fetched" in run:
         from newsdesk.cli.crawl_report import format_crawl_side
