@@ -77,8 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         dead = (
             {} if request.refetch_known else DeadLinks(state.client, settings.index_prefix).load(source.name)
         )
+        reads = state.listing_reads(source.name)
         every_page = request.refetch_known or reads_every_listing_page(
-            source, state.listing_reads(source.name), time.time(), unlisted_grace_seconds(source, settings)
+            source, reads, time.time(), unlisted_grace_seconds(source, settings)
         )
         schedule = RecheckSchedule(state.client, settings.index_prefix)
         if request.recheck_all:
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         due=due,
         read_every_listing_page=every_page,
         dead=dead,
+        trust_validators=reads.complete,
     )
     process.start()
     stats = crawler.stats.get_stats()

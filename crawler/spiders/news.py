@@ -92,6 +92,7 @@ class NewsSpider(scrapy.Spider):
         due: dict[str, dict[str, Any]] | None = None,
         read_every_listing_page: bool = True,
         dead: dict[str, DeadLink] | None = None,
+        trust_validators: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -105,6 +106,9 @@ class NewsSpider(scrapy.Spider):
         self.modes = ALL_MODES if "auto" in modes else modes
         self.known = known
         self.validators = validators or {}
+        # After a crawl that was cut short (a page or time limit, a failed listing), what the validators
+        # say is unchanged may still hold links that crawl never got to: read everything again in full.
+        self.trust_validators = trust_validators
         self.new_validators: dict[str, dict[str, Any]] = {}
         self.problems: list[dict[str, str]] = []
         self._discovered: set[str] = set()
@@ -242,7 +246,7 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_request(self, url: str, dead_recheck: bool = False) -> scrapy.Request:
         headers = {}
-        previous = self.validators.get(url, {})
+        previous = self.validators.get(url, {}) if self.trust_validators else {}
         if previous.get("etag"):
             headers["If-None-Match"] = previous["etag"]
         if previous.get("last_modified"):
@@ -298,6 +302,8 @@ class NewsSpider(scrapy.Spider):
                 "article_depth": depth,
                 "dead_recheck": dead is not None,
             },
+            # Listed articles before the links found on articles: a page budget goes to them first.
+            priority=-depth,
         )
 
     def _now(self) -> dt.datetime:
@@ -339,10 +345,12 @@ class NewsSpider(scrapy.Spider):
             )
             return
         if response.status >= 400:
-            self.discovery_failures += 1
             fate = "dead_link" if response.status in DEAD_STATUSES else "fetch_error"
-            if fate == "dead_link" and url not in self.source.start_urls:
+            if fate == "dead_link" and url not in self.source.start_urls and url not in self.validators:
+                # A link to nowhere, never a listing: nothing a listing held was missed because of it.
                 self.dead_found.append((self.original_url(response), response.status))
+            else:
+                self.discovery_failures += 1
             self.note_fate(response, fate, f"discovery page answered {response.status}")
             self.record_problem(url, f"http_{response.status}", f"discovery page answered {response.status}")
             return
@@ -413,7 +421,7 @@ class NewsSpider(scrapy.Spider):
                 continue
             if kind == "sitemapindex":
                 previous = self.validators.get(entry.url, {})
-                if entry.lastmod and previous.get("lastmod") == entry.lastmod:
+                if self.trust_validators and entry.lastmod and previous.get("lastmod") == entry.lastmod:
                     # The index says this sitemap has not changed since the last crawl: not even a request.
                     self.crawler.stats.inc_value("newsdesk/sitemaps_unchanged")
                     self.new_validators[entry.url] = previous
