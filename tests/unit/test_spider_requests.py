@@ -92,3 +92,28 @@ def test_sitemap_entries_older_than_the_window_are_not_fetched() -> None:
         "http://news.example/news/fresh-story-of-today.html",
         "http://news.example/news/undated-story-of-some-day.html",
     ]
+
+
+def test_after_a_cut_crawl_no_validator_is_trusted() -> None:
+    source = Source(
+        name="t",
+        start_urls=["http://news.example/news/"],
+        allowed_domains=["news.example"],
+        discovery=["listing"],
+    )
+    validators = {"http://news.example/news/": {"etag": '"v1"', "last_modified": None, "children": []}}
+    trusting = NewsSpider.from_crawler(get_crawler(NewsSpider), source=source, validators=validators)
+    assert trusting.discovery_request("http://news.example/news/").headers.get("If-None-Match") == b'"v1"'
+    wary = NewsSpider.from_crawler(
+        get_crawler(NewsSpider), source=source, validators=validators, trust_validators=False
+    )
+    assert wary.discovery_request("http://news.example/news/").headers.get("If-None-Match") is None
+
+
+def test_listed_articles_are_requested_before_links_found_on_articles() -> None:
+    spider = _spider()
+    listed = next(iter(spider.candidate("http://news.example/news/2026/11/27/a-listed-story.html")))
+    followed = next(
+        iter(spider.candidate("http://news.example/news/2026/11/27/a-linked-story.html", depth=1))
+    )
+    assert listed.priority > followed.priority
