@@ -260,7 +260,7 @@ def test_an_adhoc_url_is_crawled_with_generic_discovery(features_site, clean_sto
 
     assert run["crawl_source"] == "adhoc"
     assert run["new"] == SITE_SIZE
-    assert run["rejected"] == 0, "generic heuristics keep pages that are not articles out of the pipeline"
+    assert run["rejected"] == 0, "a page that is not an article is recorded as not_article, not rejected"
     assert _indexed_urls(es_client, settings) == _expected(site, server)
     requested = set(server.requests)
     assert {"/robots.txt", "/sitemap.xml", "/mfa/feed.rss"} <= requested
