@@ -64,7 +64,9 @@ def test_a_site_of_real_pages_is_crawled_whole_and_recrawled_for_almost_nothing(
     assert articles <= indexed, sorted(articles - indexed)
     copies = {c["url"]: c["doc_id"] for c in _search(es_client, settings.duplicates_index)}
     for path, original in {**site.mirrors, **site.republications}.items():
-        assert copies.get(canonical_url(server.url + path)) == document_id(canonical_url(server.url + original))
+        assert copies.get(canonical_url(server.url + path)) == document_id(
+            canonical_url(server.url + original)
+        )
     assert not articles & set(copies), "an article was merged into another story"
     assert first["new"] == len(indexed)
 

@@ -1,0 +1,109 @@
+"""The real-pages benchmark's judge: a crawl's fates, index and copies against the ground truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.realsite import classify_stored, judge_crawl, stored_path
+from newsdesk.demosite.realsite import generate_real_site, load_real_pages
+from tasks.dedupe.identity import canonical_url, document_id
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+BASE = "http://127.0.0.1:8000"
+
+
+@pytest.fixture(scope="module")
+def site():
+    return generate_real_site(load_real_pages(GOLDEN), seed=1)
+
+
+def _perfect_crawl(site):
+    """What a crawl that did everything right leaves: every article indexed, every copy recorded."""
+    indexed = [canonical_url(BASE + path) for path in site.articles]
+    copies = {
+        canonical_url(BASE + path): document_id(canonical_url(BASE + original))
+        for path, original in {**site.mirrors, **site.republications}.items()
+    }
+    fates = {BASE + path: ("new", "") for path in site.articles}
+    fates |= {BASE + path: ("duplicate", "") for path in {**site.mirrors, **site.republications}}
+    fates |= {BASE + path: ("refused", "robots.txt") for path in site.robots_refused}
+    requested = [*site.articles, *site.mirrors, *site.republications, "/robots.txt"]
+    fates[BASE + "/robots.txt"] = ("discovery", "")
+    return fates, requested, indexed, copies
+
+
+def test_a_perfect_crawl_is_judged_whole(site):
+    fates, requested, indexed, copies = _perfect_crawl(site)
+
+    judged = judge_crawl(site, BASE, fates, requested, indexed, copies)
+
+    assert judged["coverage"] == 1.0 and judged["covered"] == len(site.articles)
+    assert judged["missing"] == judged["false_merges"] == judged["unfated"] == judged["copies_wrong"] == []
+    assert judged["copies_recorded_right"] == judged["copies"] == len(site.mirrors) + len(site.republications)
+    assert judged["robots_refused_fates"] == {"refused": len(site.robots_refused)}
+    assert judged["unrequested_fated"] == len(site.robots_refused)
+
+
+def test_missing_articles_false_merges_and_unfated_urls_are_named(site):
+    fates, requested, indexed, copies = _perfect_crawl(site)
+    lost, merged, other = sorted(site.articles)[:3]
+    indexed = [
+        url for url in indexed if url not in (canonical_url(BASE + lost), canonical_url(BASE + merged))
+    ]
+    copies[canonical_url(BASE + merged)] = document_id(canonical_url(BASE + other))
+    fates[BASE + lost] = ("not_article", "120 characters of text")
+    mirror = sorted(site.mirrors)[0]
+    del copies[canonical_url(BASE + mirror)]
+    indexed.append(canonical_url(BASE + mirror))
+    requested.append("/nowhere")
+
+    judged = judge_crawl(site, BASE, fates, requested, indexed, copies)
+
+    assert judged["covered"] == len(site.articles) - 2
+    assert [BASE + lost, "not_article", "120 characters of text"] in judged["missing"]
+    assert judged["false_merges"] == [[BASE + merged, BASE + other]]
+    assert judged["copies_wrong"] == [
+        [BASE + mirror, "indexed as a story of its own (its original: indexed)"]
+    ]
+    assert judged["unfated"] == [BASE + "/nowhere"]
+    assert judged["never_requested"] == 0
+
+
+def test_an_original_recorded_as_a_copy_of_its_own_mirror_is_the_right_story_the_wrong_way_round(site):
+    fates, requested, indexed, copies = _perfect_crawl(site)
+    mirror, original = sorted(site.mirrors.items())[0]
+    unfetched = next(path for path in sorted(site.articles) if path != original)
+    indexed.remove(canonical_url(BASE + original))
+    indexed.append(canonical_url(BASE + mirror))
+    del copies[canonical_url(BASE + mirror)]
+    copies[canonical_url(BASE + original)] = document_id(canonical_url(BASE + mirror))
+    indexed.remove(canonical_url(BASE + unfetched))
+    requested.remove(unfetched)
+    del fates[BASE + unfetched]
+
+    judged = judge_crawl(site, BASE, fates, requested, indexed, copies)
+
+    assert judged["copy_indexed_first"] == [[BASE + original, BASE + mirror]]
+    assert judged["false_merges"] == []
+    assert judged["covered"] == len(site.articles) - 1
+    assert judged["missing"] == [[BASE + unfetched, "never fetched", ""]]
+    assert judged["never_requested"] == 1
+
+
+def test_what_the_peer_stored_is_sorted_by_the_ground_truth(site):
+    article, mirror = sorted(site.articles)[0], sorted(site.mirrors)[0]
+    urls = [
+        f"http://127.0.0.2{article}",
+        f"http://127.0.0.2{article}?utm_source=x",
+        f"http://127.0.0.2{mirror}",
+    ]
+
+    assert stored_path(urls[1]) is None
+    assert classify_stored(site, [*urls, "http://127.0.0.2/latest/"]) == {
+        "articles": 1,
+        "tracking copies": 1,
+        "mirrors and republications": 1,
+        "listings, feed and other pages": 1,
+    }
