@@ -130,7 +130,39 @@ def judge_crawl(
         "robots_refused_fates": dict(refused_fates),
         "not_article_fates": dict(not_article_fates),
         "not_articles_reached": sum(not_article_fates.values()),
+        "fates_by_kind": fates_by_kind(site, base, fates),
     }
+
+
+def kind_of(site: RealSite, path: str) -> str:
+    """What the ground truth says a path (with its query) is."""
+    if path in site.tracking_variants:
+        return "tracking variant"
+    path, _, query = path.partition("?")
+    # The server answers any query with the page of its path: such a URL is another copy of that page.
+    with_query = " with another query" if query else ""
+    kinds = (
+        (site.articles, "article"),
+        (site.mirrors, "mirror"),
+        (site.republications, "republication"),
+        (site.not_articles, "hub, tag or video"),
+        (site.robots_refused, "robots-refused"),
+    )
+    for paths, kind in kinds:
+        if path in paths:
+            return kind + with_query
+    if path in site.served_paths:
+        return "listing, feed, sitemap or home" + with_query
+    return "not served (link rot)"
+
+
+def fates_by_kind(site: RealSite, base: str, fates: Mapping[str, tuple[str, str]]) -> dict[str, dict]:
+    """How many URLs of each kind got each fate: where the crawl's effort and its misses went."""
+    table: dict[str, Counter[str]] = {}
+    for url, (fate, _) in fates.items():
+        kind = kind_of(site, url.removeprefix(base)) if url.startswith(base) else "off site"
+        table.setdefault(kind, Counter())[fate] += 1
+    return {kind: dict(counts) for kind, counts in sorted(table.items())}
 
 
 def stored_path(url: str) -> str | None:
@@ -417,6 +449,15 @@ def report_realsite(
         sum(fates.values()),
         "URLs",
         note=", ".join(f"{fate} {count}" for fate, count in fates.items()),
+    )
+    by_kind = judged["fates_by_kind"]
+    rot = by_kind.get("not served (link rot)", {})
+    run.add(
+        section,
+        "URLs the site does not serve (the pages' own links)",
+        sum(rot.values()),
+        "URLs",
+        note=f"fates {_fate_counts(rot)}; articles: {_fate_counts(by_kind.get('article', {}))}",
     )
     sums = (int(first.get("urls", 0)), int(first.get("crawl_urls") or 0), sum(first["fates"].values()))
     run.add(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.realsite import classify_stored, judge_crawl, stored_path
+from benchmarks.realsite import classify_stored, judge_crawl, kind_of, stored_path
 from newsdesk.demosite.realsite import generate_real_site, load_real_pages
 from tasks.dedupe.identity import canonical_url, document_id
 
@@ -44,6 +44,8 @@ def test_a_perfect_crawl_is_judged_whole(site):
     assert judged["copies_recorded_right"] == judged["copies"] == len(site.mirrors) + len(site.republications)
     assert judged["robots_refused_fates"] == {"refused": len(site.robots_refused)}
     assert judged["unrequested_fated"] == len(site.robots_refused)
+    assert judged["fates_by_kind"]["article"] == {"new": len(site.articles)}
+    assert judged["fates_by_kind"]["listing, feed, sitemap or home"] == {"discovery": 1}
 
 
 def test_missing_articles_false_merges_and_unfated_urls_are_named(site):
@@ -90,6 +92,15 @@ def test_an_original_recorded_as_a_copy_of_its_own_mirror_is_the_right_story_the
     assert judged["covered"] == len(site.articles) - 1
     assert judged["missing"] == [[BASE + unfetched, "never fetched", ""]]
     assert judged["never_requested"] == 1
+
+
+def test_urls_are_sorted_by_what_the_ground_truth_says_they_are(site):
+    article, tracking = sorted(site.articles)[0], sorted(site.tracking_variants)[0]
+    assert kind_of(site, article) == "article"
+    assert kind_of(site, tracking) == "tracking variant"
+    assert kind_of(site, article + "?replytocom=12") == "article with another query"
+    assert kind_of(site, "/latest/") == "listing, feed, sitemap or home"
+    assert kind_of(site, "/no/such/page") == "not served (link rot)"
 
 
 def test_what_the_peer_stored_is_sorted_by_the_ground_truth(site):
