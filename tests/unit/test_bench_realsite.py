@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.realsite import classify_stored, judge_crawl, kind_of, stored_path
+from benchmarks.realsite import classify_stored, judge_crawl, kind_of, merged_crawls, settled, stored_path
 from newsdesk.demosite.realsite import generate_real_site, load_real_pages
 from tasks.dedupe.identity import canonical_url, document_id
 
@@ -118,3 +118,29 @@ def test_what_the_peer_stored_is_sorted_by_the_ground_truth(site):
         "mirrors and republications": 1,
         "listings, feed and other pages": 1,
     }
+
+
+def test_crawls_are_merged_with_each_urls_latest_fate_and_settle_on_a_whole_crawl_with_nothing_new():
+    first = {"url_fates": {"a": ("new", ""), "b": ("dead_link", "answered 404")}, "requested_paths": ["/a"]}
+    second = {"url_fates": {"a": ("not_modified", "")}, "requested_paths": ["/a", "/c"]}
+
+    merged = merged_crawls([first, second])
+
+    assert merged == {
+        "url_fates": {"a": ("not_modified", ""), "b": ("dead_link", "answered 404")},
+        "requested_paths": ["/a", "/c"],
+    }
+    assert settled({"run": {"crawl_finish_reason": "finished", "new": 0}})
+    assert not settled({"run": {"crawl_finish_reason": "finished", "new": 3}})
+    assert not settled({"run": {"crawl_finish_reason": "closespider_pagecount", "new": 0}})
+
+
+def test_a_record_of_an_articles_own_url_variant_is_no_merge(site):
+    fates, requested, indexed, copies = _perfect_crawl(site)
+    article = sorted(site.articles)[0]
+    own = document_id(canonical_url(BASE + article))
+    copies[BASE + article + "?utm_source=newsletter"] = own
+
+    judged = judge_crawl(site, BASE, fates, requested, indexed, copies)
+
+    assert judged["false_merges"] == [] and judged["coverage"] == 1.0
