@@ -266,14 +266,22 @@ def crawl_real_site(settings: Settings, server: RealSiteServer, pids: list[int],
     }
 
 
+def skipped(run: Run, options: Options) -> bool:
+    """Without the corpus the section is a row saying why, and nothing else runs for it."""
+    directory = options.real_pages or REAL_PAGES
+    if (directory / "evaldata.json").is_file() or (directory / "expected.jsonl").is_file():
+        return False
+    why = f"skipped: no corpus at {directory} (evaldata.json and pages/; --real-pages DIR)"
+    log(f"real pages: {why}")
+    run.add("8. real pages", "real-pages site", None, note=why)
+    run.details["realsite"] = {"skipped": why}
+    return True
+
+
 def run_realsite(run: Run, stack: BenchStack, settings: Settings, options: Options) -> None:
     """The section: newsdesk's crawl and re-crawl of the real-pages site, then news-please's crawl."""
     directory = options.real_pages or REAL_PAGES
-    if not ((directory / "evaldata.json").is_file() or (directory / "expected.jsonl").is_file()):
-        why = f"skipped: no corpus at {directory} (evaldata.json and pages/; --real-pages DIR)"
-        log(f"real pages: {why}")
-        run.add(section_name(0), "real-pages site", None, note=why)
-        run.details["realsite"] = {"skipped": why}
+    if skipped(run, options):
         return
     every_page = load_real_pages(directory)
     pages = every_page
@@ -332,10 +340,10 @@ def run_realsite(run: Run, stack: BenchStack, settings: Settings, options: Optio
             "tracking_variants": len(site.tracking_variants),
         },
         "full_crawl": _without_bulk(full),
-        "judged": judged,
+        "judged": capped(judged),
         "recrawl": _without_bulk(recrawl),
         "crawls_until_settled": [_round(crawl) for crawl in crawls],
-        "judged_after_them": settled,
+        "judged_after_them": capped(settled),
         "peer": peer,
     }
 
@@ -377,6 +385,17 @@ def _round(crawl: dict) -> dict:
         "requests": crawl["requests"],
         "seconds_to_searchable": crawl["seconds_to_searchable"],
     }
+
+
+def capped(judged: dict[str, Any], keep: int = 5 * EXAMPLES) -> dict[str, Any]:
+    """The judge's lists cut to their first `keep` entries for the result file, with their full length."""
+    out: dict[str, Any] = {}
+    for key, value in judged.items():
+        if isinstance(value, list) and len(value) > keep:
+            out[key], out[f"{key}_count"] = value[:keep], len(value)
+        else:
+            out[key] = value
+    return out
 
 
 def _without_bulk(crawl: dict) -> dict:

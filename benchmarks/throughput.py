@@ -524,8 +524,10 @@ def new_run(settings: Settings, name: str) -> str:
 
 
 def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
-    from benchmarks.realsite import run_realsite
+    from benchmarks.realsite import run_realsite, skipped
 
+    if options.only == "realsite" and skipped(run, options):
+        return  # no services to start for a section that cannot run
     settings = stack.start()
     log(f"services up: Redis {stack.redis.url}, Elasticsearch {stack.es.url}")
     if options.only == "realsite":

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.realsite import classify_stored, judge_crawl, kind_of, merged_crawls, settled, stored_path
+from benchmarks.realsite import (
+    capped,
+    classify_stored,
+    judge_crawl,
+    kind_of,
+    merged_crawls,
+    settled,
+    stored_path,
+)
 from newsdesk.demosite.realsite import generate_real_site, load_real_pages
 from tasks.dedupe.identity import canonical_url, document_id
 
@@ -144,3 +152,11 @@ def test_a_record_of_an_articles_own_url_variant_is_no_merge(site):
     judged = judge_crawl(site, BASE, fates, requested, indexed, copies)
 
     assert judged["false_merges"] == [] and judged["coverage"] == 1.0
+
+
+def test_long_lists_are_cut_for_the_result_file_with_their_length_kept():
+    assert capped({"missing": list(range(7)), "covered": 3}, keep=5) == {
+        "missing": [0, 1, 2, 3, 4],
+        "missing_count": 7,
+        "covered": 3,
+    }
