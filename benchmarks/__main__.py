@@ -23,7 +23,14 @@ SUITES = {
     "orchestration": "benchmarks.orchestration:main",
     "search-cost": "benchmarks.search_cost:main",
 }
-QUICK = {"size": 300, "backlog": 600, "scale_pages": 300, "stage_pages": 400, "peer_timeout": 90}
+QUICK = {
+    "size": 300,
+    "backlog": 600,
+    "scale_pages": 300,
+    "stage_pages": 400,
+    "peer_timeout": 90,
+    "real_pages_sample": 200,
+}
 
 
 def throughput_parser() -> argparse.ArgumentParser:
@@ -40,6 +47,17 @@ def throughput_parser() -> argparse.ArgumentParser:
     parser.add_argument("--peer-timeout", type=float, default=None, help="seconds news-please may crawl")
     parser.add_argument("--concurrency", type=int, default=2, help="worker concurrency end to end")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="where the JSON result goes")
+    parser.add_argument(
+        "--real-pages",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="saved pages for the real-pages site: evaldata.json and pages/ (../shared/corpus/real-pages)",
+    )
+    parser.add_argument(
+        "--real-pages-sample", type=int, default=None, help="crawl this many of them (all; 200 with --quick)"
+    )
+    parser.add_argument("--only", choices=("realsite",), help="run this one section on its own")
     return parser
 
 
@@ -48,11 +66,13 @@ def run_throughput(argv: list[str]) -> int:
     from benchmarks.throughput import Options, Run, log, run_suite
 
     args = throughput_parser().parse_args(argv)
-    options = Options(skip_peer=args.skip_peer, concurrency=args.concurrency)
+    options = Options(
+        skip_peer=args.skip_peer, concurrency=args.concurrency, real_pages=args.real_pages, only=args.only
+    )
     if args.quick:
         for name, value in QUICK.items():
             setattr(options, name, value)
-    for name in ("size", "backlog", "scale_pages", "stage_pages", "peer_timeout"):
+    for name in ("size", "backlog", "scale_pages", "stage_pages", "peer_timeout", "real_pages_sample"):
         if getattr(args, name) is not None:
             setattr(options, name, getattr(args, name))
     started = dt.datetime.now(dt.UTC)
@@ -79,8 +99,9 @@ def run_throughput(argv: list[str]) -> int:
     problems = check_result(result)
     path = write_result(result, args.results)
     print()
+    scope = "the real-pages section alone" if options.only else f"{options.size} articles"
     print(
-        f"newsdesk benchmarks, {started:%Y-%m-%d %H:%M} UTC: {options.size} articles, "
+        f"newsdesk benchmarks, {started:%Y-%m-%d %H:%M} UTC: {scope}, "
         f"{machine['cores']} cores, load average at start "
         f"{machine['load_average_at_start'][0]:.1f}, at end {machine['load_average_at_end'][0]:.1f}"
     )

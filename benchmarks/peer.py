@@ -11,11 +11,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from benchmarks.stack import BenchStack
-from newsdesk.demosite.site import DemoServer, DemoSite
+from newsdesk.demosite.site import DemoServer, DemoSite, LoopbackServer
 from newsdesk.kernel.settings import Settings
 
 NEWS_PLEASE = "news-please==1.6.16"
@@ -128,6 +129,26 @@ def write_config(executable: Path, directory: Path, settings: Settings, site_url
     return directory
 
 
+@dataclass(frozen=True)
+class PeerSite:
+    """What news-please crawls: a second server of the site (`serve(host, port)`), how the articles it
+    stored are counted, and how many article pages the site has."""
+
+    serve: Callable[[str, int], LoopbackServer]
+    count_articles: Callable[[Any], int | None]
+    article_pages: int
+    remark: str = ""
+
+
+def demo_peer_site(site: DemoSite) -> PeerSite:
+    return PeerSite(
+        serve=lambda host, port: DemoServer(site, host=host, port=port),
+        count_articles=_article_count,
+        article_pages=len(site.articles),
+        remark="it keeps tracking-URL copies as articles",
+    )
+
+
 def _article_count(es) -> int | None:
     """Article pages news-please stored; 0 before it made its index, None while that index's shard is
     still starting (a count then fails with 503, which a slow machine met once)."""
@@ -137,6 +158,18 @@ def _article_count(es) -> int | None:
     if response.meta.status == 503:
         return None
     return int(response.get("count", 0)) if response.meta.status == 200 else 0
+
+
+def stored_urls(es) -> list[str] | None:
+    """Every URL news-please stored (it keeps one document per URL); None while its shard is starting."""
+    response = es.options(ignore_status=(404, 503)).search(
+        index=PEER_INDEX, size=10_000, source=["url"], query={"match_all": {}}
+    )
+    if response.meta.status == 503:
+        return None
+    if response.meta.status != 200:
+        return []
+    return [hit["_source"].get("url", "") for hit in response["hits"]["hits"]]
 
 
 def _stop_group(child: subprocess.Popen) -> None:
@@ -156,8 +189,7 @@ def _stop_group(child: subprocess.Popen) -> None:
 def run_peer(
     settings: Settings,
     stack: BenchStack,
-    server: DemoServer,
-    site: DemoSite,
+    peer_site: PeerSite,
     timeout: float,
     log: Callable[[str], None],
 ) -> dict[str, Any]:
@@ -166,11 +198,11 @@ def run_peer(
     if error:
         return {"error": f"news-please could not be installed: {error}"}
     try:
-        peer_server = DemoServer(site, host=PEER_SITE_HOST, port=80).start()
+        peer_server = peer_site.serve(PEER_SITE_HOST, 80).start()
     except OSError as exc:
         return {"error": f"no port 80 on {PEER_SITE_HOST} for the peer's copy of the site: {exc}"}
     try:
-        return _crawl_with_peer(executable, settings, stack, peer_server, site, timeout)
+        return _crawl_with_peer(executable, settings, stack, peer_server, peer_site, timeout)
     finally:
         peer_server.stop()
 
@@ -179,8 +211,8 @@ def _crawl_with_peer(
     executable: Path,
     settings: Settings,
     stack: BenchStack,
-    server: DemoServer,
-    site: DemoSite,
+    server: LoopbackServer,
+    peer_site: PeerSite,
     timeout: float,
 ) -> dict[str, Any]:
     from index.client import build_client
@@ -188,7 +220,7 @@ def _crawl_with_peer(
     directory = write_config(executable, stack.base / "news-please", settings, f"http://{PEER_SITE_HOST}")
     es = build_client(settings)
     es.options(ignore_status=404).indices.delete(index=f"{PEER_INDEX}*")
-    expected = len(site.articles)
+    count = peer_site.count_articles
     log_file = stack.base / "news-please.log"
     requests_before = server.request_count
     start = time.monotonic()
@@ -203,14 +235,14 @@ def _crawl_with_peer(
         )
         stored, last_stored_at, stopped_by = 0, 0.0, "finished"
         while child.poll() is None:
-            now = _article_count(es)
+            now = count(es)
             if now is not None and now > stored:
                 stored, last_stored_at = now, time.monotonic() - start
             if time.monotonic() - start > timeout:
                 # Counted at the timeout, before it is stopped: its rate is what it stored in that time,
                 # not over the seconds it takes to shut down (half a minute, measured).
                 es.options(ignore_status=(404, 503)).indices.refresh(index=PEER_INDEX)
-                at_timeout = _article_count(es)
+                at_timeout = count(es)
                 stored, last_stored_at = max(stored, at_timeout or 0), time.monotonic() - start
                 stopped_by = f"stopped after {timeout:.0f}s"
                 _stop_group(child)
@@ -219,7 +251,7 @@ def _crawl_with_peer(
         seconds = time.monotonic() - start
     if stopped_by == "finished":
         time.sleep(1.5)  # one refresh interval, so the last writes are counted
-        final = _article_count(es) or 0
+        final = count(es) or 0
         if final > stored:
             stored, last_stored_at = final, seconds
     es.close()
@@ -232,6 +264,7 @@ def _crawl_with_peer(
         return {
             "error": f"news-please stored no article ({stopped_by}, exit {child.returncode}): {reason[:300]}"
         }
+    remark = f" ({peer_site.remark})" if peer_site.remark else ""
     return {
         "articles": stored,
         # Like newsdesk's end to end: from the start to the last article stored (news-please may linger).
@@ -239,6 +272,6 @@ def _crawl_with_peer(
         "process_seconds": seconds,
         "articles_per_second": stored / last_stored_at if last_stored_at else None,
         "requests": server.request_count - requests_before,
-        "note": f"{stopped_by}; {stored} article URLs stored (it keeps tracking-URL copies as articles; "
-        f"the site has {expected} article pages); {NEWS_PLEASE}, {PEER_CLIENT}",
+        "note": f"{stopped_by}; {stored} article URLs stored{remark}; the site has "
+        f"{peer_site.article_pages} article pages; {NEWS_PLEASE}, {PEER_CLIENT}",
     }

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,6 +55,11 @@ class Options:
     peer_timeout: float = 180
     seed: int = 1
     concurrency: int = 2
+    # The real-pages section: the corpus directory (None: the shared one beside the repository), how many
+    # of its pages (None: all), and whether it runs alone.
+    real_pages: Path | None = None
+    real_pages_sample: int | None = None
+    only: str | None = None
 
 
 @dataclass
@@ -518,8 +524,15 @@ def new_run(settings: Settings, name: str) -> str:
 
 
 def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
+    from benchmarks.realsite import run_realsite, skipped
+
+    if options.only == "realsite" and skipped(run, options):
+        return  # no services to start for a section that cannot run
     settings = stack.start()
     log(f"services up: Redis {stack.redis.url}, Elasticsearch {stack.es.url}")
+    if options.only == "realsite":
+        run_realsite(run, stack, settings, options)
+        return
     site = generate_site(options.size, options.seed, republications=True)
     with DemoServer(site) as server:
         settings = dataclasses.replace(settings, demo_url=server.url)
@@ -567,12 +580,12 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
 
         peer = None
         if not options.skip_peer:
-            from benchmarks.peer import run_peer
+            from benchmarks.peer import demo_peer_site, run_peer
 
             # The idle workers stay up beside the peer: their sweeps let Redis forget the articles settled
             # in the archive meanwhile. What they cost the peer is measured, and printed with it.
             idle_cpu, node_before = worker_cpu(pids), node.read()
-            peer = run_peer(settings, stack, server, site, options.peer_timeout, log)
+            peer = run_peer(settings, stack, demo_peer_site(site), options.peer_timeout, log)
             peer["idle_worker_cpu_seconds"] = worker_cpu(pids) - idle_cpu
             peer["node_cpu_seconds"] = node.since(node_before)
             log(f"peer: {peer}")
@@ -602,6 +615,7 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
 
     orchestration_overhead(run, stack, settings, sample)
     scale_out(run, stack, settings, pages, options)
+    run_realsite(run, stack, settings, options)
 
 
 def report_stages(run, costs, bulk_cost, extractor, extractor_note, full, concurrency) -> None:
