@@ -94,8 +94,14 @@ def assign_identity(article: Article) -> Article:
             hinted = canonical_url(hint)
         except Rejected:
             hinted = None
-        # A canonical link to another host is how syndication is declared, not an alias of this page.
-        if hinted and urlsplit(hinted).hostname == urlsplit(fetched).hostname:
+        # A canonical link to another host is how syndication is declared, not an alias of this page; one
+        # to the site's front page from a page that is not it is a template's mistake (a saved page's
+        # relative link, a theme's default), never this article's address.
+        same_host = hinted and urlsplit(hinted).hostname == urlsplit(fetched).hostname
+        to_front_page = (
+            hinted and urlsplit(hinted).path in ("", "/") and urlsplit(fetched).path not in ("", "/")
+        )
+        if same_host and not to_front_page:
             canonical = hinted
     return article.replace(canonical_url=canonical, doc_id=document_id(canonical))
 

@@ -128,10 +128,26 @@ def _run_crawler(
                     with contextlib.suppress(TransientError):  # progress can skip a beat; the crawl goes on
                         on_progress(runs.get(run_id))
                 time.sleep(PROGRESS_SECONDS)
+        except BaseException:
+            # Interrupted (Ctrl-C, a worker shutting down): the crawler must not outlive its caller. SIGTERM
+            # lets Scrapy close the spider and save its state; a kill if it does not within the grace.
+            stop_child(child)
+            raise
         finally:
             if copier is not None:
                 copier.join(timeout=10)
     return child.returncode
+
+
+def stop_child(child: subprocess.Popen, grace: float = 30.0) -> None:
+    if child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def copy_lines(source: BinaryIO, targets: tuple[BinaryIO, ...]) -> None:

@@ -176,6 +176,8 @@ def test_assign_identity_honours_a_same_host_canonical_hint() -> None:
         "ftp://news.example.org/12",
         "https://news.example.org:99999/12",
         "not a url at all",
+        "https://news.example.org/",
+        "https://news.example.org",
     ],
 )
 def test_assign_identity_ignores_a_cross_host_or_broken_hint(hint: str) -> None:
