@@ -12,6 +12,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from index.bulk import run_bulk
+from index.crawl_runs import write_crawl_run
 from newsdesk.kernel.settings import Settings
 
 BATCH = 2000
@@ -59,3 +60,16 @@ def write_crawl_log(
             operations.append(document)
         refused += sum(1 for result in run_bulk(es, operations, "write crawl log") if result.error)
     return refused
+
+
+def archive_run(
+    es: Elasticsearch, settings: Settings, run: dict[str, Any], fates: dict[str, tuple[str, str]], at: str
+) -> str | None:
+    """Write the run's record to `<prefix>-crawl-runs` and each URL's fate to `<prefix>-crawl-log`;
+    returns what could not be written (a few refused entries), or None. Raises what the writes raise."""
+    write_crawl_run(es, settings, run)
+    if not fates:
+        return None
+    documents = crawl_log_documents(run["run_id"], run.get("crawl_source", ""), fates, at)
+    refused = write_crawl_log(es, settings, documents)
+    return f"{refused} of {len(documents)} crawl-log entries refused" if refused else None

@@ -21,24 +21,17 @@ def record_crawl_run(settings: Settings, run: dict[str, Any], fates: dict | None
     A crawl that worked is not failed because its record could not be written: the Redis record remains.
     """
     from index.client import build_client
-    from index.crawl_log import crawl_log_documents, write_crawl_log
-    from index.crawl_runs import write_crawl_run
+    from index.crawl_log import archive_run
     from newsdesk.kernel.clock import utc_now
 
     es = build_client(settings)
     try:
-        write_crawl_run(es, settings, run)
-        if fates:
-            documents = crawl_log_documents(run["run_id"], run.get("crawl_source", ""), fates, utc_now())
-            refused = write_crawl_log(es, settings, documents)
-            if refused:
-                return f"{refused} of {len(documents)} crawl-log entries refused"
+        return archive_run(es, settings, run, fates or {}, utc_now())
     except NewsdeskError as exc:
         log.warning("crawl run %s not recorded in Elasticsearch: %s", run.get("run_id"), exc)
         return str(exc)
     finally:
         es.close()
-    return None
 
 
 def _number(run: dict[str, Any], key: str) -> int:

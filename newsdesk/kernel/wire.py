@@ -21,6 +21,7 @@ FLUSH_INDEX_TASK = "newsdesk.flush_index"
 LISTING_CHANGES_TASK = "newsdesk.listing_changes"
 CRAWL_TASK = "newsdesk.crawl"
 DRAIN_DEAD_LETTERS_TASK = "newsdesk.drain_dead_letters"
+ARCHIVE_RUN_TASK = "newsdesk.archive_run"
 
 # Payload versions: a worker refuses (records, never guesses at) a payload of a version it does not know.
 PAGE_SCHEMA = 1
