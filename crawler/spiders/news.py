@@ -482,8 +482,11 @@ class NewsSpider(scrapy.Spider):
             self.new_validators[response.request.url]["handed_on_in"] = self.run_id
 
     def discovery_failed(self, failure):
-        self.discovery_failures += 1
         kind, detail = classify_failure(failure)
+        if kind not in REFUSALS:
+            # A refused page (robots.txt, off-site, private) is never read, by this crawl or the next:
+            # nothing it lists was missed because of this crawl.
+            self.discovery_failures += 1
         fate = "refused" if kind in REFUSALS else "fetch_error"
         self.note_fate_of(failure.request, fate, f"{kind}: {detail}")
         self.record_problem(failure.request.url, kind, detail)
