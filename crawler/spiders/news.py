@@ -378,6 +378,13 @@ class NewsSpider(scrapy.Spider):
                 # it is an article is for the parse stage to say, on its content, never a silent drop.
                 handed_on = True
             yield from self._listing(response, children)
+            if handed_on:
+                # Beyond the start pages, only links that look like further listings are followed as
+                # discovery pages: on real sites every page links dozens of others (and dead paths), and
+                # following them all walks the whole site, dead links first, within a page budget.
+                children[:] = [
+                    c for c in children if looks_like_pagination_url(c) or looks_like_listing_url(c)
+                ]
         else:
             detail = f"{content_type or 'no content type'} ({kind})"
             self.note_fate(response, "rejected", f"unsupported_content_type: {detail}")

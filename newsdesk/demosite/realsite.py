@@ -151,8 +151,27 @@ def normalised_path(path: str) -> str:
 
     Escaped unreserved characters are decoded (RFC 3986, 6.2.2), so /%7Euser and /~user are one page.
     """
-    quoted = quote(path, safe=PATH_SAFE)
+    quoted = quote(_without_dot_segments(path), safe=PATH_SAFE)
     return "/" + _ESCAPE.sub(_normalised_escape, quoted).lstrip("/")
+
+
+def _without_dot_segments(path: str) -> str:
+    """The path with its "." and ".." segments resolved (RFC 3986, 5.2.4), as clients send it."""
+    segments: list[str] = []
+    parts = path.split("/")
+    for index, segment in enumerate(parts):
+        last = index == len(parts) - 1
+        if segment == ".":
+            if last:
+                segments.append("")
+        elif segment == "..":
+            if len(segments) > 1:
+                segments.pop()
+            if last:
+                segments.append("")
+        else:
+            segments.append(segment)
+    return "/".join(segments)
 
 
 def _normalised_escape(match: re.Match) -> str:
