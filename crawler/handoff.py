@@ -211,6 +211,9 @@ class HandOffPipeline:
         run_id = getattr(spider, "run_id", None)
         if not run_id:
             return
+        if spider.note_unanswered(reason):
+            fates, spider.fates = spider.fates, []
+            patiently(lambda: self.runs.record_crawler_fates(run_id, fates), "record crawler fates")
         summary = crawl_summary(self.stats.get_stats(), spider)
         summary["finish_reason"] = reason
         self.runs.finish_crawl(run_id, summary)

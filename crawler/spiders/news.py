@@ -133,6 +133,7 @@ class NewsSpider(scrapy.Spider):
         # (or failed), so the run can show that the fates add up.
         self.fates: list[tuple[str, str, str]] = []
         self.fetched: set[str] = set()
+        self.asked: set[str] = set()
         # Dead links: known ones (by digest) are not fetched again before their re-check is due; this
         # crawl's findings are saved when it closes.
         self.dead = dead or {}
@@ -145,7 +146,19 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._robots_read, signal=signals.robots_parsed)
+        crawler.signals.connect(spider._reached_downloader, signal=signals.request_reached_downloader)
         return spider
+
+    def _reached_downloader(self, request, spider=None) -> None:
+        self.asked.add(request.meta.get("redirect_urls", [request.url])[0])
+
+    def note_unanswered(self, reason: str) -> int:
+        """Requests sent whose answer no callback read, because the crawl ended first (its page or time
+        limit): each gets a fate too. Returns how many."""
+        unanswered = sorted(self.asked - self.fetched)
+        for url in unanswered:
+            self.note_url_fate(url, "skipped", f"the crawl ended ({reason}) before its answer was read")
+        return len(unanswered)
 
     def _robots_read(self, robotparser, request) -> None:
         """Scrapy's robots middleware fetches each host's robots.txt itself: a fetched URL, so a fate
@@ -441,7 +454,9 @@ class NewsSpider(scrapy.Spider):
             elif self.url_rules.max_age and self.url_rules.too_old(entry.lastmod, self._now()):
                 self.crawler.stats.inc_value("newsdesk/skipped_too_old")
             elif self.is_article_url(entry.url, from_feed=self.article_pattern is None):
-                yield from self.candidate(entry.url, listed_on=response.request.url)
+                yield from self.candidate(
+                    entry.url, from_feed=self.article_pattern is None, listed_on=response.request.url
+                )
             elif "listing" in self.modes:
                 children.append(entry.url)
 

@@ -11,7 +11,7 @@ ARTICLE_FATES = ("new", "updated", "unchanged", "duplicate")
 # What the pipeline records for a page the crawler handed on; a run is done when each page has one.
 PIPELINE_FATES = (*ARTICLE_FATES, "not_article", "dead_link", "fetch_error", "rejected", "failed")
 # What the crawler records itself, for URLs it never hands on.
-CRAWLER_FATES = ("discovery", "not_modified", "dead_link", "refused", "fetch_error", "skipped")
+CRAWLER_FATES = ("discovery", "not_modified", "dead_link", "refused", "fetch_error", "rejected", "skipped")
 FATES = tuple(dict.fromkeys((*PIPELINE_FATES, *CRAWLER_FATES)))
 DEAD_STATUSES = (404, 410)
 
@@ -28,7 +28,7 @@ FATE_MEANINGS = {
     "discovery": "a listing, feed, sitemap or robots.txt read for links",
     "not_modified": "answered 304 to a conditional request",
     "refused": "never fetched: robots.txt, an off-site redirect or a private address",
-    "skipped": "fetched, then left by a source rule (allow/deny, age)",
+    "skipped": "left unread: older than the source's window, or asked for as the crawl ended at its limit",
 }
 
 

@@ -117,3 +117,36 @@ def test_listed_articles_are_requested_before_links_found_on_articles() -> None:
         iter(spider.candidate("http://news.example/news/2026/11/27/a-linked-story.html", depth=1))
     )
     assert listed.priority > followed.priority
+
+
+def test_a_request_whose_answer_the_crawl_never_read_still_gets_a_fate() -> None:
+    spider = _spider()
+    spider.asked |= {"http://news.example/a", "http://news.example/b"}
+    spider.note_url_fate("http://news.example/a", "discovery", "html")
+
+    assert spider.note_unanswered("closespider_pagecount") == 1
+    assert spider.fates[-1] == (
+        "http://news.example/b",
+        "skipped",
+        "the crawl ended (closespider_pagecount) before its answer was read",
+    )
+
+
+def test_a_sitemap_entry_is_a_candidate_whatever_its_url_looks_like() -> None:
+    source = Source(
+        name="t",
+        start_urls=["http://news.example/sitemap.xml"],
+        allowed_domains=["news.example"],
+        discovery=["auto"],
+    )
+    spider = NewsSpider.from_crawler(get_crawler(NewsSpider), source=source)
+    body = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>http://news.example/1927</loc></url></urlset>"
+    )
+    url = "http://news.example/sitemap.xml"
+    response = XmlResponse(url, body=body.encode(), request=scrapy.Request(url))
+    requested = [r for r in spider.parse_discovery(response) if isinstance(r, scrapy.Request)]
+    assert [(r.url, r.callback.__name__) for r in requested] == [
+        ("http://news.example/1927", "parse_article")
+    ]
