@@ -120,7 +120,7 @@ def runs_show(
     from newsdesk.kernel.fates import FATES
 
     if fate is not None and fate not in FATES:
-        fail(f"unknown fate {fate!r}; one of: {', '.join(FATES)}")
+        fail(f"unknown fate {fate!r}; one of: {', '.join(FATES)}", code=2)
     settings = load_settings()
     try:
         store = RunStore(build_redis(settings), settings.index_prefix)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -50,3 +51,32 @@ def test_a_finished_run_is_archived_with_the_fate_of_each_url(clean_stores, work
     es_client.indices.refresh(index=clean_stores.crawl_runs_index)
     record = es_client.get(index=clean_stores.crawl_runs_index, id=run_id)["_source"]
     assert record["urls"] == 3 and record["fates"]["not_article"] == 1 and record["complete"]
+
+
+def test_runs_show_lists_each_url_with_its_fate_and_why(base_settings, redis_client):
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+
+    runs = RunStore(redis_client, base_settings.index_prefix)
+    run_id = runs.create("beta")
+    runs.count_sent(run_id, 1)
+    runs.record_crawler_fates(
+        run_id, [("http://b.test/", "discovery", "html"), ("http://b.test/gone", "dead_link", "answered 404")]
+    )
+    runs.record_outcome(run_id, "http://b.test/story", "new")
+    env = base_settings.to_env()
+
+    shown = CliRunner().invoke(app, ["runs", "show", run_id, "--urls"], env=env)
+    dead = CliRunner().invoke(app, ["runs", "show", run_id, "--fate", "dead_link", "--json"], env=env)
+    listed = CliRunner().invoke(app, ["runs", "list", "--json"], env=env)
+    unknown = CliRunner().invoke(app, ["runs", "show", run_id, "--fate", "lost"], env=env)
+
+    assert shown.exit_code == 0, shown.output
+    assert "fates of 3 URLs fetched: new 1, dead_link 1, discovery 1" in shown.output
+    assert "dead_link     http://b.test/gone  (answered 404)" in shown.output
+    assert json.loads(dead.output)["urls"] == [
+        {"url": "http://b.test/gone", "fate": "dead_link", "detail": "answered 404"}
+    ]
+    assert run_id in {run["run_id"] for run in json.loads(listed.output)}
+    assert unknown.exit_code == 2 and "unknown fate 'lost'" in unknown.output
