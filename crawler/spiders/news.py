@@ -383,7 +383,7 @@ class NewsSpider(scrapy.Spider):
             yield from self._sitemap(response, children, unchanged)
         elif kind == "html" and isinstance(response, TextResponse):
             if self.article_pattern is None and url not in self.source.start_urls:
-                if declares_article(response.selector.root):
+                if self._declares_article(response):
                     # Generic discovery reached an article through a link that did not look like one.
                     yield from self.parse_article(response)
                     return
@@ -563,8 +563,17 @@ class NewsSpider(scrapy.Spider):
             and depth == 0
             and "listing" in self.modes
             and not response.request.meta.get("recheck")
-            and not declares_article(response.selector.root)
+            and not self._declares_article(response)
         )
+
+    @staticmethod
+    def _declares_article(response: TextResponse) -> bool:
+        """`declares_article` of the page, read once per response (a discovery page that declares itself
+        an article goes on to `parse_article`, which asks again)."""
+        meta = response.request.meta
+        if "declares_article" not in meta:
+            meta["declares_article"] = declares_article(response.selector.root)
+        return meta["declares_article"]
 
     def page_item(self, response: Response) -> dict[str, Any]:
         """The fetched page as the pipeline's message; its fate is the pipeline's to record."""

@@ -467,12 +467,7 @@ class RealSite:
             days = [day for day in map(self._day_of, articles) if day]
             lastmod = f"<lastmod>{max(days).isoformat()}</lastmod>" if days else ""
             entries.append(f"<sitemap><loc>{html.escape(base + path)}</loc>{lastmod}</sitemap>")
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            + "\n".join(entries)
-            + "\n</sitemapindex>\n"
-        )
+        return _sitemap_document("sitemapindex", entries)
 
 
 def generate_real_site(pages: Iterable[RealPage], seed: int = 1) -> RealSite:
@@ -782,11 +777,16 @@ def _urlset(base: str, dated_paths: Iterable[tuple[str, datetime.date | None]]) 
     for path, day in dated_paths:
         lastmod = f"<lastmod>{day.isoformat()}</lastmod>" if day else ""
         entries.append(f"<url><loc>{html.escape(base + path)}</loc>{lastmod}</url>")
+    return _sitemap_document("urlset", entries)
+
+
+def _sitemap_document(root: str, entries: list[str]) -> str:
+    """A sitemap (`urlset`) or sitemap index (`sitemapindex`) holding `entries`."""
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
         + "\n".join(entries)
-        + "\n</urlset>\n"
+        + f"\n</{root}>\n"
     )
 
 

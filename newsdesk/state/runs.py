@@ -122,29 +122,27 @@ class RunStore:
 
     def record_outcomes(self, outcomes: list[tuple[str | None, str, str]]) -> None:
         """`record_outcome` for many (run_id, url, outcome) at once: one round trip for a whole batch."""
-        counted = [(run_id, url, outcome) for run_id, url, outcome in outcomes if run_id]
-        if not counted:
-            return
-        for _, _, outcome in counted:
+        for _, _, outcome in outcomes:
             if outcome not in OUTCOMES:
                 raise ValueError(f"unknown outcome {outcome!r}")
-        with translated_errors("record outcomes"):
-            pipe = self.client.pipeline(transaction=False)
-            for run_id, url, outcome in counted:
-                self._count_outcome(run_id, url, outcome, outcome, client=pipe)
-            pipe.execute()
+        self._record_many([(run_id, url, outcome, outcome, "") for run_id, url, outcome in outcomes])
 
     def record_crawler_fates(self, run_id: str | None, fates: list[tuple[str, str, str]]) -> None:
         """The crawler's own fates, (url, fate, detail) each, for URLs it fetched and never handed on."""
-        if not run_id or not fates:
-            return
         for _, fate, _ in fates:
             if fate not in CRAWLER_FATES:
                 raise ValueError(f"unknown crawler fate {fate!r}")
-        with translated_errors("record crawler fates"):
+        self._record_many([(run_id, url, fate, CRAWLED + fate, detail) for url, fate, detail in fates])
+
+    def _record_many(self, entries: list[tuple[str | None, str, str, str, str]]) -> None:
+        """(run_id, url, fate, counter, detail) each, in one round trip; entries without a run are skipped."""
+        counted = [entry for entry in entries if entry[0]]
+        if not counted:
+            return
+        with translated_errors("record fates"):
             pipe = self.client.pipeline(transaction=False)
-            for url, fate, detail in fates:
-                self._count_outcome(run_id, url, fate, CRAWLED + fate, detail, client=pipe)
+            for run_id, url, fate, counter, detail in counted:
+                self._count_outcome(run_id, url, fate, counter, detail, client=pipe)
             pipe.execute()
 
     def fates_of(self, asked: list[tuple[str, str]]) -> list[str | None]:
