@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import typer.main
 
@@ -30,3 +32,9 @@ def test_python_dash_m_sees_the_commands_registered_last() -> None:
         [sys.executable, "-m", "newsdesk.cli", "--help"], capture_output=True, text=True, timeout=120
     ).stdout
     assert all(name in listed for name in COMMANDS)
+
+
+def test_the_readme_command_table_lists_every_command() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `newsdesk ([a-z-]+)", readme, flags=re.MULTILINE))
+    assert listed == COMMANDS
