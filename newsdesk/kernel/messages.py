@@ -87,6 +87,10 @@ class Article:
     subtitle: str | None = None
     updated_at: str | None = None
     updated_at_raw: str | None = None
+    # How precisely the page states each date: "time", "day", "month" or "year". A month or a year is
+    # written as stated ("2023-05", "2023"): search sorts and filters it by the period's first day.
+    published_precision: str | None = None
+    updated_precision: str | None = None
     authors: list[str] = field(default_factory=list)
     lead: str | None = None
     section: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -59,6 +60,16 @@ class ExtractionHints(BaseModel):
     # The locale that decides 04/05/2019 (en-US: month first; most others: day first) and naive times' zone.
     date_locale: str | None = None
     timezone: str | None = None
+    # When the source began publishing (a year or a date): an earlier date on its pages is not its own.
+    founded: dt.date | None = None
+
+    @field_validator("founded", mode="before")
+    @classmethod
+    def _year_or_date(cls, value: object) -> object:
+        # A year alone (1945, "1945") is its first day; pydantic would read an integer as a timestamp.
+        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+            return dt.date(int(value), 1, 1)
+        return value
 
     @field_validator("title", "subtitle", "body", "date", "authors", "section", "lead", "related")
     @classmethod

@@ -21,7 +21,7 @@ from tasks.parse import titles
 from tasks.parse.dates import (
     DateReading,
 )
-from tasks.parse.page_dates import choose_published, read_date
+from tasks.parse.page_dates import DateChoice, choose_published, read_date
 from tasks.parse.text import HEADING_TEXT, clean
 from tasks.parse.titles import SiteName
 
@@ -75,6 +75,8 @@ class Extracted:
     outlinks: list[str] = field(default_factory=list)
     related: list[RelatedItem] = field(default_factory=list)
     date_method: str | None = None
+    # Dates refused on the way and how a date was completed ("year_from_fetch_time"): the article's warnings.
+    date_notes: list[str] = field(default_factory=list)
     declared_article: bool = False
     og_type: str | None = None
     declared_types: list[str] = field(default_factory=list)
@@ -462,10 +464,12 @@ def extract_article(
     hinted_date = hinted_text(root, hints, "date")
     reading = read_date(hinted_date, fetched_at, hints)
     if reading is not None and reading.value is not None:
-        found.published, found.date_method = reading, "hint"
+        choice = DateChoice(reading, "hint")
     else:
-        found.published, found.date_method = choose_published(root, data, url, fetched_at, hints, found.title)
-    found.updated = read_date(data["updated"], fetched_at, hints)
+        choice = choose_published(root, data, url, fetched_at, hints, found.title)
+    found.published, found.date_method = choice.published, choice.method
+    found.updated = read_date(data["updated"], fetched_at, hints) or choice.updated
+    found.date_notes = choice.refused + [r.note for r in (found.published, found.updated) if r and r.note]
     container = _main_container(root)
     found.images = _unique_images(data["images"] + figure_images(container, url), url)
     found.outlinks = outlinks(container, url)

@@ -389,6 +389,7 @@ def _parse_seed_layout(page: FetchedPage, root, meta, match: re.Match) -> Articl
         source=clean(match.group(4)),
         published_at=published_at,
         published_at_raw=f"{match.group(1)}/{match.group(2)}/{match.group(3)}",
+        published_precision="day" if published_at else None,
         related=related,
         canonical_hint=_canonical_hint(root, base_url),
         warnings=warnings,
@@ -413,6 +414,7 @@ def _parse_elsewhere(page: FetchedPage, root, hints: ExtractionHints | None) -> 
     if because:
         raise Rejected("not_an_article", f"{because}: {evidence.describe()}")
     warnings = [r.problem for r in (found.published, found.updated) if r is not None and r.problem]
+    warnings += found.date_notes
     if found.published is None:
         warnings.append("no_date")
     return Article(
@@ -432,6 +434,8 @@ def _parse_elsewhere(page: FetchedPage, root, hints: ExtractionHints | None) -> 
         subtitle=found.subtitle,
         updated_at=found.updated.iso if found.updated else None,
         updated_at_raw=found.updated.raw if found.updated else None,
+        published_precision=found.published.precision if found.published else None,
+        updated_precision=found.updated.precision if found.updated else None,
         authors=found.authors,
         lead=found.lead,
         section=found.section,

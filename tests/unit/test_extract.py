@@ -569,11 +569,12 @@ def test_an_update_under_the_headline_dated_before_the_publication_is_no_byline(
     assert article.published_at == "2020-05-04T14:50:00+02:00"
 
 
-def test_an_update_under_the_headline_dated_after_the_metadata_is_still_the_date_readers_see() -> None:
+def test_an_update_under_the_headline_is_the_update_and_the_metadata_the_publication() -> None:
     byline = "<p>Updated April 11, 2020</p>"
     article = parse_page(page(META_DATE, f"<h1>Leaders meet</h1>{byline}{BODY}", url="https://x.example/a"))
 
-    assert article.published_at == "2020-04-11"
+    assert article.published_at == "2020-04-03T10:35:41+00:00"
+    assert article.updated_at == "2020-04-11"
 
 
 @pytest.mark.parametrize(
