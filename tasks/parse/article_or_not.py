@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tasks.parse.extract import MIN_BODY_CHARS, MIN_DECLARED_ARTICLE_CHARS, Extracted
+from tasks.parse.text import text_size
 
 # A body at least this much made of link texts lists other pages: teaser lists (headline links and one-line
 # summaries) reach ~0.5. Of the 990 real pages, 988 articles stay below 0.34; the two above it declare
@@ -31,6 +32,7 @@ class PageEvidence:
     """What the decision read, kept with the verdict so a "not an article" can be checked by a person."""
 
     has_title: bool
+    # The body's size in Latin characters (`text_size`: Han, kana and Hangul count twice).
     body_chars: int
     link_share: float
     links_in_body: int
@@ -81,7 +83,7 @@ def evidence_of(found: Extracted) -> PageEvidence:
     share, links, led = body_link_share(found.body, found.link_texts)
     return PageEvidence(
         has_title=bool(found.title),
-        body_chars=len("\n\n".join(found.body)),
+        body_chars=text_size("\n\n".join(found.body)),
         link_share=share,
         links_in_body=links,
         paragraphs=len(found.body),
