@@ -12,6 +12,7 @@ ENRICHED_FIELDS = (
     "subtitle",
     "updated_at",
     "updated_at_raw",
+    "updated_precision",
     "authors",
     "lead",
     "section",
@@ -48,6 +49,7 @@ def article_document(article: Article, indexed_at: str) -> dict[str, Any]:
         "body": article.body,
         "published_at": article.published_at,
         "published_at_raw": article.published_at_raw,
+        "published_precision": article.published_precision,
         "related": [item.to_dict() for item in article.related],
         "language": article.language,
         "word_count": article.word_count,
@@ -72,3 +74,20 @@ def raw_page_record(article: Article) -> dict[str, Any]:
         "fetched_at": article.fetched_at,
         **article.raw_page,
     }
+
+
+def precision_of(stamp: str | None) -> str | None:
+    """How precise a stored date is, read from how it is written: "2023", "2023-05", "2023-05-03", or with
+    a time."""
+    if not stamp:
+        return None
+    return {4: "year", 7: "month", 10: "day"}.get(len(stamp), "time")
+
+
+def upgraded_article(source: dict[str, Any]) -> dict[str, Any]:
+    """A stored article as the current mapping expects it: one written before dates carried their precision
+    gets it from how its dates are written (then always a day or a time)."""
+    for stamp, precision in (("published_at", "published_precision"), ("updated_at", "updated_precision")):
+        if source.get(stamp) and precision not in source:
+            source = {**source, precision: precision_of(source[stamp])}
+    return source

@@ -14,8 +14,8 @@ from newsdesk.kernel.settings import Settings
 
 SEARCH_FIELDS = ["title^3", "subtitle^2", "lead^2", "body", "source"]
 HIT_FIELDS = [
-    "doc_id", "url", "title", "source", "crawl_source", "published_at", "language", "word_count",
-    "people", "countries", "story_id", "also_seen_count",
+    "doc_id", "url", "title", "source", "crawl_source", "published_at", "published_precision", "language",
+    "word_count", "people", "countries", "story_id", "also_seen_count",
 ]  # fmt: skip
 SORTS = ("relevance", "date")
 

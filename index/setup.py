@@ -13,6 +13,7 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from index.client import indices_behind, translated_errors
+from index.documents import upgraded_article
 from index.templates import MAPPING_VERSION, Capabilities, ilm_policy, index_templates
 from newsdesk.kernel.errors import NewsdeskError, Rejected, StoreNotReady
 from newsdesk.kernel.settings import Settings
@@ -219,7 +220,10 @@ def migrate_stale(
     for alias, template in index_templates(settings, capabilities).items():
         behind = indices_behind(es, alias)
         if behind and min(_mapping_versions(es, list(behind)).values()) < MAPPING_VERSION:
-            results.append({"alias": alias, **migrate(es, alias, template, on_progress=on_progress)})
+            upgrade = upgraded_article if alias == settings.articles_alias else (lambda source: source)
+            results.append(
+                {"alias": alias, **migrate(es, alias, template, on_progress=on_progress, upgrade=upgrade)}
+            )
     return results
 
 
@@ -242,8 +246,10 @@ def migrate(
     template: dict[str, Any],
     batch_size: int = 500,
     on_progress: Callable[[int], None] | None = None,
+    upgrade: Callable[[dict[str, Any]], dict[str, Any]] = lambda source: source,
 ) -> dict[str, Any]:
-    """Move every document behind `alias` to a new index built from `template`, with zero search downtime.
+    """Move every document behind `alias` to a new index built from `template`, with zero search downtime;
+    `upgrade` fills in what the new mapping adds to each document.
 
     The old indices are made read-only first, so a write during the copy fails as retryable (the
     workers back off and retry) instead of landing where the copy has already passed. Searches read
@@ -267,7 +273,7 @@ def migrate(
                 es, index=list(old), query={"query": {"match_all": {}}}, size=batch_size, preserve_order=False
             )
             actions = (
-                {"_op_type": "index", "_index": new_index, "_id": d["_id"], "_source": d["_source"]}
+                {"_op_type": "index", "_index": new_index, "_id": d["_id"], "_source": upgrade(d["_source"])}
                 for d in documents
             )
             for ok, item in helpers.streaming_bulk(

@@ -10,8 +10,9 @@ from index.crawl_log import CRAWL_LOG_PROPERTIES
 from index.crawl_runs import CRAWL_RUN_PROPERTIES
 from newsdesk.kernel.settings import Settings
 
-# 2: removal_evidence and version_fingerprint on articles; `newsdesk migrate` moves older indices.
-MAPPING_VERSION = 3
+# Raised with every mapping change (4: the precision of articles' dates); `newsdesk migrate` moves older
+# indices.
+MAPPING_VERSION = 4
 
 _text_with_keyword = {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 512}}}
 
@@ -41,6 +42,8 @@ ARTICLE_PROPERTIES: dict[str, Any] = {
     "body": {"type": "text"},
     "published_at": {"type": "date", "format": "strict_date_optional_time"},
     "published_at_raw": {"type": "keyword", "index": False},
+    # "time", "day", "month" or "year": a month or a year alone is stored as its period's first day.
+    "published_precision": {"type": "keyword"},
     "related": {
         "properties": {
             "text": {"type": "text"},
@@ -53,6 +56,7 @@ ARTICLE_PROPERTIES: dict[str, Any] = {
     "subtitle": {"type": "text"},
     "updated_at": {"type": "date", "format": "strict_date_optional_time"},
     "updated_at_raw": {"type": "keyword", "index": False},
+    "updated_precision": {"type": "keyword"},
     "authors": {"type": "keyword"},
     "lead": {"type": "text"},
     "section": {"type": "keyword"},

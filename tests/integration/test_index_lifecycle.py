@@ -137,3 +137,6 @@ def test_after_an_upgrade_only_stores_on_an_older_mapping_are_migrated(clean_sto
     assert migrate_stale(es_client, clean_stores, capabilities) == []
     es_client.indices.refresh(index=alias)
     assert es_client.count(index=alias)["count"] == 5
+    # Articles stored before dates carried their precision get it from how their dates are written.
+    stored = es_client.search(index=alias, size=5)["hits"]["hits"]
+    assert {hit["_source"]["published_precision"] for hit in stored} == {"day"}
