@@ -1,4 +1,4 @@
-"""The date panel's integrity; the panel's figures are a benchmark, not a test."""
+"""The date panel's integrity and its scorer's arithmetic; the panel's figures are a benchmark, not a test."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import re
 from collections import Counter
 
 import lxml.html
+import pytest
 
 from benchmarks.extraction.date_panel import CASES, PRECISIONS, PanelCase
+from benchmarks.extraction.date_score import Found, judge, precision_of, run_panel, table_rows
 
 LANGUAGES = {"en", "ko", "ru", "zh", "ja", "de", "fr", "es", "ar"}
 
@@ -60,3 +62,68 @@ def test_every_kind_of_statement_is_there_several_times():
     assert precisions[None] >= 10 and precisions["month"] >= 9 and precisions["year"] >= 9
     forms = Counter(case.form for case in CASES)
     assert forms["updated"] >= 9 and forms["dateline-no-year"] >= 9
+
+
+def test_a_claim_is_read_at_its_own_precision():
+    assert precision_of(Found("2023-05-03T10:30:00+09:00")) == "day"
+    assert precision_of(Found("2023-05-03T10:30:00+09:00", "time")) == "day"
+    assert precision_of(Found("2023-05")) == "month"
+    assert precision_of(Found("2023")) == "year"
+    assert precision_of(Found("2023-05-01", "month")) == "month"
+    assert precision_of(Found(None)) is None
+
+
+@pytest.mark.parametrize(
+    ("expected", "precision", "found", "verdict"),
+    [
+        # (exact, value, invented day, missing)
+        ("2023-05-03", "day", Found("2023-05-03T07:10:00+09:00"), (True, True, False, False)),
+        ("2023-05-03", "day", Found("2023-05-04"), (False, False, False, False)),
+        ("2023-05-03", "day", Found("2023-05"), (False, False, False, False)),
+        ("2023-05-03", "day", Found(None), (False, False, False, True)),
+        ("2023-05", "month", Found("2023-05", "month"), (True, True, False, False)),
+        ("2023-05", "month", Found("2023-05-01"), (False, True, True, False)),
+        ("2023-05", "month", Found("2023-05-01", "month"), (True, True, False, False)),
+        ("2023-05", "month", Found("2023", "year"), (False, False, False, False)),
+        ("2023", "year", Found("2023-01-01"), (False, True, True, False)),
+        ("2023", "year", Found("2024-01-01"), (False, False, True, False)),
+        (None, None, Found(None), (True, True, False, False)),
+        (None, None, Found("2024-01-01"), (False, False, True, False)),
+        (None, None, Found("2024", "year"), (False, False, False, False)),
+    ],
+)
+def test_verdicts(expected, precision, found, verdict):
+    result = judge(expected, precision, found)
+    assert (result.exact, result.value, result.invented_day, result.missing) == verdict
+
+
+def _case(id_: str, language: str, date: str | None, precision: str | None) -> PanelCase:
+    return PanelCase(
+        id_, language, "test", "https://example.org/a", "<p>x</p>", None, None, "2024-01-01", date, precision
+    )
+
+
+def test_scores_are_summed_per_language_and_overall():
+    cases = [
+        _case("a", "en", "2023-05-03", "day"),
+        _case("b", "en", "2023-05", "month"),
+        _case("c", "de", None, None),
+        _case("d", "de", "2019", "year"),
+    ]
+    answers = {"a": Found("2023-05-03"), "b": Found("2023-05-01"), "c": Found(None), "d": Found(None)}
+    run = run_panel(cases, {"fake": lambda case: answers[case.id]})
+    overall = run.scores["fake"]["all"]
+    counts = (
+        overall.pages,
+        overall.exact,
+        overall.value,
+        overall.invented_days,
+        overall.undated,
+        overall.missing,
+    )
+    assert counts == (4, 2, 3, 1, 3, 1)
+    assert run.scores["fake"]["en"].exact == 1 and run.scores["fake"]["de"].missing == 1
+    assert [case.id for case, _ in run.misses["fake"]] == ["b", "d"]
+    rows = table_rows(run, ["en", "de", "all"])
+    assert rows[1] == ["en", "2", "0.50", "1.00", "1/1", "0"]
+    assert rows[3] == ["all", "4", "0.50", "0.75", "1/3", "1"]
