@@ -1,4 +1,4 @@
-"""Extraction benchmark: our parse stage against trafilatura alone, on a corpus of real pages, in one run."""
+"""Extraction benchmarks: the parse stage beside trafilatura on real pages, or beside htmldate on dates."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from pathlib import Path
 
 import trafilatura
 
+from benchmarks.extraction.date_panel import CASES
+from benchmarks.extraction.date_score import READERS, print_panel, run_panel
 from newsdesk.kernel.errors import Rejected
 from newsdesk.kernel.messages import FetchedPage
 from tasks.parse import extract, page_dates
@@ -212,7 +214,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", action="store_true", help="also score alternative settings")
     parser.add_argument("--only", help="comma-separated parts of extractor names to run (splits a long run)")
     parser.add_argument("--dump", type=Path, help="write each page's title, date and time as JSON lines here")
+    parser.add_argument(
+        "--panel", action="store_true", help="score dates on the date panel instead of the corpus"
+    )
+    parser.add_argument(
+        "--misses", action="store_true", help="with --panel: list each page a reader got wrong"
+    )
     args = parser.parse_args(argv)
+    if args.panel:
+        print_panel(run_panel(CASES[: args.limit], READERS), show_misses=args.misses)
+        return 0
     extractors = {"newsdesk parse": ours, "trafilatura alone": trafilatura_alone}
     if args.variants:
         extractors |= {name: with_overrides(overrides) for name, overrides in VARIANTS}

@@ -1,0 +1,1 @@
+"""Extraction benchmarks: the real-pages corpus and the date panel."""
