@@ -88,3 +88,14 @@ def korean_canonical(words: list[str]) -> str:
     knows in another form ("Lee Jae-myung") is found there first and keeps that form.
     """
     return " ".join(word[0].upper() + word[1:] for word in words)
+
+
+def korean_alias_variant(words: list[str]) -> list[str] | None:
+    """The same Korean name with its given name hyphenated, "Hyon Song Wol" -> "Hyon Song wol".
+
+    A gazetteer alias's capitalised words must be capitalised in the text, so "Hyon Song-wol" would miss
+    an entry spelt "Hyon Song Wol" unless the lowercase spelling is indexed too.
+    """
+    if not is_korean_name(words) or not words[2][0].isupper():
+        return None
+    return [words[0], words[1], words[2].lower()]

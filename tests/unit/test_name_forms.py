@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tasks.enrich.entities import canonical_person, find_entities
@@ -177,6 +179,15 @@ def test_an_unknown_korean_name_is_spelt_with_its_syllables_apart(text: str, nam
 
 def test_a_korean_name_the_gazetteer_spells_hyphenated_keeps_that_spelling(bundled: Gazetteer) -> None:
     assert people("Lee Jae Myung met Lee Jae-myung's aides.", bundled) == [("Lee Jae-myung", 2)]
+
+
+def test_a_gazetteer_korean_name_matches_its_hyphenated_spelling_without_rules(tmp_path: Path) -> None:
+    user = tmp_path / "gazetteer.yaml"
+    user.write_text("people:\n  Hyon Song Wol: [현송월]\n", encoding="utf-8")
+
+    found = find_entities("Hyon Song-wol led the troupe.", load_gazetteer(user), rules=False)
+
+    assert [(f.name, f.kind) for f in found] == [("Hyon Song Wol", "person")]
 
 
 @pytest.mark.parametrize(
