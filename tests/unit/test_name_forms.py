@@ -218,3 +218,51 @@ def test_korean_names_are_canonical_with_syllables_apart() -> None:
     assert canonical_person(["Comrade", "Kim", "Jong", "Un"], ["", " ", " ", "-"]) == "Kim Jong Un"
     assert is_korean_name(["Kim", "Yo", "jong"])
     assert not is_korean_name(["Hong", "Kong", "based"])
+
+
+# Chinese and Japanese names in Latin script: family name first (Chinese, and Japanese as some outlets
+# write it) or given name first (Japanese as most English outlets write it), one canonical name each.
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Xi Jinping said the two countries would cooperate.", "Xi Jinping"),
+        ("President Xi arrived in Moscow on Monday.", "Xi Jinping"),
+        ("Wang Yi said the two countries would cooperate.", "Wang Yi"),
+        ("Premier Li Qiang said the two countries would cooperate.", "Li Qiang"),
+        ("Fumio Kishida said the two countries would cooperate.", "Fumio Kishida"),
+        ("Kishida Fumio said the two countries would cooperate.", "Fumio Kishida"),
+        ("Prime Minister Kishida Fumio arrived in Seoul.", "Fumio Kishida"),
+        ("Ishiba Shigeru said the two countries would cooperate.", "Shigeru Ishiba"),
+    ],
+)
+def test_chinese_and_japanese_names_have_one_canonical_name(text: str, name: str, bundled: Gazetteer) -> None:
+    assert people(text, bundled) == [(name, 1)]
+
+
+def test_both_orders_of_a_japanese_name_count_for_one_person(bundled: Gazetteer) -> None:
+    text = "Fumio Kishida arrived. Kishida Fumio said the talks were useful. Kishida left on Monday."
+
+    assert people(text, bundled) == [("Fumio Kishida", 3)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Japanese minister Iwaya Takeshi said the talks were useful.", "Iwaya Takeshi"),
+        ("Japanese minister Takeshi Iwaya said the talks were useful.", "Takeshi Iwaya"),
+        ("Foreign ministry spokesperson Mao Ning said the talks were useful.", "Mao Ning"),
+    ],
+)
+def test_an_unknown_east_asian_name_keeps_the_order_it_is_written_in(text: str, name: str) -> None:
+    assert people(text, Gazetteer()) == [(name, 1)]
+
+
+@pytest.mark.parametrize(
+    ("words", "name"), [(["Kishida", "Fumio"], "Fumio Kishida"), (["Ishiba", "Shigeru"], "Shigeru Ishiba")]
+)
+def test_a_japanese_name_in_family_name_first_order_is_one_gazetteer_mention(
+    words: list[str], name: str, bundled: Gazetteer
+) -> None:
+    [mention] = bundled.find(words)
+
+    assert (mention.entry.name, mention.start, mention.end) == (name, 0, 2)
