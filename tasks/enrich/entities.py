@@ -7,6 +7,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tasks.enrich.gazetteer import TOKEN, Gazetteer, Mention
+from tasks.enrich.names import (
+    is_korean_name,
+    is_particle_surname,
+    korean_canonical,
+    particle_length,
+)
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -58,11 +64,8 @@ ORG_HEADS = _wordset(
     group fund authority service bureau secretariat railways airlines"""
 )
 ORG_CONNECTORS = frozenset({"of", "for", "and", "on", "the", "de", "du", "des", "der", "für"})
-KOREAN_SURNAMES = _wordset(
-    """kim ri lee pak park choe choi jo jang kang o han hyon hyun yun yoon jong jung ryu ko mun moon son
-    song hong ho an ahn kwon ju ro no hwang sin shin jon chon cho chung"""
-)
 PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ich|ichna)$")
+# Capitalised words in a name; particles ("von der") do not count.
 MAX_NAME_WORDS = 4
 _PUNCTUATION_GAP = re.compile(r"[^\s\-]")
 # A word and the text before it: every \w starts a TOKEN, so what lies between two words is all \W.
@@ -106,10 +109,16 @@ def _joins(gap: str) -> bool:
 
 
 def canonical_person(words: list[str], gaps: list[str]) -> str:
-    """A name without titles or Russian patronymic: "Vladimir Vladimirovich Putin" -> "Vladimir Putin"."""
+    """A name without titles or Russian patronymic: "Vladimir Vladimirovich Putin" -> "Vladimir Putin".
+
+    A Korean name has its syllables apart and capitalised ("Ri Yong-ho" -> "Ri Yong Ho"); particles
+    keep their case and hyphen ("Ursula von der Leyen", "Asaad al-Shibani").
+    """
     while words and words[0].lower() in TITLES:
         words, gaps = words[1:], gaps[1:]
-    if len(words) == 3 and PATRONYMIC.search(words[1].lower()) and not _korean_name(words):
+    if is_korean_name(words):
+        return korean_canonical(words)
+    if len(words) == 3 and PATRONYMIC.search(words[1].lower()):
         words, gaps = [words[0], words[2]], [gaps[0], " "]
     return joined(words, gaps)
 
@@ -122,24 +131,16 @@ def joined(words: list[str], gaps: list[str]) -> str:
     return text
 
 
-def _korean_name(words: list[str]) -> bool:
-    return (
-        len(words) == 3
-        and words[0].lower() in KOREAN_SURNAMES
-        and all(len(word) <= 5 and word[0].isupper() and word[1:].islower() for word in words[1:])
-    )
-
-
 def _shaped_like_a_name(run: list[str]) -> bool:
     """Names that need no context: "Ri Yong Ho" (Korean), "Vladimir Vladimirovich Putin" (a patronymic)."""
-    return _korean_name(run) or (len(run) == 3 and bool(PATRONYMIC.search(run[1].lower())))
+    return is_korean_name(run) or (len(run) == 3 and bool(PATRONYMIC.search(run[1].lower())))
 
 
 def _person_evidence(
     words: list[str], gaps: list[str], owner: list[str | None], start: int, end: int
 ) -> bool:
     run = words[start:end]
-    if end - start < 2:
+    if end - start < 2 or is_particle_surname(run, gaps[start:end]):
         return False
     if _shaped_like_a_name(run):
         return True
@@ -152,7 +153,8 @@ def _person_evidence(
         # "Alexandr Matsegora, Russian ambassador": a nationality, then the role.
         if gap == "," and end + 1 < len(words) and owner[end] == "country" and words[end + 1] in ROLE_STARTS:
             return True
-        if gap == "" and following in SPEECH_VERBS and end - start <= 3:
+        said = gap == "" and following in SPEECH_VERBS
+        if said and _name_word_count(run, gaps[start:end]) <= _said_limit(run):
             return True
     return False
 
@@ -174,18 +176,47 @@ def _rule_people(
     for i in _true_positions(capitalised):
         if i < end or owner[i] is not None or not _name_like(words[i], True):
             continue
-        end = i + 1
-        while (
-            end < len(words)
-            and end - i < MAX_NAME_WORDS
-            and owner[end] is None
-            and _name_like(words[end], capitalised[end])
-            and _joins(gaps[end])
-        ):
-            end += 1
+        end, name_words = i + 1, 1
+        while name_words < MAX_NAME_WORDS:
+            step = _name_goes_on(words, gaps, owner, capitalised, i, end)
+            if not step:
+                break
+            end, name_words = end + step, name_words + 1
         if _person_evidence(words, gaps, owner, i, end):
             spans.append((i, end))
     return spans
+
+
+def _name_goes_on(
+    words: list[str], gaps: list[str], owner: list[str | None], capitalised: list[bool], start: int, end: int
+) -> int:
+    """How many words from `end` continue the name begun at `start`: a capitalised word, a particle and the
+    capitalised word after it ("von der Leyen"), or a Korean syllable after a hyphen ("Yo-jong"); 0 if none.
+    """
+    if end >= len(words) or owner[end] is not None or not _joins(gaps[end]):
+        return 0
+    if _name_like(words[end], capitalised[end]):
+        return 1
+    if end - start == 2 and gaps[end] == "-" and is_korean_name([*words[start:end], words[end]]):
+        return 1
+    particle = particle_length(words, gaps, end)
+    after = end + particle
+    if not particle or after >= len(words) or owner[after] is not None or not _joins(gaps[after]):
+        return 0
+    return particle + 1 if _name_like(words[after], capitalised[after]) else 0
+
+
+def _said_limit(run: list[str]) -> int:
+    """How many name words a speech verb may follow: four if a particle is inside ("Luiz Inácio Lula da Silva
+    said"), which a title never has, else three."""
+    return MAX_NAME_WORDS if any(word[:1].islower() for word in run[1:-1]) else 3
+
+
+def _name_word_count(run: list[str], gaps: list[str]) -> int:
+    """Words of a name, neither particles nor the second half of a hyphenated word: "Ursula von der Leyen"
+    and "Jean-Yves Le Drian" have two and three, as a speech verb after four capitalised words is more often
+    a title and a name ("Foreign Ministry Spokesperson Mao Ning said")."""
+    return sum(word[:1].isupper() and gap != "-" for word, gap in zip(run, gaps, strict=True))
 
 
 def _rule_organisations(
@@ -206,13 +237,29 @@ def _rule_organisations(
         # "Committee for Co-operation": a capitalised half of a hyphenated word ends the name before it.
         while end - 1 > i and end < len(words) and gaps[end] == "-" and not capitalised[end]:
             end -= 1
+        heads = [j for j in range(i, end) if words[j].lower() in ORG_HEADS and owner[j] is None]
+        if heads:
+            end = _before_titled_name(words, capitalised, heads[0] + 1, end)
         while end - 1 > i and words[end - 1] in ORG_CONNECTORS:
             end -= 1
-        heads = [j for j in range(i, end) if words[j].lower() in ORG_HEADS and owner[j] is None]
         if end - i >= 2 and heads and end - i <= 10:
             found.append((i, end))
         after = max(end, i + 1)
     return found
+
+
+def _before_titled_name(words: list[str], capitalised: list[bool], start: int, end: int) -> int:
+    """Where an organisation's name ends if a title and a name follow its head word: "European Commission
+    President Ursula von der Leyen" ends before "President", "Office of the President" runs on."""
+    for j in range(start, end):
+        if words[j].lower() not in TITLES:
+            continue
+        after = j
+        while after < len(words) and words[after].lower() in TITLES:
+            after += 1
+        if after < len(words) and _name_like(words[after], capitalised[after]):
+            return j
+    return end
 
 
 def _true_positions(flags: list[bool]) -> list[int]:
@@ -275,6 +322,7 @@ def _add_rule_entities(
         details.setdefault(("organisation", name), Found(name, "organisation", 0))
         owner[start:end] = ["organisation"] * (end - start)
     surnames: dict[str, str] = {}
+    rule_people: list[str] = []
     spans = _rule_people(words, gaps, owner, capitalised)
     in_headline = [(s, e) for s, e in spans if s < headline_words and not _shaped_like_a_name(words[s:e])]
     for start, end in [span for span in spans if span not in in_headline] + in_headline:
@@ -285,14 +333,34 @@ def _add_rule_entities(
             continue
         counts[("person", name)] += 1
         details[("person", name)] = Found(name, "person", 0)
-        if not _korean_name(name.split()):
-            surnames.setdefault(name.split()[-1], name)
+        rule_people.append(name)
+        if not is_korean_name(name.split()):
+            # The last word as the text splits it: "Shibani" is how "Asaad al-Shibani" is named again.
+            surnames.setdefault(TOKEN.findall(name)[-1], name)
         owner[start:end] = ["person"] * (end - start)
+    people = [name for kind, name in counts if kind == "person"]
+    for short, full in _longer_forms(rule_people, people).items():
+        counts[("person", full)] += counts.pop(("person", short))
+        del details[("person", short)]
+        surnames = {word: full if name == short else name for word, name in surnames.items()}
     # A surname alone ("Lavrov said") is the person named in full elsewhere in the article.
     if surnames:
         for i, word in enumerate(words):
             if word in surnames and owner[i] is None:
                 counts[("person", surnames[word])] += 1
+
+
+def _longer_forms(found_by_rules: list[str], people: list[str]) -> dict[str, str]:
+    """Each name found by rules that ends a longer name of `people`, and the longest such name:
+    "Lula da Silva" -> "Luiz Inácio Lula da Silva". In one article the two are one person. A particle may
+    be capitalised in the shorter form only, at the start of a sentence ("Al-Shibani said")."""
+    forms = {}
+    for short in dict.fromkeys(found_by_rules):
+        tail = f" {short.casefold()}"
+        longer = [full for full in people if full.casefold().endswith(tail)]
+        if longer:
+            forms[short] = max(longer, key=len)
+    return forms
 
 
 def _with_count(found: Found, count: int) -> Found:

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from newsdesk.kernel.errors import ConfigError
+from tasks.enrich.names import korean_alias_variant
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BUNDLED_GAZETTEER = DATA_DIR / "gazetteer.yaml"
@@ -19,7 +20,6 @@ GEODATA_FILE = DATA_DIR / "geodata.json"
 KINDS = ("person", "organisation", "place", "country")
 
 # Hyphens split words on purpose: "DPRK-Russia" must yield both countries, and "Díaz-Canel" is then
-# tokenised the same way in the text and in the alias.
 # tokenised the same way in the text and in the alias. A possessive "'s" is a word of its own ("Putin's").
 TOKEN = re.compile(r"\w+(?:['’](?!s\b)\w+)*")
 MAX_ALIAS_TOKENS = 8
@@ -130,6 +130,9 @@ class Gazetteer:
             words = TOKEN.findall(str(alias))
             if words and len(words) <= MAX_ALIAS_TOKENS:
                 self._pending.append((known, words))
+            variant = korean_alias_variant(words) if entry.kind == "person" else None
+            if variant:
+                self._pending.append((known, variant))
 
     def index(self) -> None:
         """Index the aliases added so far (find() does it too, but a shared gazetteer is indexed up front)."""
