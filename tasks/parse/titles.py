@@ -52,6 +52,7 @@ BLOG_CHROME = {"blog archive", "blog archiv", "blog-archiv", "archives", "archiv
 INVISIBLE = dict.fromkeys(
     map(ord, "\xad\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
 )
+TYPOGRAPHIC = set("–—“”„‘’‚«»…")
 QUOTES = ('"', "“", "„", "«", "»")
 # A heading agrees with a metadata title when one holds the other and covers at least this share of it.
 AGREEMENT = 0.5
@@ -273,7 +274,15 @@ def choose_title(
     # An article's <h1> often sits in a <header>: the page's one headline, even there.
     if not outside_chrome and len(set(ordered)) == 1:
         return ordered[0]
-    return next((s for s in stripped if s), ordered[0] if ordered else "")
+    first = next((s for s in stripped if s), "")
+    return _best_typeset(first, stripped) if first else (ordered[0] if ordered else "")
+
+
+def _best_typeset(title: str, titles: Iterable[str]) -> str:
+    """The title as the page sets it elsewhere with typographic dashes and quotes, where metadata
+    plugins flatten them ("Januar - Mai" in og:title, "Januar – Mai" in <title>)."""
+    same = [t for t in titles if t != title and _normal(t) == _normal(title)]
+    return max([title, *same], key=lambda t: sum(ch in TYPOGRAPHIC for ch in t))
 
 
 def _ends_with_title(heading: str, title: str) -> bool:

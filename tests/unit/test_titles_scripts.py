@@ -207,3 +207,14 @@ def test_a_headline_starting_with_the_sites_name_is_kept() -> None:
 
     assert strip_site_name("BBC chief resigns - Media news", site) == "BBC chief resigns - Media news"
     assert strip_site_name("Leaders meet in Moscow - BBC News", site) == "Leaders meet in Moscow"
+
+
+def test_the_title_keeps_the_typographic_dashes_and_quotes_the_page_sets() -> None:
+    head = (
+        '<meta property="og:title" content="Tastings January - May 2020 in \'Halle\'">'
+        "<title>Tastings January – May 2020 in ‘Halle’ - whisky.example</title>"
+    )
+
+    assert parse_page(page("https://whisky.example/tastings", head)).title == (
+        "Tastings January – May 2020 in ‘Halle’"
+    )
