@@ -315,14 +315,20 @@ def choose_title(
 MAX_HOME_LINK_CHARS = 40
 
 
+# A link to a site's home page: "/", or an address with no path but an index page ("http://www.people.com.cn/",
+# "//news.cn/index.htm"), compared by the domain its owner registered (a section's host links to the whole).
+HOME_ADDRESS = re.compile(r"^(?:https?:)?//([^/?#]+?)(?::\d+)?/?(?:index\.[a-z]+)?$", re.I)
+
+
 def _home_link_names(root: lxml.html.HtmlElement, url: str) -> set[str]:
     """The words of links to the site's own home page (its logo's alt text when the link has no words)."""
-    host = (urlsplit(url).hostname or "").lower()
+    site = titles.registered_domain((urlsplit(url).hostname or "").lower())
     names = set()
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
-        # "/", or "https://host/" with no path, query or fragment; no parsing of hundreds of other links
-        if href not in ("/", "./") and href.partition("//")[2].rstrip("/").lower() != host:
+        # no parsing of hundreds of other links: only an address with nothing after its host is read
+        home = HOME_ADDRESS.match(href)
+        if href not in ("/", "./") and not (home and titles.registered_domain(home.group(1)) == site):
             continue
         text = (
             clean(anchor.text_content()) or " ".join(clean(i.get("alt")) for i in anchor.iter("img")).strip()

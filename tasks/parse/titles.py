@@ -9,10 +9,18 @@ from collections.abc import Iterable
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-# " | ", " – ", " » ", " :: " between words; a bare "|"; a dash between two CJK/Arabic/… characters.
+# Scripts written without spaces between words (Han, kana, Hangul, their full-width and CJK punctuation
+# forms) and right-to-left ones: a dash or "_" beside them is no hyphen inside a word. Latin, Greek and
+# Cyrillic are left out: "Санкт-Петербург", "из-за" are words.
+UNSPACED = (
+    r"[\u0590-\u08ff\u0e00-\u0eff\u1100-\u11ff\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f"
+    r"\uff00-\uffef]"
+)
+# " | ", " – ", " » ", " :: " between words in any script; a bar or a full-width mark ("｜", "－", "―", "丨",
+# "│") anywhere, being never part of a word; a dash, "--", "——" or "_" beside an unspaced script.
 TITLE_SEPARATOR = re.compile(
-    r"\s+(?:[|–—·•»«›‹:/\\]|-{1,2}|::)\s+|\s*[|｜]\s*"
-    r"|(?<=[^\x00-\u02ff])\s*[-–—|]\s*(?=[^\x00-\u02ff])|(?<=[！？。])\s*[-–—]\s*"
+    r"\s+(?:[|｜│丨–—―－·•»«›‹:/\\_]|-{1,2}|—{2}|::)\s+|\s*[|｜│丨－―]\s*"
+    rf"|(?<={UNSPACED})\s*(?:[-–—_]{{1,2}})\s*|\s*(?:[-–—_]{{1,2}})\s*(?={UNSPACED})"
 )
 PIPE = re.compile(r"\s+\|\s+")
 # "27.01.2022 - Headline": a date stamp glued before a heading is not part of the headline.
@@ -23,8 +31,28 @@ SAME_QUOTES_AND_DASHES = str.maketrans(
 )
 # A web archive's copy of a page: /web/<timestamp, maybe with a flag>/<the original address>.
 ARCHIVED_ADDRESS = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(https?://.+)$", re.I)
+# "РИА Новости, 15.03.2023", "Le Monde 2023-03-20 10:15": a date stamp glued after a site's name.
+TRAILING_DATE = re.compile(
+    r"[\s,;]*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{4}年\d{1,2}月\d{1,2}日)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+FIRST_WORD = re.compile(r"[a-z0-9]+(?![a-z0-9])|[^\W_]+")
+# Russian, Ukrainian and other Cyrillic letters as Latin addresses usually spell them.
+CYRILLIC_LATIN = str.maketrans(
+    dict(zip("абвгдезийклмнопрстуфыэіґ", "abvgdeziyklmnoprstufyeig", strict=True))
+    | {"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": ""}
+    | {"ю": "yu", "я": "ya", "ї": "yi", "є": "ye", "ў": "u", "ј": "j", "љ": "lj", "њ": "nj", "џ": "dz"}
+)
+# A part of a title that starts with the site's address names the site in this many words at most.
+MAX_NAME_WORDS = 2
+# Labels under a country's top-level domain that name a kind of registrant, not a site.
+SECOND_LEVEL = {"ac", "co", "com", "edu", "go", "gob", "gov", "ne", "net", "or", "org", "rep"}
 # What blog software puts between a blog's name and a post's title ("Blog » Blog Archive » Post").
 BLOG_CHROME = {"blog archive", "blog archiv", "blog-archiv", "archives", "archiv"}
+# Soft hyphens, zero-width spaces and the direction marks a right-to-left title carries: nothing to read.
+INVISIBLE = dict.fromkeys(
+    map(ord, "\xad\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+)
+TYPOGRAPHIC = set("–—“”„‘’‚«»…")
 QUOTES = ('"', "“", "„", "«", "»")
 # A heading agrees with a metadata title when one holds the other and covers at least this share of it.
 AGREEMENT = 0.5
@@ -39,8 +67,8 @@ class Heading(NamedTuple):
 
 
 def clean_title(text: str | None) -> str:
-    """Entities decoded (metadata is often escaped twice), soft hyphens dropped, whitespace collapsed."""
-    return " ".join(html.unescape(text or "").replace("\xad", "").split())
+    """Entities decoded (metadata is often escaped twice), invisible marks dropped, whitespace collapsed."""
+    return " ".join(html.unescape(text or "").translate(INVISIBLE).split())
 
 
 def _normal(text: str) -> str:
@@ -50,6 +78,18 @@ def _normal(text: str) -> str:
 
 def _letters(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _first_word(normal: str) -> str:
+    """The first word of a title's part, ended by a space or a change from Latin to another script."""
+    found = FIRST_WORD.match(normal)
+    return found.group() if found else ""
+
+
+def _romanized(letters: str) -> list[str]:
+    """Cyrillic letters as an address spells them: "интерфакс" as "interfaks" and "interfax"."""
+    latin = letters.translate(CYRILLIC_LATIN)
+    return [latin, latin.replace("ks", "x")] if latin != letters else []
 
 
 def host_names(url: str | None) -> set[str]:
@@ -65,8 +105,17 @@ def host_names(url: str | None) -> set[str]:
     labels = [label for label in labels if label not in ("www", "m")]
     names = {".".join(labels)}
     if len(labels) >= 2:
-        names |= {labels[-2], ".".join(labels[-2:])}
+        registered = registered_domain(".".join(labels))
+        names |= {registered.split(".")[0], registered}
     return {name for name in names if name}
+
+
+def registered_domain(host: str) -> str:
+    """The part of a host name its owner registered: "politics.people.com.cn" gives "people.com.cn"."""
+    labels = host.lower().split(".")
+    # "yna.co.kr", "people.com.cn", "nhk.or.jp": the site's own label sits before a country's second level.
+    own = -3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in SECOND_LEVEL else -2
+    return ".".join(labels[own:])
 
 
 class SiteName:
@@ -79,6 +128,9 @@ class SiteName:
         self.whole_names: set[str] = set()
 
     def matches(self, part: str) -> bool:
+        """Whether a part of a title names the site: a name of it, its address, or its address's first word
+        ("РИА Новости" at ria.ru, "NHK政治マガジン" at nhk.or.jp), a date stamp after it aside."""
+        part = TRAILING_DATE.sub("", part) or part
         normal, letters = _normal(part), _letters(part)
         if not letters or normal in BLOG_CHROME or normal in self.whole_names:
             return True
@@ -86,12 +138,19 @@ class SiteName:
             name_letters = _letters(name)
             if normal == name or (len(letters) >= 4 and (letters in name_letters or name_letters in letters)):
                 return True
+        # A Cyrillic name is compared with the Latin address it goes by ("ТАСС" at tass.ru).
+        spellings = {letters, *_romanized(letters)}
+        # "РИА Новости", "NHK政治マガジン", "DW Documentary": the address's first word, one more at most
+        # ("BBC chief resigns" is a headline).
+        first = _first_word(normal) if len(normal.split()) <= MAX_NAME_WORDS else ""
+        first_words = {first, *_romanized(first)} - {""}
         return any(
-            letters == host
-            or (len(letters) >= 4 and (letters in host or host.startswith(letters)))
-            or (len(host) >= 5 and host in letters)
+            spelled == host
+            or (len(spelled) >= 4 and (spelled in host or host.startswith(spelled)))
+            or (len(host) >= 5 and host in spelled)
             for host in self.hosts
-        )
+            for spelled in spellings
+        ) or bool(first_words & self.hosts)
 
     def also_called(self, names: Iterable[str]) -> SiteName:
         """The same site, known by more names."""
@@ -215,7 +274,15 @@ def choose_title(
     # An article's <h1> often sits in a <header>: the page's one headline, even there.
     if not outside_chrome and len(set(ordered)) == 1:
         return ordered[0]
-    return next((s for s in stripped if s), ordered[0] if ordered else "")
+    first = next((s for s in stripped if s), "")
+    return _best_typeset(first, stripped) if first else (ordered[0] if ordered else "")
+
+
+def _best_typeset(title: str, titles: Iterable[str]) -> str:
+    """The title as the page sets it elsewhere with typographic dashes and quotes, where metadata
+    plugins flatten them ("Januar - Mai" in og:title, "Januar – Mai" in <title>)."""
+    same = [t for t in titles if t != title and _normal(t) == _normal(title)]
+    return max([title, *same], key=lambda t: sum(ch in TYPOGRAPHIC for ch in t))
 
 
 def _ends_with_title(heading: str, title: str) -> bool:
