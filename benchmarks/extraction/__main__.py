@@ -14,7 +14,8 @@ from pathlib import Path
 import trafilatura
 
 from benchmarks.extraction.date_panel import CASES
-from benchmarks.extraction.date_score import READERS, print_panel, run_panel
+from benchmarks.extraction.date_score import READERS, newsdesk_reader, print_panel, run_panel
+from benchmarks.extraction.dateparser_strings import with_dateparser_strings
 from newsdesk.kernel.errors import Rejected
 from newsdesk.kernel.messages import FetchedPage
 from tasks.parse import extract, page_dates
@@ -220,9 +221,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--misses", action="store_true", help="with --panel: list each page a reader got wrong"
     )
+    parser.add_argument(
+        "--dateparser",
+        action="store_true",
+        help="with --panel: also the parse stage with dateparser reading each date string",
+    )
     args = parser.parse_args(argv)
     if args.panel:
-        print_panel(run_panel(CASES[: args.limit], READERS), show_misses=args.misses)
+        readers = dict(READERS)
+        if args.dateparser:
+            readers["dateparser strings"] = with_dateparser_strings(newsdesk_reader)
+        print_panel(run_panel(CASES[: args.limit], readers), show_misses=args.misses)
         return 0
     extractors = {"newsdesk parse": ours, "trafilatura alone": trafilatura_alone}
     if args.variants:

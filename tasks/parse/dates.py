@@ -120,8 +120,22 @@ MONTH_YEAR = re.compile(
 )
 CJK_MONTH = re.compile(r"(?P<year>\d{4})\s*[년年]\s*(?P<month>\d{1,2})\s*[월月](?!\s*\d)")
 ISO_MONTH = re.compile(r"^\s*(?P<year>\d{4})-(?P<month>\d{2})\s*$")
+# "2023年", "2023 г.", or a short piece that ends with a year: "2023", "Published in 2019", "نشر عام 2023".
 YEAR_ALONE = re.compile(
-    r"(?<!\d)(?P<year>\d{4})\s*(?:[년年](?!\s*\d)|г\.|года?(?!\w)|год(?!\w))|^\s*(?P<bare>\d{4})\s*$"
+    r"(?<!\d)(?P<year>\d{4})\s*(?:[년年](?!\s*\d)|г\.|года?(?!\w)|год(?!\w))"
+    r"|^[^\d©]{0,30}?(?<!\d)(?P<bare>(?:1[89]|20)\d{2})\s*[.)]?$"
+)
+COPYRIGHT = re.compile(r"©|\(c\)|copyright|all rights reserved|版权|저작권", re.I)
+# A time's units and am/pm: what may stand beside a month and a day in a byline ("10時30分", "2:30 pm").
+TIME_WORDS = re.compile(
+    r"(?<![^\W\d_])(?:[ap]\.?m\.?|오전|오후|午前|午後|上午|下午)(?![^\W\d_])|[時分秒时点시분초]", re.I
+)
+LETTER = re.compile(r"[^\W\d_]")
+# A month and a day with no year, in a byline: "03月21日10時30分", "5월 3일", "May 3", "3 мая".
+MONTH_DAY = (
+    re.compile(r"(?<![\d年년])(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日일]"),
+    re.compile(r"(?<![\w])" + _MONTH + r"\s+(?P<day>\d{1,2})(?!\d)", re.I),
+    re.compile(r"(?<![\w\d])(?P<day>\d{1,2})\.?\s+" + _MONTH, re.I),
 )
 JUCHE_KOREAN = re.compile(r"주체\s*(?P<juche>\d{1,3})\s*(?:\(\s*(?P<year>\d{4})\s*\))?\s*년")
 JUCHE_LATIN = re.compile(r"\bJuche\s+(?P<juche>\d{1,3})(?:\s*\(\s*(?P<year>\d{4})\s*\))?", re.IGNORECASE)
@@ -137,7 +151,7 @@ DATELINES = (
     re.compile(r"^[^\W\d_][^\d,()]{1,40},\s*(?P<day>\d{1,2})\.?\s+" + _MONTH + r"\.?" + _AGENCY, re.I),
     re.compile(r"^\S{0,16}?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|電|讯|訊)"),
     re.compile(r"^[【\[](?P<month>\d{1,2})月(?P<day>\d{1,2})日"),
-    re.compile(r"^\((?:[^\d()=]{1,12})\s*(?P<month>\d{1,2})월\s*(?P<day>\d{1,2})일발"),
+    re.compile(r"^[(【\[](?:[^\d()=]{1,12})\s*(?P<month>\d{1,2})월\s*(?P<day>\d{1,2})일발"),
 )
 DATELINE_CHARS = 120
 RELATIVE = re.compile(
@@ -155,6 +169,9 @@ UNIT_SECONDS = {
 URL_DATE = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d{2})(?P<sep>[/_-]?)(?P<month>0[1-9]|1[0-2])(?P=sep)(?P<day>0[1-9]|[12]\d|3[01])"
     r"(?!\d)"
+    # An article id of letters, the day and a serial number, as agencies number their stories:
+    # /view/AKR20230503012300504.
+    r"|(?<=[A-Za-z])(?P<id_year>(?:19|20)\d{2})(?P<id_month>0[1-9]|1[0-2])(?P<id_day>0[1-9]|[12]\d|3[01])(?=\d{6,})"
 )
 # A zone written at the end of a timestamp: "Z", "+02:00", "-0300", "UTC", "GMT", "KST".
 WRITTEN_OFFSET = re.compile(r"(?:\d(?:Z|[+-]\d{2}:?\d{2})|\b(?:UTC|GMT|KST))\W*$", re.IGNORECASE)
@@ -365,15 +382,19 @@ def _first_day_match(normal: str) -> tuple[re.Pattern, re.Match] | None:
 
 
 def _coarse_statement(normal: str, raw: str, fetched, earliest, juche_year: int | None) -> DateReading | None:
-    """A month or a year the text states without a day, the first one written."""
+    """A month the text states without a day, the first one written; else a year."""
     found = []
-    for pattern in (MONTH_YEAR, CJK_MONTH, ISO_MONTH, YEAR_ALONE):
+    for pattern in (MONTH_YEAR, CJK_MONTH, ISO_MONTH):
         match = pattern.search(normal)
         if match:
             found.append((match.start(), pattern, match))
+    if not found and (match := YEAR_ALONE.search(normal)):
+        found.append((match.start(), YEAR_ALONE, match))
     if found:
         _, pattern, match = min(found, key=lambda item: item[0])
         if pattern is YEAR_ALONE:
+            if match["bare"] and COPYRIGHT.search(normal):
+                return None
             return _coarse(raw, int(match["year"] or match["bare"]), None, fetched, earliest)
         month = MONTH_NAMES[match["month_name"].lower()] if pattern is MONTH_YEAR else int(match["month"])
         return _coarse(raw, int(match["year"]), month, fetched, earliest)
@@ -434,6 +455,34 @@ def dateline_day(text: str) -> tuple[int, int, str] | None:
     return None
 
 
+def month_day(text: str) -> tuple[int, int, str] | None:
+    """(month, day, the text) when a short text is a month and a day with no year, and perhaps a time:
+    "03月21日10時30分", "May 3, 10:30". Anything else around them ("bis 3. April") makes it an event's."""
+    normal = normal_text(text)
+    for pattern in MONTH_DAY:
+        match = pattern.search(normal)
+        if match and not LETTER.search(
+            TIME_WORDS.sub("", normal[: match.start()] + " " + normal[match.end() :])
+        ):
+            named = match.groupdict().get("month_name")
+            month = MONTH_NAMES[named.lower()] if named else int(match["month"])
+            return month, int(match["day"]), text
+    return None
+
+
+def stated_year(text: str, month: int | None = None) -> int | None:
+    """A year a text states for itself: a Juche year with its Gregorian one ("Juche 111 (2022)",
+    "주체111(2022)년"), or, in a URL, a year followed by `month` (/2023-05/, AKR20230503…)."""
+    if month is not None:
+        match = re.search(rf"(?<!\d)((?:19|20)\d{{2}})[/_-]?{month:02d}(?:[/_-]|\d{{2}}|$)", text)
+        return int(match[1]) if match else None
+    for pattern in (JUCHE_LATIN, JUCHE_KOREAN):
+        match = pattern.search(text)
+        if match:
+            return int(match["juche"]) + JUCHE_OFFSET
+    return None
+
+
 def with_year(
     month: int, day: int, raw: str, year: int | None, fetched_at: str | dt.datetime | None, earliest=None
 ) -> DateReading:
@@ -478,7 +527,10 @@ def date_from_url(url: str, fetched_at: str | dt.datetime | None = None) -> Date
     match = URL_DATE.search(path)
     if not match:
         return None
-    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    if match["id_year"]:
+        year, month, day = int(match["id_year"]), int(match["id_month"]), int(match["id_day"])
+    else:
+        year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
     return _build(match.group(0), year, month, day, {}, dt.UTC, fetch_time(fetched_at))
 
 

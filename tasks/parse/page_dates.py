@@ -26,10 +26,12 @@ from tasks.parse.dates import (
     dateline_day,
     day_first_for,
     in_source_zone,
+    month_day,
     normal_text,
     parse_date,
     publisher_day,
     same_moment_elsewhere,
+    stated_year,
     states_offset,
     with_year,
 )
@@ -47,7 +49,9 @@ SIDE_LABEL_CHARS = 15
 BYLINE_PIECE_CHARS = 80
 # A month or a year alone states a date only in a piece this short ("März 2023", "Juche 112"); in a longer
 # one it is a sentence's ("the album out in August 2022").
-COARSE_PIECE_CHARS = 30
+COARSE_PIECE_CHARS = 40
+# Parts of a byline set side by side: "Foreign Trade · Issue: March 2023", "By A. Writer | 3 May 2023".
+SEPARATOR = re.compile(r"\s[·•|]\s")
 # A date under the headline this long before the chain's is an event's, not the article's.
 OVERRIDE_SPAN = dt.timedelta(days=10 * 366)
 # An agency dateline opens the article's first paragraph; the first few are looked at.
@@ -143,6 +147,8 @@ class DateChoice:
     method: str | None = None
     updated: DateReading | None = None
     refused: list[str] = field(default_factory=list)
+    # A month and a day under the headline with no year ("03月21日10時30分"): (month, day, text).
+    yearless: tuple[int, int, str] | None = None
 
     def refuse(self, method: str, reading: DateReading | None) -> None:
         if reading is not None and reading.value is None and reading.problem:
@@ -220,7 +226,7 @@ def choose_published(
         choice.published, choice.method = labelled, "labelled"
         return choice
     if chosen is None or chosen_method == "htmldate":
-        dateline = _dateline_date(root, chosen, fetched_at, hints)
+        dateline = _dateline_date(root, url, chosen, fetched_at, hints, choice.yearless)
         if dateline is not None and (chosen is None or not _agree(dateline, chosen)):
             choice.published, choice.method = dateline, "dateline"
             return choice
@@ -264,19 +270,29 @@ def _stated_by_page(reading: DateReading, root) -> bool:
     return False
 
 
-def _dateline_date(root, chosen: DateReading | None, fetched_at: str, hints) -> DateReading | None:
-    """The day an agency dateline opening one of the first paragraphs states, in the year the page gives
-    (`chosen`'s) or else the fetch's."""
+def _dateline_date(
+    root, url: str, chosen: DateReading | None, fetched_at: str, hints, yearless=None
+) -> DateReading | None:
+    """The day an agency dateline opening one of the first paragraphs states, or else a month and day
+    under the headline (`yearless`), in the year the page gives: the chain's (`chosen`), the URL's
+    beside that month, a Juche year the page states, or else the fetch's."""
+    found = None
     for index, paragraph in enumerate(root.iter("p")):
         if index >= DATELINE_PARAGRAPHS:
             break
         found = dateline_day(paragraph.text_content())
         if found is not None:
-            month, day, raw = found
-            year = chosen.value.year if chosen is not None and chosen.value is not None else None
-            reading = with_year(month, day, raw, year, fetched_at, hints.founded)
-            return reading if reading.value is not None else None
-    return None
+            break
+    found = found or yearless
+    if found is None:
+        return None
+    month, day, raw = found
+    if chosen is not None and chosen.value is not None:
+        year = chosen.value.year
+    else:
+        year = stated_year(url, month) or stated_year(BODY_TEXT(root))
+    reading = with_year(month, day, raw, year, fetched_at, hints.founded)
+    return reading if reading.value is not None else None
 
 
 def _with_publisher_offset(reading: DateReading, root, data: dict[str, Any], fetched_at: str, hints):
@@ -367,6 +383,9 @@ def _byline_date(
     if h1 is None:
         h1 = next((h for h, text in written if text and not site.is_named_by(text)), None)
     if h1 is None:
+        # Table-built sites set the headline in a <b> or a cell, not an <h1>.
+        h1 = next((e for e in HEADLINE_CANDIDATES(root) if titles.agrees(clean(e.text), headline)), None)
+    if h1 is None:
         return None, None
     first, update = None, None
     for piece in _texts_after(h1, BYLINE_CHARS):
@@ -391,6 +410,8 @@ def _byline_date(
             return (None if beside and published_day and _day(second) == published_day else first), update
         if len(piece) > BYLINE_PIECE_CHARS:
             continue
+        if choice is not None and choice.yearless is None and len(piece) <= COARSE_PIECE_CHARS:
+            choice.yearless = month_day(piece) if parse_date(piece, relative=False) is None else None
         for is_update, reading in _labelled_readings(piece, fetched_at, hints):
             if choice is not None:
                 choice.refuse("byline", reading)
@@ -407,7 +428,8 @@ def _byline_date(
 def _labelled_readings(piece: str, fetched_at: str, hints) -> list[tuple[bool, DateReading | None]]:
     """(whether it dates an update, reading) for each labelled stretch of a short piece of text:
     "Published 10 June 2019, updated 13 June 2019" holds two dates, each named by the label before it."""
-    starts = sorted({0, *(m.start() for m in UPDATE_LABEL.finditer(piece))} | _published_starts(piece))
+    starts = {0, *(m.start() for m in UPDATE_LABEL.finditer(piece))} | _published_starts(piece)
+    starts = sorted(starts | {m.end() for m in SEPARATOR.finditer(piece)})
     stretches = [piece[a:b] for a, b in zip(starts, [*starts[1:], len(piece)], strict=True)]
     found = []
     for stretch in stretches:
@@ -435,6 +457,9 @@ LABEL_STEMS = (
 )  # fmt: skip
 LABEL_NEAR_DIGIT = re.compile(r"(?P<stem>" + "|".join(LABEL_STEMS) + r")[^\d０-９٠-٩]{0,25}[\d０-９٠-٩]")
 BODY_TEXT = lxml.etree.XPath("string(//body)")
+HEADLINE_CANDIDATES = lxml.etree.XPath(
+    "//body//*[self::b or self::strong or self::td or self::h2 or self::div][text()]"
+)
 TEXTS_WITH = lxml.etree.XPath("//body//text()[contains(., $stem)]")
 # More labelled dates than an article shows: a list of teasers.
 MAX_LABELS = 20

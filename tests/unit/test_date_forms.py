@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from newsdesk.kernel.messages import FetchedPage
 from newsdesk.kernel.sources import ExtractionHints
-from tasks.parse.dates import dateline_day, parse_date, with_year
+from tasks.parse.dates import date_from_url, dateline_day, month_day, parse_date, with_year
 from tasks.parse.page import parse_page
 
 FETCHED = "2026-01-10T00:00:00+00:00"
@@ -194,3 +195,78 @@ def test_a_date_before_the_source_existed_is_refused() -> None:
         parse_date("3 May 1931", FETCHED, earliest=dt.date(1946, 1, 1)).problem
         == "date_before_source_founded"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "iso", "precision"),
+    [
+        ("Published in 2019", "2019", "year"),
+        ("Publié en 2021", "2021", "year"),
+        ("نشر عام 2023", "2023", "year"),
+        ("Issue: March 2023", "2023-03", "month"),
+        ("Международная жизнь, № 3, март 2023", "2023-03", "month"),
+        ("월간 《조선》 2023년 5월호", "2023-05", "month"),
+        ("令和5年3月", "2023-03", "month"),
+    ],
+)
+def test_a_year_or_month_with_a_short_label_is_a_statement(text: str, iso: str, precision: str) -> None:
+    reading = parse_date(text, FETCHED, coarse=True)
+
+    assert (reading.iso, reading.precision) == (iso, precision)
+
+
+@pytest.mark.parametrize("text", ["Copyright 2024", "© 2000-2024 Agency", "All rights reserved 2024"])
+def test_a_copyright_year_is_no_statement(text: str) -> None:
+    assert parse_date(text, FETCHED, coarse=True) is None
+
+
+def test_an_agency_story_id_in_the_url_states_its_day() -> None:
+    reading = date_from_url("https://www.yna.co.kr/view/AKR20230503012300504")
+    assert reading.iso == "2023-05-03"
+    assert date_from_url("https://example.test/item/7648841202301015") is None
+
+
+def test_a_headline_in_a_table_cell_has_its_date_in_the_next_cell() -> None:
+    table = (
+        "<table><tr><td class='ArticleTitle'><b>Plant visited</b></td></tr>"
+        "<tr><td class='ArticleDate'>令和5年3月21日</td></tr>"
+        f"<tr><td>{BODY}</td></tr></table>"
+    )
+    html = f"<html><head><title>Plant visited</title></head><body>{table}</body></html>"
+    article = parse_page(dataclasses.replace(page(), html=html))
+
+    assert (article.published_at, article.published_precision) == ("2023-03-21", "day")
+
+
+def test_a_month_and_day_under_the_headline_take_the_year_beside_that_month_in_the_url() -> None:
+    article = parse_page(page("<p>03月21日10時30分</p>", url="https://agency.test/article?k=2023032100123"))
+
+    assert article.published_at == "2023-03-21"
+    assert "year_from_fetch_time" not in article.warnings
+
+
+def test_a_dateline_takes_the_juche_year_the_masthead_states() -> None:
+    masthead = "<span class='today'>주체111(2022)년</span>"
+    dateline = "<p>【평양 10월 10일발 조선중앙통신】 정부 대표단이 동남아시아 여러 나라를 공식방문하였다.</p>"
+    html = f"<html><body>{masthead}<h1>Plant visited</h1>{dateline}{BODY}</body></html>"
+    article = parse_page(dataclasses.replace(page(), html=html))
+
+    assert article.published_at == "2022-10-10"
+
+
+@pytest.mark.parametrize(
+    ("text", "month_and_day"),
+    [
+        ("03月21日10時30分", (3, 21)),
+        ("May 3, 10:30 am", (5, 3)),
+        ("5월 3일 오후 2:30", (5, 3)),
+        ("3 мая", (5, 3)),
+    ],
+)
+def test_a_month_and_day_alone_in_a_byline_is_read(text: str, month_and_day) -> None:
+    assert month_day(text)[:2] == month_and_day
+
+
+@pytest.mark.parametrize("text", ["-bis 3. April-", "Meeting on May 3", "Deadline: 3 мая"])
+def test_a_month_and_day_beside_other_words_is_an_events(text: str) -> None:
+    assert month_day(text) is None
