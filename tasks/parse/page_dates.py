@@ -205,7 +205,7 @@ def choose_published(
     choice.updated = byline_update
     if byline is not None and chosen is not None and not _may_override(byline, chosen):
         byline = None
-    if byline is not None and (chosen is None or not _agree(byline, chosen)):
+    if byline is not None and _stands_against(byline, chosen):
         choice.published, choice.method = byline, "byline"
         return choice
     if byline is None and byline_update is not None and chosen is None:
@@ -222,12 +222,12 @@ def choose_published(
         labelled = None
     if labelled is not None and chosen is not None and not _may_override(labelled, chosen):
         labelled = None
-    if labelled is not None and (chosen is None or not _agree(labelled, chosen)):
+    if labelled is not None and _stands_against(labelled, chosen):
         choice.published, choice.method = labelled, "labelled"
         return choice
     if chosen is None or chosen_method == "htmldate":
         dateline = _dateline_date(root, url, chosen, fetched_at, hints, choice.yearless)
-        if dateline is not None and (chosen is None or not _agree(dateline, chosen)):
+        if dateline is not None and _stands_against(dateline, chosen):
             choice.published, choice.method = dateline, "dateline"
             return choice
     choice.published, choice.method = chosen, chosen_method
@@ -241,6 +241,12 @@ def _may_override(stated: DateReading, chosen: DateReading) -> bool:
     if stated.coarse:
         return False
     return _day(stated) >= _day(chosen) - OVERRIDE_SPAN
+
+
+def _stands_against(stated: DateReading, chosen: DateReading | None) -> bool:
+    """Whether a date the page's text states replaces the chain's: when there is none, when they disagree,
+    or when the text is more precise (a day under the headline, the metadata a year)."""
+    return chosen is None or not _agree(stated, chosen) or _rank(stated) < _rank(chosen)
 
 
 def _agree(stated: DateReading, chosen: DateReading) -> bool:

@@ -270,3 +270,10 @@ def test_a_month_and_day_alone_in_a_byline_is_read(text: str, month_and_day) -> 
 @pytest.mark.parametrize("text", ["-bis 3. April-", "Meeting on May 3", "Deadline: 3 мая"])
 def test_a_month_and_day_beside_other_words_is_an_events(text: str) -> None:
     assert month_day(text) is None
+
+
+def test_a_day_under_the_headline_is_finer_than_a_year_in_the_metadata() -> None:
+    head = '<meta property="article:published_time" content="2023">'
+    article = parse_page(page("<p>3 May 2023</p>", head=head))
+
+    assert (article.published_at, article.published_precision) == ("2023-05-03", "day")
