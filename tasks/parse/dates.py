@@ -87,7 +87,7 @@ MONTH_DAY_YEAR = re.compile(
 DAY_MONTH_YEAR = re.compile(
     r"(?<![\w])(?P<day>\d{1,2})(?:st|nd|rd|th|er|º|-?го)?\.?\s+(?:(?:of|de)\s+)?"
     + _MONTH
-    + r",?\s+(?:del?\s+)?(?P<year>\d{4})(?!\d)(?:\s*(?:г\.|года?(?!\w)))?"
+    + r"(?:\s*,\s*|\s+)(?:del?\s+)?(?P<year>\d{4})(?!\d)(?:\s*(?:г\.|года?(?!\w)))?"
     + _TIME,
     re.IGNORECASE,
 )
@@ -137,7 +137,7 @@ MONTH_DAY = (
     re.compile(r"(?<![\w])" + _MONTH + r"\s+(?P<day>\d{1,2})(?!\d)", re.I),
     re.compile(r"(?<![\w\d])(?P<day>\d{1,2})\.?\s+" + _MONTH, re.I),
 )
-JUCHE_KOREAN = re.compile(r"주체\s*(?P<juche>\d{1,3})\s*(?:\(\s*(?P<year>\d{4})\s*\))?\s*년")
+JUCHE_KOREAN = re.compile(r"주체\s*(?P<juche>\d{1,3})\s*(?:\(\s*(?P<year>\d{4})\s*\))?\s*(?P<nyeon>년)?")
 JUCHE_LATIN = re.compile(r"\bJuche\s+(?P<juche>\d{1,3})(?:\s*\(\s*(?P<year>\d{4})\s*\))?", re.IGNORECASE)
 ERA_YEAR = re.compile(r"(?P<era>" + "|".join(ERA_OFFSETS) + r")\s*(?P<year>\d{1,2}|元)\s*年")
 # Arabic-Indic and Persian digits read as the digits they are; full-width ones are folded by NFKC.
@@ -145,10 +145,16 @@ EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123
 # Datelines give a day and a month; the year is the page's. "PYONGYANG, May 3 (KCNA) --",
 # "МОСКВА, 15 марта. /ТАСС/.", "Madrid, 3 may (EFE).-", "新华社北京3月21日电", "【3月21日 AFP】",
 # "(평양 5월 3일발 조선중앙통신)".
-_AGENCY = r"\s*(?:\([^()]{2,40}\)|/[^/]{2,30}/|[-–—]{1,2})"
+_AGENCY = r"\s*(?:\([^()]{2,40}\)|/[^/]{2,30}/|[A-Z][A-Za-z.]{2,20}\s*[-–—]|[-–—]{1,2})"
+_YEAR_AFTER = r"(?:,?\s+(?P<year>\d{4}))?"
+_PLACE = r"^[^\W\d_][^\d,.،()]{1,40}"
 DATELINES = (
-    re.compile(r"^[^\W\d_][^\d,()]{1,40},\s*" + _MONTH + r"\s+(?P<day>\d{1,2})(?!\d)\.?" + _AGENCY, re.I),
-    re.compile(r"^[^\W\d_][^\d,()]{1,40},\s*(?P<day>\d{1,2})\.?\s+" + _MONTH + r"\.?" + _AGENCY, re.I),
+    re.compile(
+        _PLACE + r"[,.،]\s*" + _MONTH + r"\s+(?P<day>\d{1,2})(?!\d)" + _YEAR_AFTER + r"\.?" + _AGENCY, re.I
+    ),
+    re.compile(
+        _PLACE + r"(?:[,.،]|\s+في)\s*(?P<day>\d{1,2})\.?\s+" + _MONTH + _YEAR_AFTER + r"\.?" + _AGENCY, re.I
+    ),
     re.compile(r"^\S{0,16}?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|電|讯|訊)"),
     re.compile(r"^[【\[](?P<month>\d{1,2})月(?P<day>\d{1,2})日"),
     re.compile(r"^[(【\[](?:[^\d()=]{1,12})\s*(?P<month>\d{1,2})월\s*(?P<day>\d{1,2})일발"),
@@ -351,7 +357,7 @@ def _gregorian_juche(text: str) -> tuple[str, str | None, int | None]:
         return f"{year}{suffix}"
 
     if "주체" in text:
-        text = JUCHE_KOREAN.sub(lambda m: replace(m, "년"), text)
+        text = JUCHE_KOREAN.sub(lambda m: replace(m, "년" if m["nyeon"] else ""), text)
     if "uche" in text or "UCHE" in text:
         text = JUCHE_LATIN.sub(lambda m: replace(m, ""), text)
     return text, problem, first_year
@@ -369,7 +375,7 @@ def _day_reading(pattern: re.Pattern, match: re.Match, raw: str, day_first: bool
     return _build(raw, int(fields["year"]), month, day, fields, tz, fetched, earliest)
 
 
-def _first_day_match(normal: str) -> tuple[re.Pattern, re.Match] | None:
+def first_day_match(normal: str) -> tuple[re.Pattern, re.Match] | None:
     found = []
     for pattern in DAY_PATTERNS:
         match = pattern.search(normal)
@@ -429,7 +435,7 @@ def parse_date(
     normal, juche_problem, juche_year = _gregorian_juche(normal_text(raw))
     if juche_problem:
         return DateReading(raw, None, juche_problem)
-    first = _first_day_match(normal)
+    first = first_day_match(normal)
     if first is not None:
         return _day_reading(*first, raw, day_first, tz, fetched, earliest)
     if coarse:
@@ -439,19 +445,18 @@ def parse_date(
     return _relative(raw, fetched) if relative else None
 
 
-def dateline_day(text: str) -> tuple[int, int, str] | None:
-    """(month, day, the dateline) when `text` opens with an agency dateline, which states no year."""
+def dateline_day(text: str) -> tuple[int, int, str, int | None] | None:
+    """(month, day, the dateline, its year or None) when `text` opens with an agency dateline, which most
+    often states no year."""
     head = normal_text(" ".join(text[: DATELINE_CHARS * 2].split())[:DATELINE_CHARS])
     for pattern in DATELINES:
         match = pattern.search(head)
         if match:
             fields = match.groupdict()
-            month = (
-                MONTH_NAMES[fields["month_name"].lower()]
-                if fields.get("month_name")
-                else int(fields["month"])
-            )
-            return month, int(fields["day"]), match.group(0).strip()
+            named = fields.get("month_name")
+            month = MONTH_NAMES[named.lower()] if named else int(fields["month"])
+            year = int(fields["year"]) if fields.get("year") else None
+            return month, int(fields["day"]), match.group(0).strip(), year
     return None
 
 

@@ -22,7 +22,7 @@ from tasks.parse.dates import (
     DateReading,
 )
 from tasks.parse.page_dates import DateChoice, choose_published, read_date
-from tasks.parse.text import HEADING_TEXT, clean
+from tasks.parse.text import HEADING_TEXT, clean, text_size
 from tasks.parse.titles import SiteName
 
 # trafilatura and htmldate log every page they find nothing in; the parse stage reports that itself.
@@ -308,7 +308,11 @@ def choose_title(
     site = SiteName(data["site_names"], url).linked_home_as(_home_link_names(root, url))
     page_titles = [data["title"], *data["og_titles"], clean(root.findtext(".//title"))]
     headings = [h for h in _headings(root) if h.text] or _first_subheading(root)
-    return titles.choose_title(headings, page_titles, site, strategy or TITLE_STRATEGY)
+    title = titles.choose_title(headings, page_titles, site, strategy or TITLE_STRATEGY)
+    if not headings and (not title or site.is_named_by(title) or title in LOGO_NAMES(root)):
+        # Only the site's name in <title>: a table-built page whose headline is in bold type.
+        return titles.choose_title(_emphasised_headline(root), page_titles, site, strategy or TITLE_STRATEGY)
+    return title
 
 
 # Longer link text to the home page is a sentence or a teaser, not the site's name.
@@ -342,6 +346,21 @@ def _home_link_names(root: lxml.html.HtmlElement, url: str) -> set[str]:
 MIN_SUBHEADING_WORDS = 3
 
 
+# Bold or large type, or an element whose class names a headline, not inside a link.
+EMPHASISED = lxml.etree.XPath(
+    "//body//*[(self::b or self::strong or self::font[@size]"
+    " or contains(@class, 'tit') or contains(@class, 'headline') or contains(@class, 'subject'))"
+    " and not(ancestor-or-self::a)]"
+)
+MIN_HEADLINE_SIZE = 16
+# What a site's logo image says: its name.
+LOGO_NAMES = lxml.etree.XPath(
+    "//body//img[contains(@src, 'logo') or contains(@class, 'logo')"
+    " or ancestor::*[contains(@class, 'logo')]]/@alt"
+)
+MAX_HEADLINE_CHARS = 200
+
+
 def _first_subheading(root: lxml.html.HtmlElement) -> list[titles.Heading]:
     """A page without an <h1> headline sets its title as the first <h2> outside page chrome, if any (one
     hidden from view, or the site's logo, is none)."""
@@ -350,7 +369,25 @@ def _first_subheading(root: lxml.html.HtmlElement) -> list[titles.Heading]:
             continue
         heading = _heading(h2)
         if heading.text:
-            return [heading] if len(heading.text.split()) >= MIN_SUBHEADING_WORDS else []
+            return [heading] if _long_enough(heading.text) else []
+    return []
+
+
+def _long_enough(headline: str) -> bool:
+    # Han, kana and Hangul headlines have few spaces: their size counts, not their words.
+    return len(headline.split()) >= MIN_SUBHEADING_WORDS or text_size(headline) >= MIN_HEADLINE_SIZE
+
+
+def _emphasised_headline(root: lxml.html.HtmlElement) -> list[titles.Heading]:
+    """A page built of tables sets its headline in bold type or in a cell named for it
+    (`<td class="tit"><font size="4"><b>…</b></font></td>`): the first such text outside page chrome and
+    outside links."""
+    for element in EMPHASISED(root):
+        if _in_chrome(element):
+            continue
+        text = clean(element.text_content())
+        if _long_enough(text) and len(text) <= MAX_HEADLINE_CHARS:
+            return [titles.Heading(text, False, True)]
     return []
 
 

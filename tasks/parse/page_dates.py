@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,10 +22,13 @@ from newsdesk.kernel.sources import ExtractionHints
 from tasks.parse import titles
 from tasks.parse.dates import (
     DAY_PATTERNS,
+    LETTER,
+    TIME_WORDS,
     DateReading,
     date_from_url,
     dateline_day,
     day_first_for,
+    first_day_match,
     in_source_zone,
     month_day,
     normal_text,
@@ -35,7 +39,7 @@ from tasks.parse.dates import (
     states_offset,
     with_year,
 )
-from tasks.parse.text import HEADING_TEXT, clean
+from tasks.parse.text import HEADING_TEXT, clean, text_size
 from tasks.parse.titles import SiteName
 
 # Measured on the real-pages corpus (benchmarks/extraction); see README, "Parsing".
@@ -54,8 +58,18 @@ COARSE_PIECE_CHARS = 40
 SEPARATOR = re.compile(r"\s[·•|]\s")
 # A date under the headline this long before the chain's is an event's, not the article's.
 OVERRIDE_SPAN = dt.timedelta(days=10 * 366)
+# What stands beside an article: its sidebar and menus.
+BESIDE_TAGS = {"aside", "nav"}
+# A page's frame above the article: the masthead, its clock ("Today is …"), the edition's date.
+MASTHEAD_NAMES = re.compile(r"(?<![a-z])(?:today|edition|clock|date-?now)(?![a-z])", re.I)
 # An agency dateline opens the article's first paragraph; the first few are looked at.
 DATELINE_PARAGRAPHS = 5
+DATELINE_SEARCH_CHARS = 1500
+# A piece this large ending as a sentence ends is one ("Article paru le 23 août 2024." is a label's).
+SENTENCE_ENDS = ("。", ".", "!", "?", "！", "？")
+SENTENCE_SIZE = 30
+# The lines right above a headline that may date it.
+ABOVE_PIECES = 2
 # Words before a date that make it the date of a change ("Update vom 3. Mai", "Zuletzt aktualisiert:",
 # "Обновлено", "수정", "更新", "تحديث").
 UPDATE_LABEL = re.compile(
@@ -67,8 +81,9 @@ UPDATE_LABEL = re.compile(
 # "Опубликовано", "입력", "发布时间", "公開", "نشر").
 PUBLISHED_LABEL = re.compile(
     r"\b(?:published|posted|erschienen|veröffentlicht|erstellt|publiziert|publié|publicado|pubblicato"
-    r"|publicerad|julkaistu|gepubliceerd|опубликовано|опубликован|дата публикации)\b"
-    r"|입력|등록|게재|发布|發布|發佈|发表|發表|公開|配信|掲載|نشر|تاريخ النشر",
+    r"|publicerad|julkaistu|gepubliceerd|paru|parution|erschienen|опубликовано|опубликован|дата публикации"
+    r"|год издания|издано|вышел)\b"
+    r"|입력|등록|게재|발간|발행|发布|發布|發佈|发表|發表|出版|公開|配信|掲載|発行|نشر|تاريخ النشر|صدر",
     re.I,
 )
 # A date a label anywhere in the text calls the publication date, when it names another day than the chain.
@@ -198,7 +213,16 @@ def choose_published(
     site = SiteName(data["site_names"], url)
     published_day = _day(chosen) if chosen is not None else None
     byline, byline_update = (
-        _byline_date(root, headline, site, fetched_at, hints, published_day, choice)
+        _byline_date(
+            root,
+            headline,
+            site,
+            fetched_at,
+            hints,
+            published_day,
+            choice,
+            strict=chosen_method in (None, "htmldate"),
+        )
         if BYLINE_DATE and headline
         else (None, None)
     )
@@ -225,8 +249,13 @@ def choose_published(
     if labelled is not None and _stands_against(labelled, chosen):
         choice.published, choice.method = labelled, "labelled"
         return choice
+    if byline is None and (chosen is None or chosen_method == "htmldate"):
+        above = _date_above(root, headline, site, fetched_at, hints)
+        if above is not None and _stands_against(above, chosen):
+            choice.published, choice.method = above, "above"
+            return choice
     if chosen is None or chosen_method == "htmldate":
-        dateline = _dateline_date(root, url, chosen, fetched_at, hints, choice.yearless)
+        dateline = _dateline_date(root, url, chosen, fetched_at, hints, choice.yearless, headline, site)
         if dateline is not None and _stands_against(dateline, chosen):
             choice.published, choice.method = dateline, "dateline"
             return choice
@@ -262,34 +291,63 @@ def _rank(reading: DateReading) -> int:
 
 
 def _stated_by_page(reading: DateReading, root) -> bool:
-    """htmldate's date, unless it is a 1 January the page never writes: htmldate fills a year it found
-    alone (a copyright line, a year in the text) with January 1, a day no one stated."""
+    """htmldate's date, unless the page's text states that day only in a masthead's clock ("Today is
+    …"), or it is a 1 January the page never writes: htmldate fills a year it found alone (a copyright
+    line) with January 1, a day no one stated; nor one stated only in an <aside> or a <nav> (dated
+    teasers). Elsewhere in a page's frame (a footer, a sidebar by its class, comments) the real-pages
+    corpus often dates the article by what htmldate found there, so those stand."""
     day = _day(reading)
-    if (day.month, day.day) != (1, 1):
-        return True
-    text = normal_text(BODY_TEXT(root))
-    for pattern in DAY_PATTERNS:
-        for match in pattern.finditer(text):
-            found = parse_date(match.group(0), relative=False)
-            if found is not None and found.value is not None and _day(found) == day:
-                return True
-    return False
+    places = [(element, written) for element, found, written in _days_in_text(root) if found == day]
+    if not places:
+        return (day.month, day.day) != (1, 1)
+    return not all(
+        _in_masthead_clock(element) or _in_side_tag(element) or _in_teaser_link(element, written)
+        for element, written in places
+    )
+
+
+def _in_teaser_link(element, written: str) -> bool:
+    """Whether a date is part of a teaser's link (`_teaser_link`)."""
+    link = next((h for h in (element, *element.iterancestors()) if h.tag == "a"), None)
+    return link is not None and _teaser_link(link)
+
+
+def _in_side_tag(element) -> bool:
+    """Whether an element sits in an <aside> or a <nav>: teasers and menus beside the article."""
+    return any(holder.tag in ("aside", "nav") for holder in (element, *element.iterancestors()))
+
+
+def _days_in_text(root) -> Iterator[tuple[lxml.html.HtmlElement, dt.date, str]]:
+    """(the element holding it, the day, as written) for each date written out in the page's visible
+    text."""
+    for text in DATED_TEXTS(root):
+        holder = text.getparent() if text.is_text else text.getparent().getparent()
+        if holder is None or holder.tag in UNREAD:
+            continue
+        normal = normal_text(str(text))
+        for pattern in DAY_PATTERNS:
+            for match in pattern.finditer(normal):
+                found = parse_date(match.group(0), relative=False)
+                if found is not None and found.value is not None:
+                    yield holder, _day(found), match.group(0)
 
 
 def _dateline_date(
-    root, url: str, chosen: DateReading | None, fetched_at: str, hints, yearless=None
+    root, url: str, chosen, fetched_at: str, hints, yearless=None, headline=None, site=None
 ) -> DateReading | None:
-    """The day an agency dateline opening one of the first paragraphs states, or else a month and day
-    under the headline (`yearless`), in the year the page gives: the chain's (`chosen`), the URL's
-    beside that month, a Juche year the page states, or else the fetch's."""
-    found = None
-    for index, paragraph in enumerate(root.iter("p")):
-        if index >= DATELINE_PARAGRAPHS:
-            break
-        found = dateline_day(paragraph.text_content())
-        if found is not None:
-            break
-    found = found or yearless
+    """The day an agency dateline opening one of the first paragraphs (or the first text after the
+    headline) states, or else a month and day under the headline (`yearless`), in the year the page
+    gives: the dateline's own, the chain's (`chosen`), the URL's beside that month, a Juche year the page
+    states, or else the fetch's."""
+    openings = [p.text_content() for p in islice(root.iter("p"), DATELINE_PARAGRAPHS)]
+    element = _headline_element(root, headline, site) if site is not None else None
+    if element is not None:
+        openings += [t for t in islice(_texts_after(element, DATELINE_SEARCH_CHARS), 8) if len(t) > 40]
+    found = next((d for d in map(dateline_day, openings) if d is not None), None)
+    if found is not None and found[3] is not None:
+        reading = with_year(found[0], found[1], found[2], found[3], fetched_at, hints.founded)
+        return reading if reading.value is not None else None
+    found = found[:3] if found is not None else yearless
     if found is None:
         return None
     month, day, raw = found
@@ -325,14 +383,14 @@ def _day(reading: DateReading) -> dt.date | None:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def _texts_after(element: lxml.html.HtmlElement, limit: int) -> Iterator[str]:
+def _texts_after(element: lxml.html.HtmlElement, limit: int, strict: bool = False) -> Iterator[str]:
     """The pieces of visible text that follow `element` in the document, `limit` characters in all.
 
     Walks forward from the element (its tail, its following siblings' subtrees, then its parent's), not
     over the whole document.
     """
     size = 0
-    for piece in _following_text(element):
+    for piece in _following_text(element, strict):
         piece = clean(piece)
         if piece:
             yield piece
@@ -341,28 +399,76 @@ def _texts_after(element: lxml.html.HtmlElement, limit: int) -> Iterator[str]:
                 return
 
 
-def _following_text(element: lxml.html.HtmlElement) -> Iterator[str]:
-    """Text and tails after `element` in document order, scripts and styles unread."""
+def _following_text(element: lxml.html.HtmlElement, strict: bool = False) -> Iterator[str]:
+    """Text and tails after `element` in document order, scripts and styles unread; `strict` leaves what
+    stands beside an article unread too (`_beside_the_article`: an aside, a fact box; `_teaser_link`).
+
+    Strict reading is for pages whose markup states no date: there a date beside the article would be
+    invented. Where the markup states one, the real-pages corpus keeps bylines in asides (`aside.meta`),
+    definition lists and links, and the byline must still be read there."""
     node = element
     while node is not None:
         yield node.tail or ""
         for sibling in node.itersiblings():
-            for part in sibling.iter():
-                if part is not sibling and _unread_inside(part, sibling):
-                    continue
-                if isinstance(part.tag, str) and part.tag not in UNREAD:
-                    yield part.text or ""
-                if part is not sibling:
-                    yield part.tail or ""
+            yield from _text_within(sibling, strict)
             yield sibling.tail or ""
         node = node.getparent()
 
 
-def _unread_inside(part: lxml.html.HtmlElement, top: lxml.html.HtmlElement) -> bool:
-    """Whether a script, style or the like holds `part` (`top` included)."""
-    while part is not top:
-        part = part.getparent()
-        if part.tag in UNREAD:
+def _text_within(element, strict: bool) -> Iterator[str]:
+    """An element's text and its children's, with their tails, minus what `_following_text` leaves unread."""
+    if not isinstance(element.tag, str) or element.tag in UNREAD:
+        return
+    if strict and (_beside_the_article(element) or (element.tag == "a" and _teaser_link(element))):
+        return
+    yield element.text or ""
+    for child in element:
+        yield from _text_within(child, strict)
+        yield child.tail or ""
+
+
+def _teaser_link(link) -> bool:
+    """Whether a link's text is a teaser for another story with its date ("Bus strike called off · 12
+    February 2025"): a date and other words, not a permalink's date and time alone."""
+    text = normal_text(link.text_content())
+    match = first_day_match(text)
+    if match is None:
+        return False
+    written = match[1].group(0)
+    return bool(LETTER.search(TIME_WORDS.sub("", text.replace(written, " "))))
+
+
+def _beside_the_article(element) -> bool:
+    """Whether an element holds what stands beside an article rather than its byline: an <aside> or a
+    <nav>, or a fact box ("Born 3 March 1962") without a publication label. Class names are not
+    trusted: the real-pages corpus has an article's lead in a "lay-sidebar" and its date in a <footer>."""
+    tag = element.tag
+    if tag in BESIDE_TAGS:
+        return True
+    if tag == "dl":
+        text = element.text_content()
+        return not (PUBLISHED_LABEL.search(text) or UPDATE_LABEL.search(text))
+    return False
+
+
+def _in_page_chrome(element) -> bool:
+    """Whether an element sits in the page's frame: beside the article (`_beside_the_article`), or in a
+    masthead's clock ("Today is …", the edition's date)."""
+    for holder in (element, *element.iterancestors()):
+        if holder.tag == "body":
+            return False
+        names = f"{holder.get('class', '')} {holder.get('id', '')}"
+        if _beside_the_article(holder) or MASTHEAD_NAMES.search(names):
+            return True
+    return False
+
+
+def _in_masthead_clock(element) -> bool:
+    """Whether an element shows the day the page is read, not the article's: "Today is …", an edition."""
+    for holder in (element, *element.iterancestors()):
+        if holder.tag == "body":
+            return False
+        if MASTHEAD_NAMES.search(f"{holder.get('class', '')} {holder.get('id', '')}"):
             return True
     return False
 
@@ -375,6 +481,7 @@ def _byline_date(
     hints,
     published_day: dt.date | None = None,
     choice: DateChoice | None = None,
+    strict: bool = False,
 ) -> tuple[DateReading | None, DateReading | None]:
     """(publication, update): the dates a reader sees under the headline, in short pieces of text (a
     byline, a dateline, not a sentence of the article) after the <h1> that holds the article's title.
@@ -384,17 +491,11 @@ def _byline_date(
     before `published_day` is a live ticker's entry, nobody's update. The publication is None when a
     second date right beside the first is `published_day`: the byline agrees.
     """
-    written = [(h, clean("".join(HEADING_TEXT(h)))) for h in root.iter("h1")]
-    h1 = next((h for h, text in written if titles.agrees(text, headline)), None)
-    if h1 is None:
-        h1 = next((h for h, text in written if text and not site.is_named_by(text)), None)
-    if h1 is None:
-        # Table-built sites set the headline in a <b> or a cell, not an <h1>.
-        h1 = next((e for e in HEADLINE_CANDIDATES(root) if titles.agrees(clean(e.text), headline)), None)
+    h1 = _headline_element(root, headline, site)
     if h1 is None:
         return None, None
     first, update = None, None
-    for piece in _texts_after(h1, BYLINE_CHARS):
+    for piece in _texts_after(h1, BYLINE_CHARS, strict):
         if first is not None and len(piece) <= BYLINE_PIECE_CHARS and UPDATE_LABEL.search(_label_of(piece)):
             # "Updated: …" on the line after the byline's date: the update's, and the byline stands.
             if update is None:
@@ -414,7 +515,7 @@ def _byline_date(
                 second is not None and second.value is not None and len(_label_of(piece)) <= SIDE_LABEL_CHARS
             )
             return (None if beside and published_day and _day(second) == published_day else first), update
-        if len(piece) > BYLINE_PIECE_CHARS:
+        if len(piece) > BYLINE_PIECE_CHARS or _is_sentence(piece):
             continue
         if choice is not None and choice.yearless is None and len(piece) <= COARSE_PIECE_CHARS:
             choice.yearless = month_day(piece) if parse_date(piece, relative=False) is None else None
@@ -429,6 +530,46 @@ def _byline_date(
             elif first is None:
                 first = reading
     return first, update
+
+
+def _headline_element(root, headline: str | None, site: SiteName) -> lxml.html.HtmlElement | None:
+    """The element that holds the article's headline: the <h1> that agrees with the title, else the first
+    <h1> that is not the site's name, else a <b>, a cell or an <h2> holding the title (table-built sites
+    set the headline there)."""
+    if not headline:
+        return None
+    written = [(h, clean("".join(HEADING_TEXT(h)))) for h in root.iter("h1")]
+    h1 = next((h for h, text in written if titles.agrees(text, headline)), None)
+    if h1 is None:
+        h1 = next((h for h, text in written if text and not site.is_named_by(text)), None)
+    if h1 is None:
+        h1 = next((e for e in HEADLINE_CANDIDATES(root) if titles.agrees(clean(e.text), headline)), None)
+    return h1
+
+
+def _date_above(root, headline: str | None, site: SiteName, fetched_at: str, hints) -> DateReading | None:
+    """A date in the short line or two right above the headline ("Thursday, August 15, Juche 113 (2024)"
+    over a Rodong Sinmun headline), not in the page's frame: read only when the page states no other."""
+    element = _headline_element(root, headline, site)
+    if element is None:
+        return None
+    nearest = PRECEDING_TEXTS(element)[-ABOVE_PIECES:][::-1]
+    for text in nearest:
+        holder = text.getparent() if text.is_text else text.getparent().getparent()
+        piece = clean(str(text))
+        if (
+            holder is None
+            or holder.tag in UNREAD
+            or _in_page_chrome(holder)
+            or len(piece) > BYLINE_PIECE_CHARS
+            or _is_sentence(piece)
+        ):
+            continue
+        readings = [(u, r) for u, r in _labelled_readings(piece, fetched_at, hints) if r and r.value]
+        if readings:
+            # A publication before an update: False sorts first.
+            return min(readings, key=lambda pair: pair[0])[1]
+    return None
 
 
 def _labelled_readings(piece: str, fetched_at: str, hints) -> list[tuple[bool, DateReading | None]]:
@@ -449,6 +590,12 @@ def _published_starts(piece: str) -> set[int]:
     return {m.start() for m in PUBLISHED_LABEL.finditer(piece)}
 
 
+def _is_sentence(piece: str) -> bool:
+    """Whether a short piece of text is a sentence of the article ("NHKは1925年にラジオ放送を開始した。"),
+    whose dates are events: it ends as sentences do and says more than a byline."""
+    return piece.endswith(SENTENCE_ENDS) and text_size(piece) > SENTENCE_SIZE
+
+
 def _label_of(piece: str) -> str:
     """The words before the first digit of a piece of text: what it says the date that follows is."""
     digit = FIRST_DIGIT.search(piece)
@@ -459,10 +606,14 @@ def _label_of(piece: str) -> str:
 # page's whole text in one pass, so that only the few pages with one are walked element by element.
 LABEL_STEMS = (
     "ubli", "ubblicat", "osted", "rschienen", "eröffentlicht", "rstellt", "ulkaistu", "pdated", "ktualisiert",
-    "публик", "бновл", "입력", "수정", "发布", "發布", "发表", "更新", "公開", "配信", "نشر", "تحديث",
+    "paru", "Paru", "arution", "публик", "бновл", "издан", "입력", "수정", "발간", "발행", "发布", "發布",
+    "发表", "出版", "更新", "公開", "配信", "掲載", "発行", "نشر", "تحديث", "صدر",
 )  # fmt: skip
 LABEL_NEAR_DIGIT = re.compile(r"(?P<stem>" + "|".join(LABEL_STEMS) + r")[^\d０-９٠-٩]{0,25}[\d０-９٠-٩]")
 BODY_TEXT = lxml.etree.XPath("string(//body)")
+# Text that holds a digit: where a written date can be.
+DATED_TEXTS = lxml.etree.XPath("//body//text()[translate(., '0123456789０１２３４５６７８９', '') != .]")
+PRECEDING_TEXTS = lxml.etree.XPath("preceding::text()[normalize-space()]")
 HEADLINE_CANDIDATES = lxml.etree.XPath(
     "//body//*[self::b or self::strong or self::td or self::h2 or self::div][text()]"
 )

@@ -277,3 +277,76 @@ def test_a_day_under_the_headline_is_finer_than_a_year_in_the_metadata() -> None
     article = parse_page(page("<p>3 May 2023</p>", head=head))
 
     assert (article.published_at, article.published_precision) == ("2023-05-03", "day")
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        # a masthead's clock
+        "<div class='today'>Saturday, February 15, 2025</div><h1>Plant visited</h1>",
+        # dated teasers beside the article
+        "<h1>Plant visited</h1><aside><ul><li><a href='/x'>Bus strike called off · 12 February 2025</a></li>"
+        "</ul></aside>",
+        # a fact box: a birth date
+        "<h1>Plant visited</h1><dl><dt>Born</dt><dd>3 March 1962, Belfast</dd></dl>",
+        # a sentence of the article, short as Chinese sentences are
+        "<h1>Plant visited</h1><p>新华社的前身是1931年11月7日在江西瑞金创建的红色中华通讯社。</p>",
+    ],
+)
+def test_dates_in_the_pages_frame_or_its_sentences_date_no_article(frame: str) -> None:
+    html = f"<html><head><title>Plant visited</title></head><body>{frame}{BODY}</body></html>"
+    article = parse_page(dataclasses.replace(page(), html=html))
+
+    assert article.published_at is None and "no_date" in article.warnings
+
+
+def test_a_date_just_above_the_headline_dates_a_page_that_states_no_other() -> None:
+    html = (
+        "<html><head><title>Plant visited</title></head><body><div class='view-head'>"
+        "<div class='top-info'>Thursday, August 15, Juche 113 (2024)</div><h2>Plant visited in the east</h2>"
+        f"</div>{BODY}</body></html>"
+    )
+    article = parse_page(dataclasses.replace(page(), html=html))
+
+    assert (article.published_at, article.extraction.split("+")[1]) == ("2024-08-15", "above")
+
+
+def test_a_table_built_page_without_a_headline_element_has_its_bold_headline_as_title() -> None:
+    html = (
+        "<html><head><title>조선중앙통신</title></head><body><table>"
+        "<tr><td class='top'><img src='/logo.gif' alt='조선중앙통신'></td></tr>"
+        "<tr><td class='tit'><font size='4'><b>국경 지역 철도 복구공사 마무리 단계</b></font></td></tr>"
+        "<tr><td class='date'>주체113(2024)년 3월 1일 금요일</td></tr>"
+        f"<tr><td class='txt'>{BODY}</td></tr></table></body></html>"
+    )
+    article = parse_page(dataclasses.replace(page(), html=html))
+
+    assert article.title == "국경 지역 철도 복구공사 마무리 단계"
+    assert article.published_at == "2024-03-01"
+
+
+@pytest.mark.parametrize(
+    ("opening", "iso"),
+    [
+        ("Москва. 3 декабря. INTERFAX.RU - Правительственная делегация провела переговоры", "2025-12-03"),
+        ("Genève, 5 déc 2024 (AFP) - Les trains de voyageurs circulent de nouveau", "2024-12-05"),
+        ("دمشق، 28 كانون الأول (سانا) - عادت قطارات الركاب إلى العمل بين المدينتين", "2025-12-28"),
+        ("أبوظبي في 3 ديسمبر / وام / بحث وزراء خارجية خمس دول سبل تقاسم مياه الأنهار", "2025-12-03"),
+    ],
+)
+def test_datelines_in_more_forms(opening: str, iso: str) -> None:
+    month, day, raw, year = dateline_day(opening)
+    assert with_year(month, day, raw, year, FETCHED_LATE).iso == iso
+
+
+FETCHED_LATE = "2026-01-05T00:00:00+00:00"
+
+
+def test_a_juche_date_with_dots_in_korean() -> None:
+    assert parse_date("주체113(2024).6.25.", FETCHED).iso == "2024-06-25"
+
+
+def test_a_date_labelled_as_appeared_at_the_end_of_an_article() -> None:
+    article = parse_page(page(body=BODY + "<p>Article paru le 23 août 2024.</p>"))
+
+    assert article.published_at == "2024-08-23"
