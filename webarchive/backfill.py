@@ -276,3 +276,22 @@ def wait_for_pipeline(
         time.sleep(0.5)
         run = patiently(lambda: runs.get(run_id), "read run")
     return run
+
+
+def import_warcs(
+    settings: Settings,
+    source: str,
+    paths: list[Path],
+    *,
+    url: str | None = None,
+    wait: bool = True,
+    timeout: float = 3600,
+    on_bytes: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Backfill `source` from `paths`; with `wait`, return the run once every page has its pipeline
+    fate. What `newsdesk import-warc` does, for the tests and the benchmark."""
+    run_id = Backfill(settings, import_scope(settings, source, url)).run(paths, on_bytes)
+    if wait:
+        return wait_for_pipeline(settings, run_id, timeout)
+    runs = RunStore(build_redis(settings), settings.index_prefix)
+    return patiently(lambda: runs.get(run_id), "read run")

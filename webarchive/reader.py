@@ -97,7 +97,9 @@ def _captured(
         "refers_to_uri": warc.get_header("WARC-Refers-To-Target-URI"),
     }
     key = fields["record_id"] or f"{name}#{offset}"
-    if record_type not in WITH_PAYLOAD or (wanted is not None and not wanted(key)):
+    # Asked of every record, so the caller learns which ones it already had.
+    unwanted = wanted is not None and not wanted(key)
+    if record_type not in WITH_PAYLOAD or unwanted:
         return CapturedRecord(**fields)
     http = record.http_headers
     if http is not None:

@@ -29,21 +29,15 @@ def import_warc(
     from newsdesk.cli.crawl_report import record_crawl_run
     from newsdesk.state.client import build_redis, patiently
     from newsdesk.state.runs import RunStore
-    from webarchive.backfill import Backfill, import_scope, wait_for_pipeline
+    from webarchive.backfill import import_warcs
 
     settings = load_settings()
     try:
-        backfill = Backfill(settings, import_scope(settings, source, url))
         total = sum(path.stat().st_size for path in paths)
         with progress("reading WARC records (bytes)", total, enabled=not as_json) as advance:
-            run_id = backfill.run(paths, on_bytes=advance)
+            run = import_warcs(settings, source, paths, url=url, wait=wait, timeout=timeout, on_bytes=advance)
         runs = RunStore(build_redis(settings), settings.index_prefix)
-        run = (
-            wait_for_pipeline(settings, run_id, timeout)
-            if wait
-            else patiently(lambda: runs.get(run_id), "read run")
-        )
-        fates = patiently(lambda: runs.url_fates(run_id), "read url fates") if wait else None
+        fates = patiently(lambda: runs.url_fates(run["run_id"]), "read url fates") if wait else None
         record_crawl_run(settings, run, fates)
     except NewsdeskError as exc:
         fail(str(exc))
