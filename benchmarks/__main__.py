@@ -22,6 +22,7 @@ SUITES = {
     "revisions": "benchmarks.revisions:main",
     "orchestration": "benchmarks.orchestration:main",
     "search-cost": "benchmarks.search_cost:main",
+    "warc-import": "benchmarks.warc_import:main",
 }
 QUICK = {
     "size": 300,

@@ -220,3 +220,57 @@ def scan_articles(
     for page in scan_article_pages(es, settings, fields, page_size):
         for hit in page:
             yield hit["_source"]
+
+
+def source_articles_query(source: str, since: str | None = None, until: str | None = None) -> dict[str, Any]:
+    """A source's articles published in [since, until] (each a date or a time; a date alone covers its
+    whole day); an article without a publication date is judged by when it was first fetched."""
+    if since is None and until is None:
+        return {"term": {"crawl_source": source}}
+    bounds: dict[str, str] = {}
+    if since is not None:
+        bounds["gte"] = since if "T" in since else f"{since}||/d"
+    if until is not None:
+        bounds["lte"] = until if "T" in until else f"{until}||/d"
+    dated = {"range": {"published_at": bounds}}
+    undated = {
+        "bool": {
+            "must_not": [{"exists": {"field": "published_at"}}],
+            "filter": [{"range": {"first_fetched_at": bounds}}],
+        }
+    }
+    return {
+        "bool": {
+            "filter": [{"term": {"crawl_source": source}}],
+            "should": [dated, undated],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def scan_source_articles(
+    es: Elasticsearch,
+    settings: Settings,
+    query: dict[str, Any],
+    fields: list[str] | None = None,
+    page_size: int = 500,
+) -> Iterator[list[dict[str, Any]]]:
+    """The articles `query` selects (`source_articles_query`), their `fields` (all when None), in doc_id
+    order, a page of `_source`s at a time."""
+    after: list[Any] | None = None
+    while True:
+        with translated_errors("scan source articles"):
+            response = es.search(
+                index=settings.articles_alias,
+                query=query,
+                **({"source_includes": fields} if fields else {}),
+                sort=[{"doc_id": "asc"}],
+                size=page_size,
+                search_after=after,
+            )
+        hits = response["hits"]["hits"]
+        if hits:
+            yield [hit["_source"] for hit in hits]
+        if len(hits) < page_size:
+            return
+        after = hits[-1]["sort"]

@@ -45,3 +45,14 @@ def iter_raw_pages(es: Elasticsearch, settings: Settings, source: str) -> Iterat
         for hit in hits:
             yield hit["_source"]
         after = hits[-1]["sort"]
+
+
+def raw_pages_by_id(es: Elasticsearch, settings: Settings, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored raw pages of these articles, by doc_id (an article stored without one is absent)."""
+    if not doc_ids:
+        return {}
+    with translated_errors("read raw pages"):
+        response = es.search(
+            index=settings.raw_index, size=len(doc_ids), query={"terms": {"doc_id": doc_ids}}
+        )
+    return {hit["_source"]["doc_id"]: hit["_source"] for hit in response["hits"]["hits"]}

@@ -29,13 +29,12 @@ from crawler.discovery import (
 )
 from crawler.politeness import RefusedRequest
 from newsdesk.kernel.fates import DEAD_STATUSES
-from newsdesk.kernel.messages import FetchedPage
+from newsdesk.kernel.messages import KEPT_HEADERS, FetchedPage
 from newsdesk.kernel.sources import Source
 from newsdesk.kernel.url_rules import UrlRules
 from newsdesk.state.crawl_state import url_digest
 from newsdesk.state.dead_links import DeadLink
 
-KEPT_HEADERS = ("content-type", "last-modified", "etag", "content-language", "date")
 SKIPPED_SCHEMES = ("mailto:", "javascript:", "tel:", "data:")
 # Statuses the callbacks see themselves (so each gets a recorded fate); redirects stay with Scrapy.
 HANDLED_STATUSES = [304, *range(400, 600)]

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from newsdesk import __version__
-from newsdesk.cli import crawl, dlq, enrich, history, ops, parse, search, stack, store
+from newsdesk.cli import archive, crawl, dlq, enrich, history, ops, parse, search, stack, store
 
 app = typer.Typer(
     help="newsdesk: crawl news sources into a searchable Elasticsearch archive.",
@@ -36,7 +36,7 @@ def main(
     """newsdesk: crawl news sources into a searchable Elasticsearch archive."""
 
 
-for commands in (stack, store, crawl, search, enrich, parse, history, dlq, ops):
+for commands in (stack, store, crawl, archive, search, enrich, parse, history, dlq, ops):
     commands.register(app)
 
 __all__ = ["app"]

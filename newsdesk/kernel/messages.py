@@ -9,6 +9,9 @@ from typing import Any
 from newsdesk.kernel.errors import Rejected
 from newsdesk.kernel.wire import ARTICLE_SCHEMA, PAGE_SCHEMA
 
+# The response headers a FetchedPage carries: what parse and the raw store use, whoever fetched the page.
+KEPT_HEADERS = ("content-type", "last-modified", "etag", "content-language", "date")
+
 
 def _from_dict(cls, data: dict[str, Any], schema: int):
     if not isinstance(data, dict):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("newsdesk", "tasks", "index", "crawler")
+PACKAGES = ("newsdesk", "tasks", "index", "crawler", "webarchive")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -45,7 +45,7 @@ def _lint_imports(root: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def building(tmp_path_factory) -> Path:
-    """A copy of the four packages and their contracts, to break on purpose."""
+    """A copy of the packages and their contracts, to break on purpose."""
     root = tmp_path_factory.mktemp("building")
     for package in PACKAGES:
         shutil.copytree(

@@ -14,7 +14,7 @@ from newsdesk.cli import app
 COMMANDS = {
     "crawl", "demo", "setup", "rollover", "migrate", "search", "stats", "enrich-text", "reenrich",
     "parse", "reparse", "history", "metrics", "services", "state", "sources", "crawl-state", "dlq",
-    "schedule", "runs",
+    "schedule", "runs", "import-warc", "export",
 }  # fmt: skip
 
 

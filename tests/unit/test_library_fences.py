@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import importlib.metadata
 import inspect
+import io
 import tomllib
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ BROKER = "newsdesk/state/reliable/broker.py"
 LANGUAGE = "tasks/enrich/language.py"
 POLITENESS = "crawler/politeness.py"
 BEAT = "tasks/worker/beat.py"
+WARC_READER = "webarchive/reader.py"
 
 # Distribution -> the module of ours that relies on its internals (the pin's comment says which names).
 FENCED = {
@@ -32,6 +34,7 @@ FENCED = {
     "py3langid": LANGUAGE,
     "scrapy": POLITENESS,
     "celery-redbeat": BEAT,
+    "warcio": WARC_READER,
 }
 
 
@@ -433,3 +436,18 @@ def test_redbeat_keys_beat_reads_directly() -> None:
     assert key == "nd:redbeat:crawl:demo", f"{where} entry key is now {key}"
     for name in ("setup_schedule", "tick"):
         assert callable(getattr(RedBeatScheduler, name, None)), f"{where}.RedBeatScheduler.{name} is gone"
+
+
+def test_warcio_names_the_warc_reader_uses() -> None:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.limitreader import LimitReader
+
+    where = f"{WARC_READER}: warcio"
+    for name in ("get_record_offset", "get_record_length"):
+        _expect_params(
+            f"{where}.ArchiveIterator.{name}", getattr(ArchiveIterator, name, None), [("self", POS, EMPTY)]
+        )
+    # A record cut short by the end of its file leaves its LimitReader with bytes still owed.
+    reader = LimitReader(io.BytesIO(b"abc"), 10)
+    reader.read()
+    assert getattr(reader, "limit", None) == 7, f"{where}.LimitReader.limit no longer counts what is owed"
