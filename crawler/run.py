@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 
@@ -12,11 +13,14 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
 from crawler import settings as crawler_defaults
+from crawler.access import install_log_redaction, slot_name
 from crawler.listing_watch import reads_every_listing_page, settle_pages_handed_on, unlisted_grace_seconds
 from crawler.spiders.news import NewsSpider
+from newsdesk.kernel.access import Access, crawl_user_agent, resolve_access, user_agent_refusal
 from newsdesk.kernel.crawl_request import CrawlRequest
-from newsdesk.kernel.errors import NewsdeskError
+from newsdesk.kernel.errors import ConfigError, NewsdeskError
 from newsdesk.kernel.logs import use_json_logs
+from newsdesk.kernel.redaction import Redactor
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import Source, resolve_source
 from newsdesk.state.client import build_redis
@@ -26,11 +30,13 @@ from newsdesk.state.revisits import RecheckSchedule
 from newsdesk.state.runs import RunStore
 
 
-def scrapy_settings(settings: Settings, max_pages: int, source: Source | None = None) -> ScrapySettings:
+def scrapy_settings(
+    settings: Settings, max_pages: int, source: Source | None = None, access: Access | None = None
+) -> ScrapySettings:
     scrapy_settings = ScrapySettings()
     scrapy_settings.setmodule(crawler_defaults, priority="project")
     values = {
-        "USER_AGENT": settings.user_agent,
+        "USER_AGENT": crawl_user_agent(settings.user_agent, settings.contact),
         "DOWNLOAD_MAXSIZE": settings.max_page_bytes,
         "DOWNLOAD_WARNSIZE": 0,
         "CLOSESPIDER_PAGECOUNT": max_pages,
@@ -41,7 +47,7 @@ def scrapy_settings(settings: Settings, max_pages: int, source: Source | None = 
         polite = source.politeness
         values.update(
             {
-                "USER_AGENT": polite.user_agent or settings.user_agent,
+                "USER_AGENT": crawl_user_agent(settings.user_agent, settings.contact, polite.user_agent),
                 "ROBOTSTXT_OBEY": polite.obey_robots,
                 "DOWNLOAD_DELAY": polite.download_delay,
                 "CONCURRENT_REQUESTS_PER_DOMAIN": polite.concurrency,
@@ -51,10 +57,30 @@ def scrapy_settings(settings: Settings, max_pages: int, source: Source | None = 
                 "DOWNLOAD_TIMEOUT": polite.timeout,
                 "RETRY_TIMES": polite.retry_times,
                 "NEWSDESK_MAX_RETRY_AFTER": polite.max_retry_after,
+                # Every request of the crawl goes through the source's one slot (crawler.access).
+                "DOWNLOAD_SLOTS": {
+                    slot_name(source.name): {
+                        "concurrency": polite.concurrency,
+                        "delay": polite.download_delay,
+                    }
+                },
+                # A cookie jar only for a source that asks for one (request.cookies).
+                "COOKIES_ENABLED": bool(access and access.cookie_jar),
             }
         )
     scrapy_settings.setdict(values, priority="cmdline")
     return scrapy_settings
+
+
+def crawl_access(settings: Settings, source: Source, environ) -> Access:
+    """The source's request settings with their secrets, read once at start; ConfigError when a variable
+    is missing or, in production, when the User-Agent names no real contact."""
+    if settings.production:
+        agent = crawl_user_agent(settings.user_agent, settings.contact, source.politeness.user_agent)
+        refusal = user_agent_refusal(agent)
+        if refusal:
+            raise ConfigError(f"NEWSDESK_PRODUCTION is on: {refusal}")
+    return resolve_access(source.request, source.start_urls, environ, source.name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,12 +111,16 @@ def main(argv: list[str] | None = None) -> int:
         if request.recheck_all:
             schedule.make_due(source.name)
         due = {} if request.refetch_known else schedule.due(source.name, limit=source.recheck.max_per_crawl)
+        access = crawl_access(settings, source, os.environ)
     except NewsdeskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    process = CrawlerProcess(scrapy_settings(settings, source.max_pages, source), install_root_handler=True)
+    process = CrawlerProcess(
+        scrapy_settings(settings, source.max_pages, source, access), install_root_handler=True
+    )
     if settings.log_format == "json":
         use_json_logs(logging.getLogger(), default_stage="crawl")
+    install_log_redaction(Redactor(access.secrets))
     crawler = process.create_crawler(NewsSpider)
     process.crawl(
         crawler,
@@ -102,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         read_every_listing_page=every_page,
         dead=dead,
         trust_validators=reads.complete,
+        access=access,
     )
     process.start()
     stats = crawler.stats.get_stats()

@@ -21,6 +21,7 @@ REDIRECT_MAX_TIMES = 10
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
+# Off unless a source asks for a cookie jar (request.cookies; crawler.run turns it on for that crawl).
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
@@ -28,6 +29,8 @@ ITEM_PIPELINES = {"crawler.handoff.HandOffPipeline": 500}
 # Revisions: the re-check schedule and listing presence, saved once the crawl has closed.
 EXTENSIONS = {"crawler.listing_watch.RevisionWatch": 500}
 DOWNLOADER_MIDDLEWARES = {
+    # Before anything asks for the request's slot, Scrapy's cookie (700) and proxy (750) middlewares.
+    "crawler.access.SourceAccessMiddleware": 105,
     "crawler.politeness.CrawlDelayMiddleware": 110,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.politeness.PoliteRetryMiddleware": 550,

@@ -13,6 +13,7 @@ from elasticsearch import Elasticsearch
 
 from index.bulk import run_bulk
 from index.crawl_runs import write_crawl_run
+from newsdesk.kernel.redaction import scrub
 from newsdesk.kernel.settings import Settings
 
 BATCH = 2000
@@ -38,7 +39,7 @@ def crawl_log_documents(
             "crawl_source": crawl_source,
             "url": url,
             "fate": fate,
-            "detail": detail or None,
+            "detail": scrub(detail) or None,
             "recorded_at": recorded_at,
         }
         documents.append((doc_id, document))

@@ -28,8 +28,10 @@ from crawler.discovery import (
     sniff_kind,
 )
 from crawler.politeness import RefusedRequest
+from newsdesk.kernel.access import Access, status_reason
 from newsdesk.kernel.fates import DEAD_STATUSES
 from newsdesk.kernel.messages import KEPT_HEADERS, FetchedPage
+from newsdesk.kernel.redaction import Redactor, redact_headers
 from newsdesk.kernel.sources import Source
 from newsdesk.kernel.url_rules import UrlRules
 from newsdesk.state.crawl_state import url_digest
@@ -58,6 +60,15 @@ def classify_failure(failure) -> tuple[str, str]:
     text = str(exc)
     if isinstance(exc, RefusedRequest):
         return exc.kind, exc.detail
+    proxied = bool(getattr(failure, "request", None) is not None and failure.request.meta.get("proxy"))
+    if proxied:
+        if type(exc).__name__ == "TunnelError":
+            if "407" in text:
+                return "proxy_auth_required", f"{status_reason(407)}: {text}"
+            return "proxy_error", f"the proxy would not open a tunnel: {text}"
+        lowered = (type(exc).__name__ + " " + text).lower()
+        if "refused" in lowered or "connect" in lowered or "dns" in lowered:
+            return "proxy_unreachable", f"the proxy {failure.request.meta['proxy']} is unreachable: {text}"
     if isinstance(exc, IgnoreRequest):
         if "robots.txt" in text:
             return "robots_disallowed", text
@@ -92,10 +103,15 @@ class NewsSpider(scrapy.Spider):
         read_every_listing_page: bool = True,
         dead: dict[str, DeadLink] | None = None,
         trust_validators: bool = True,
+        access: Access | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.source = source
+        # Proxy, headers, cookies and credentials (crawler.access applies them); every detail this spider
+        # records or logs goes through `redact`, so none of their secrets leaves the process.
+        self.access = access or Access()
+        self.redact = Redactor(self.access.secrets)
         self.run_id = run_id
         self.allowed_domains = list(source.allowed_domains)
         self.article_pattern = re.compile(source.article_pattern) if source.article_pattern else None
@@ -363,8 +379,10 @@ class NewsSpider(scrapy.Spider):
                 self.dead_found.append((self.original_url(response), response.status))
             else:
                 self.discovery_failures += 1
-            self.note_fate(response, fate, f"discovery page answered {response.status}")
-            self.record_problem(url, f"http_{response.status}", f"discovery page answered {response.status}")
+            why = status_reason(response.status)
+            detail = f"discovery page answered {response.status}" + (f": {why}" if why else "")
+            self.note_fate(response, fate, detail)
+            self.record_problem(url, f"http_{response.status}", detail)
             return
         stats.inc_value("newsdesk/discovery_pages")
         if response.request.meta.get("dead_recheck"):
@@ -548,7 +566,9 @@ class NewsSpider(scrapy.Spider):
             for url in self._links(response):
                 yield from self.candidate(url, depth=depth + 1)
         if response.status >= 400:
-            self.record_problem(original, f"http_{response.status}", "article page")
+            why = status_reason(response.status)
+            detail = "article page" + (f": {why}" if why else "")
+            self.record_problem(original, f"http_{response.status}", detail)
         yield self.page_item(response)
 
     def _is_html(self, response: Response) -> bool:
@@ -581,6 +601,7 @@ class NewsSpider(scrapy.Spider):
             value = response.headers.get(name)
             if value is not None:
                 headers[name] = value.decode("latin-1")
+        headers = redact_headers(headers)
         original = self.original_url(response)
         self.fetched.add(original)
         # The bytes travel, not Scrapy's decoding of them: the parse stage decides the encoding (a wrong
@@ -606,7 +627,7 @@ class NewsSpider(scrapy.Spider):
         if url in self.fetched:
             return
         self.fetched.add(url)
-        self.fates.append((url, fate, detail[:300]))
+        self.fates.append((url, fate, self.redact(detail)[:300]))
         self.crawler.stats.inc_value(f"newsdesk/fates/{fate}")
 
     def _note_check(self, response: Response) -> None:
@@ -641,6 +662,7 @@ class NewsSpider(scrapy.Spider):
         yield self._page(request.url, request.url, 0, {}, "", error=f"{kind}: {detail}").to_dict()
 
     def record_problem(self, url: str, kind: str, detail: str = "") -> None:
+        detail = self.redact(detail)
         self.crawler.stats.inc_value(f"newsdesk/errors/{kind}")
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append({"url": url, "kind": kind, "detail": detail[:300]})
@@ -658,5 +680,5 @@ class NewsSpider(scrapy.Spider):
             headers=headers,
             html=html,
             run_id=self.run_id,
-            error=error,
+            error=self.redact(error) if error else error,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -224,6 +225,7 @@ crawl_state_app = typer.Typer(
 @sources_app.command("list")
 def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Every source with its discovery modes and schedule; examples and URL rules are marked."""
+    from newsdesk.kernel.access import describe_request
     from newsdesk.kernel.sources import load_sources
     from newsdesk.kernel.url_rules import UrlRules
 
@@ -233,16 +235,18 @@ def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
     except NewsdeskError as exc:
         fail(str(exc), 2)
     if as_json:
-        typer.echo(json.dumps([s.model_dump() for s in sources.values()]))
+        typer.echo(json.dumps([shown_source(s) for s in sources.values()]))
         return
     for source in sources.values():
         rules = UrlRules.from_source(source)
+        access = ",".join(describe_request(source.request, os.environ))
         flags = " ".join(
             flag
             for flag, on in (
                 ("[example]", source.example),
                 ("[needs --url]", source.needs_url),
                 (f"[urls: {rules.describe()}]", rules.active),
+                (f"[request: {access}]", bool(access)),
             )
             if on
         )
@@ -258,6 +262,7 @@ def sources_check(
     url: Annotated[str | None, typer.Option(help="the URL a generic source needs")] = None,
 ) -> None:
     """Load the registry, validate one source and show what a crawl of it would use (nothing is fetched)."""
+    from newsdesk.kernel.access import crawl_user_agent
     from newsdesk.kernel.sources import describe_problems, get_source, resolve_source
     from newsdesk.kernel.url_rules import UrlRules
 
@@ -267,15 +272,48 @@ def sources_check(
         source = resolve_source(settings.sources_file, settings.demo_url, name, url or "https://example.org/")
     except NewsdeskError as exc:
         fail(str(exc), 2)
-    typer.echo(f"{source.name}: ok")
-    for key, value in source.model_dump().items():
+    errors, warnings = access_problems(settings, source, os.environ)
+    typer.echo(f"{source.name}: {'ok' if not errors else 'cannot crawl'}")
+    for key, value in shown_source(source).items():
         shown = UrlRules.from_source(source).describe() if key == "urls" else value
         typer.echo(f"  {key:16} {shown}")
-    problems = describe_problems(source)
+    agent = crawl_user_agent(settings.user_agent, settings.contact, source.politeness.user_agent)
+    typer.echo(f"  {'user agent':16} {agent}")
+    problems = describe_problems(source) + warnings
     if registered.unscheduled_because:
         problems.append(f"schedule {registered.schedule!r} not run: {registered.unscheduled_because}")
     for problem in problems:
         typer.secho(f"  warning: {problem}", fg=typer.colors.YELLOW)
+    for error in errors:
+        typer.secho(f"  error: {error}", fg=typer.colors.RED, err=True)
+    if errors:
+        raise typer.Exit(2)
+
+
+def shown_source(source) -> dict[str, Any]:
+    """A source as `sources list --json` and `sources check` show it: the request block by variable
+    names, cookie values masked."""
+    from newsdesk.kernel.access import describe_request
+
+    shown = source.model_dump()
+    shown["request"] = describe_request(source.request, os.environ)
+    return shown
+
+
+def access_problems(settings: Settings, source, environ) -> tuple[list[str], list[str]]:
+    """(errors, warnings) about how a crawl would reach the source: variables it names that are not set
+    here, and a User-Agent without a real contact (an error in production)."""
+    from newsdesk.kernel.access import crawl_user_agent, missing_variables, user_agent_refusal
+
+    errors: list[str] = []
+    warnings = [f"environment variable not set here: {m}" for m in missing_variables(source.request, environ)]
+    agent = crawl_user_agent(settings.user_agent, settings.contact, source.politeness.user_agent)
+    refusal = user_agent_refusal(agent)
+    if refusal and settings.production:
+        errors.append(f"NEWSDESK_PRODUCTION is on: {refusal}")
+    elif refusal:
+        warnings.append(f"{refusal} (refused when NEWSDESK_PRODUCTION is on)")
+    return errors, warnings
 
 
 @crawl_state_app.command("rebuild")

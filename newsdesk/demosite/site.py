@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from random import Random
 from typing import Self
@@ -393,15 +394,30 @@ class LoopbackServer:
 class DemoServer(LoopbackServer):
     """Serves a DemoSite over HTTP from a daemon thread and counts what it was asked for."""
 
-    def __init__(self, site: DemoSite, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        site: DemoSite,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        required_headers: Mapping[str, str] | None = None,
+        required_cookies: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(host, port)
         self.site = site
+        # A site behind a key or a login: every page (robots.txt too) answers 401 without the required
+        # Authorization, 403 without another required header or cookie.
+        self.required_headers = dict(required_headers or {})
+        self.required_cookies = dict(required_cookies or {})
         # Revisions: taken-down articles by path, and whether the path now redirects home; paths
         # that answer an error status for now (a listing the server fails to serve).
         self.taken_down: dict[str, tuple[DemoArticle, bool]] = {}
         self.failing: dict[str, int] = {}
 
     def respond(self, raw_path: str, headers: Mapping[str, str]) -> Response:
+        refusal = self.refusal(headers)
+        if refusal is not None:
+            return refusal
         parts = urlsplit(raw_path)
         site = self.site
         taken_down = self.taken_down.get(parts.path or "/")
@@ -413,6 +429,21 @@ class DemoServer(LoopbackServer):
             return respond_with_crawl_features(self, site, parts.path or "/", headers)
         status, content_type, body = site.render(parts.path or "/", parts.query)
         return status, content_type, body, {}
+
+    def refusal(self, headers: Mapping[str, str]) -> Response | None:
+        """401 or 403 when the request lacks a header or cookie this server requires, else None."""
+        for name, value in self.required_headers.items():
+            if headers.get(name) != value:
+                status = 401 if name.lower() == "authorization" else 403
+                extra = {"WWW-Authenticate": 'Bearer realm="demo"'} if status == 401 else {}
+                return status, HTML_CONTENT_TYPE, f"{status}: {name} required".encode(), extra
+        if self.required_cookies:
+            sent = SimpleCookie()
+            sent.load(headers.get("Cookie") or "")
+            for name, value in self.required_cookies.items():
+                if name not in sent or sent[name].value != value:
+                    return 403, HTML_CONTENT_TYPE, f"403: cookie {name} required".encode(), {}
+        return None
 
     def add_articles(self, count: int) -> list[DemoArticle]:
         """Publish `count` more articles (the same site, grown); return the new ones."""

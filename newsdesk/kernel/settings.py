@@ -39,7 +39,11 @@ class Settings:
     home: Path = Path("/var/tmp/newsdesk")
     sources_file: Path = Path(__file__).resolve().parents[2] / "sources.yaml"
     demo_url: str = "http://127.0.0.1:8765"
-    user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
+    # The project's name only: the operator's contact is theirs to give (NEWSDESK_CONTACT, a URL or an
+    # e-mail address), and a production crawler refuses a User-Agent without one.
+    user_agent: str = "newsdesk/0.1"
+    contact: str = ""
+    production: bool = False
     max_retries: int = 6
     retry_backoff_max: int = 300
     index_batch_size: int = 200
@@ -158,6 +162,15 @@ class Settings:
         return shown
 
 
+def _flag(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("not a yes/no value (1, true, yes, on; 0, false, no, off)")
+
+
 _ENV_FIELDS = [
     ("es_url", "NEWSDESK_ES_URL", str),
     ("es_username", "NEWSDESK_ES_USERNAME", str),
@@ -168,6 +181,8 @@ _ENV_FIELDS = [
     ("sources_file", "NEWSDESK_SOURCES_FILE", Path),
     ("demo_url", "NEWSDESK_DEMO_URL", str),
     ("user_agent", "NEWSDESK_USER_AGENT", str),
+    ("contact", "NEWSDESK_CONTACT", str),
+    ("production", "NEWSDESK_PRODUCTION", _flag),
     ("max_retries", "NEWSDESK_MAX_RETRIES", int),
     ("retry_backoff_max", "NEWSDESK_RETRY_BACKOFF_MAX", int),
     ("max_page_bytes", "NEWSDESK_MAX_PAGE_BYTES", int),

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from newsdesk.kernel.access import SourceRequest
 from newsdesk.kernel.errors import ConfigError
 from newsdesk.kernel.recheck import Recheck
 from newsdesk.kernel.url_rules import UrlRules, check_pattern
@@ -138,6 +139,8 @@ class Source(BaseModel):
     allow_private: bool = False
     schedule: str | None = None
     politeness: Politeness = Field(default_factory=lambda: Politeness())
+    # Proxy, headers, cookies and credentials (secrets by environment variable name only).
+    request: SourceRequest = Field(default_factory=lambda: SourceRequest())
     # Listings run newest first, so once a page lists only articles known from earlier crawls its further
     # pages (page 2, 3, ...) hold older, known ones: a re-crawl stops paginating there unless this is set
     # (a listing in another order, e.g. "most read"). With listing-based removal (recheck) a crawl still
@@ -166,6 +169,8 @@ class Source(BaseModel):
         for url in urls:
             if not re.match(r"^(https?://[^/\s]+|\{demo_url\}|\{url\}$)", url):
                 raise ValueError(f"{url!r} is not an absolute http(s) URL, {{demo_url}}… or {{url}}")
+            if urlsplit(url).password is not None:
+                raise ValueError("no credentials in start URLs: use request.auth")
         return urls
 
     @field_validator("schedule")

@@ -10,6 +10,7 @@ import redis
 
 from newsdesk.kernel.clock import utc_now
 from newsdesk.kernel.fates import CRAWLER_FATES, FATES, PIPELINE_FATES
+from newsdesk.kernel.redaction import scrub
 from newsdesk.state.client import translated_errors
 
 RUN_TTL_SECONDS = 30 * 24 * 3600
@@ -90,7 +91,8 @@ class RunStore:
 
     def finish_crawl(self, run_id: str, stats: dict[str, Any]) -> None:
         fields = {"crawl_finished": 1, "crawl_finished_at": utc_now()}
-        fields.update({f"crawl_{k}": str(v) for k, v in stats.items()})
+        # Problems and finish reasons quote URLs and errors: nothing credential-like is kept.
+        fields.update({f"crawl_{k}": scrub(str(v)) for k, v in stats.items()})
         with translated_errors("finish crawl"):
             self.client.hset(self._key(run_id), mapping=fields)
 
@@ -106,7 +108,7 @@ class RunStore:
         """One call of the fate script (on `client`, e.g. a pipeline, when given)."""
         return self._record(
             keys=[f"{self._key(run_id)}:urls", self._key(run_id), f"{self._key(run_id)}:why"],
-            args=[url, fate, RUN_TTL_SECONDS, counter, detail[:500]],
+            args=[url, fate, RUN_TTL_SECONDS, counter, scrub(detail[:500])],
             client=client,
         )
 

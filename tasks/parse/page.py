@@ -14,8 +14,10 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 
+from newsdesk.kernel.access import status_reason
 from newsdesk.kernel.errors import Rejected
 from newsdesk.kernel.messages import Article, FetchedPage, RelatedItem
+from newsdesk.kernel.redaction import redact_headers
 from newsdesk.kernel.sources import ExtractionHints
 from newsdesk.kernel.url_rules import UrlRules
 from tasks.parse.article_or_not import evidence_of, not_an_article_because
@@ -74,7 +76,8 @@ def raw_page(page: FetchedPage) -> dict[str, Any]:
     body = _page_bytes(page)
     if body is None:
         body = page.html.encode("utf-8")
-    return {"headers": dict(page.headers), "body": pack_body(body), "body_bytes": len(body)}
+    # The crawler keeps no credential header; masked again here, as this is what the raw store keeps.
+    return {"headers": redact_headers(page.headers), "body": pack_body(body), "body_bytes": len(body)}
 
 
 def check_page(page: FetchedPage, max_bytes: int) -> str:
@@ -82,7 +85,8 @@ def check_page(page: FetchedPage, max_bytes: int) -> str:
     if page.error or page.status == 0:
         raise Rejected("fetch_failed", page.error or "no response")
     if page.status >= 400:
-        raise Rejected(f"http_{page.status}", f"server answered {page.status}")
+        why = status_reason(page.status)
+        raise Rejected(f"http_{page.status}", f"server answered {page.status}" + (f": {why}" if why else ""))
     content_type = _content_type(page)
     if not content_type.lower().startswith(HTML_TYPES):
         raise Rejected("not_html", f"content type {content_type!r}")

@@ -16,6 +16,7 @@ from newsdesk.kernel.clock import utc_now
 from newsdesk.kernel.errors import Rejected, TransientError
 from newsdesk.kernel.fates import fate_of_rejection
 from newsdesk.kernel.messages import Article
+from newsdesk.kernel.redaction import redact_headers, scrub
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import ExtractionHints, Source, load_sources
 from newsdesk.kernel.url_rules import UrlRules
@@ -256,12 +257,17 @@ class Resources:
         return outcomes
 
     def _record(self, stage: str, payload: dict[str, Any], reason: str, detail: str, attempts: int) -> dict:
+        # A dead letter keeps the payload for replay: no credential header or secret-looking text in it.
+        if isinstance(payload.get("headers"), dict):
+            payload = {**payload, "headers": redact_headers(payload["headers"])}
+        if isinstance(payload.get("error"), str):
+            payload = {**payload, "error": scrub(payload["error"])}
         return {
             "url": payload.get("url") or "unknown",
             "crawl_source": payload.get("crawl_source"),
             "stage": stage,
             "reason": reason,
-            "detail": detail[:5000],
+            "detail": scrub(detail[:5000]),
             "attempts": attempts,
             "run_id": payload.get("run_id"),
             "recorded_at": utc_now(),
