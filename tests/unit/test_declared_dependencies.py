@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("newsdesk", "tasks", "index", "crawler")
+PACKAGES = ("newsdesk", "tasks", "index", "crawler", "webarchive")
 
 
 def _declared() -> set[str]:
