@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from index.setup import ensure_setup
+from newsdesk.cli import app
 from newsdesk.demosite.site import generate_site
 from newsdesk.demosite.warc import CAPTURED_AT, write_demo_warc
 from newsdesk.state.client import build_redis
@@ -111,8 +114,11 @@ def test_a_backfill_indexes_every_page_records_every_other_record_and_a_rerun_ch
         assert documents[doc_id]["published_at"] == article.published.isoformat()
         assert documents[doc_id]["first_fetched_at"] == "2026-01-15T10:00:00+00:00"  # the capture time
 
-    # A re-run skips every record it handled: nothing sent, nothing written.
-    again = import_warcs(settings, "demo", [warc], timeout=300)
+    # A re-run, through the command a user types, skips every record it handled: nothing sent or written.
+    command = ["import-warc", str(warc), "--source", "demo", "--timeout", "300", "--json"]
+    result = CliRunner().invoke(app, command, env=settings.to_env())
+    assert result.exit_code == 0, result.output
+    again = json.loads(result.output.strip().splitlines()[-1])
     assert again["sent"] == 0
     assert int(again["crawl_already_handled"]) == records
     assert _documents(es_client, settings) == documents
