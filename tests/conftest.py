@@ -125,3 +125,21 @@ def clean_stores(base_settings: Settings, es_client, redis_client) -> Settings:
     redis_client.flushdb()
     ensure_setup(es_client, base_settings)
     return base_settings
+
+
+@pytest.fixture
+def searchable(clean_stores, es_client, monkeypatch):
+    """Documents written by the index writer into fresh stores, for `newsdesk search` to read: call it
+    with the documents; the command line then finds these stores through the environment."""
+    from index.writer import write_articles
+    from tasks.dedupe.versions import REVISION_RULES
+
+    def write(documents: list[dict]) -> Settings:
+        outcomes = write_articles(es_client, clean_stores, documents, REVISION_RULES)
+        assert [r.outcome for r in outcomes] == ["created"] * len(documents)
+        es_client.indices.refresh(index=clean_stores.articles_alias)
+        for name, value in clean_stores.to_env().items():
+            monkeypatch.setenv(name, value)
+        return clean_stores
+
+    return write

@@ -11,10 +11,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from index.writer import write_articles
 from newsdesk.cli import app
 from newsdesk.kernel.messages import FetchedPage
-from tasks.dedupe.versions import REVISION_RULES
 from tasks.parse.page import parse_page
 
 pytestmark = pytest.mark.services
@@ -59,19 +57,14 @@ def _article(key: str) -> dict:
 
 
 @pytest.fixture
-def indexed(clean_stores, es_client, monkeypatch):
+def indexed(searchable):
     documents = [_article(key) for key in PAGES]
     assert {d["doc_id"]: (d["published_at"], d["published_precision"]) for d in documents} == {
         "year": ("2023", "year"),
         "month": ("2023-03", "month"),
         "day": ("2023-03-15", "day"),
     }
-    outcomes = write_articles(es_client, clean_stores, documents, REVISION_RULES)
-    assert [r.outcome for r in outcomes] == ["created"] * 3
-    es_client.indices.refresh(index=clean_stores.articles_alias)
-    for name, value in clean_stores.to_env().items():
-        monkeypatch.setenv(name, value)
-    return clean_stores
+    return searchable(documents)
 
 
 def _search(*args: str) -> list[dict]:

@@ -7,9 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from index.writer import write_articles
 from newsdesk.cli import app
-from tasks.dedupe.versions import REVISION_RULES
 
 pytestmark = pytest.mark.services
 
@@ -66,22 +64,17 @@ ARTICLES = [
 
 
 @pytest.fixture
-def indexed(clean_stores, es_client, monkeypatch):
-    documents = [
-        {
-            **a,
-            "url": f"http://site.test/{a['doc_id']}",
-            "body": f"{a['title']}. Talks were held." if a["language"] == "en" else a["title"],
-        }
-        for a in ARTICLES
-    ]
-    assert [r.outcome for r in write_articles(es_client, clean_stores, documents, REVISION_RULES)] == [
-        "created"
-    ] * 4
-    es_client.indices.refresh(index=clean_stores.articles_alias)
-    for name, value in clean_stores.to_env().items():
-        monkeypatch.setenv(name, value)
-    return clean_stores
+def indexed(searchable):
+    return searchable(
+        [
+            {
+                **a,
+                "url": f"http://site.test/{a['doc_id']}",
+                "body": f"{a['title']}. Talks were held." if a["language"] == "en" else a["title"],
+            }
+            for a in ARTICLES
+        ]
+    )
 
 
 def _search(*args: str) -> list[dict]:
