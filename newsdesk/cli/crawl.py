@@ -243,6 +243,7 @@ def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
                 ("[example]", source.example),
                 ("[needs --url]", source.needs_url),
                 (f"[urls: {rules.describe()}]", rules.active),
+                (f"[render: {source.render.javascript if source.render else ''}]", source.render is not None),
             )
             if on
         )
