@@ -13,6 +13,7 @@ from scrapy.settings import Settings as ScrapySettings
 
 from crawler import settings as crawler_defaults
 from crawler.listing_watch import reads_every_listing_page, settle_pages_handed_on, unlisted_grace_seconds
+from crawler.rendering import find_chromium, render_settings
 from crawler.spiders.news import NewsSpider
 from newsdesk.kernel.crawl_request import CrawlRequest
 from newsdesk.kernel.errors import NewsdeskError
@@ -53,6 +54,14 @@ def scrapy_settings(settings: Settings, max_pages: int, source: Source | None = 
                 "NEWSDESK_MAX_RETRY_AFTER": polite.max_retry_after,
             }
         )
+        if source.render is not None:
+            # Only a rendering source gets the browser's download handler (and its start-up cost).
+            rendering = render_settings(source.render, find_chromium())
+            rendering["DOWNLOADER_MIDDLEWARES"] = {
+                **crawler_defaults.DOWNLOADER_MIDDLEWARES,
+                **rendering["DOWNLOADER_MIDDLEWARES"],
+            }
+            values.update(rendering)
     scrapy_settings.setdict(values, priority="cmdline")
     return scrapy_settings
 
@@ -85,10 +94,11 @@ def main(argv: list[str] | None = None) -> int:
         if request.recheck_all:
             schedule.make_due(source.name)
         due = {} if request.refetch_known else schedule.due(source.name, limit=source.recheck.max_per_crawl)
+        crawl_settings = scrapy_settings(settings, source.max_pages, source)
     except NewsdeskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    process = CrawlerProcess(scrapy_settings(settings, source.max_pages, source), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings, install_root_handler=True)
     if settings.log_format == "json":
         use_json_logs(logging.getLogger(), default_stage="crawl")
     crawler = process.create_crawler(NewsSpider)
