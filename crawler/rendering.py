@@ -80,10 +80,26 @@ def render_meta(render: Render | None, url: str, article: bool) -> dict[str, Any
     if render.wait_for:
         from scrapy_playwright.page import PageMethod
 
-        meta["playwright_page_methods"] = [
-            PageMethod("wait_for_selector", render.wait_for, timeout=render.timeout * 1000)
-        ]
+        meta["playwright_page_methods"] = [PageMethod(wait_for, render.wait_for, render.timeout * 1000)]
     return meta
+
+
+async def wait_for(page, selector: str, timeout_ms: float) -> bool:
+    """Wait until the page shows `selector`; False when it did not in time. The page is read either way:
+    a page of another kind (a home page linked from a listing) shows what it has, and the parse stage
+    judges an article whose script failed on its content."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        await page.wait_for_selector(selector, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
+def waited_in_vain(request_meta: dict[str, Any]) -> bool:
+    """Whether a rendered page was read without showing what its source waits for."""
+    return any(method.result is False for method in request_meta.get("playwright_page_methods") or ())
 
 
 class RenderBudgetMiddleware:

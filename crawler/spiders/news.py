@@ -28,7 +28,7 @@ from crawler.discovery import (
     sniff_kind,
 )
 from crawler.politeness import RefusedRequest
-from crawler.rendering import RenderBudgetSpent, render_meta
+from crawler.rendering import RenderBudgetSpent, render_meta, waited_in_vain
 from newsdesk.kernel.fates import DEAD_STATUSES
 from newsdesk.kernel.messages import FetchedPage
 from newsdesk.kernel.sources import Source
@@ -164,6 +164,17 @@ class NewsSpider(scrapy.Spider):
 
     def note_script_error(self, url: str, error: Any) -> None:
         self.record_problem(url, "render_script_error", str(getattr(error, "message", error)))
+
+    def note_rendering(self, response: Response) -> None:
+        """A rendered page read without what its source waits for: a problem noted, the page still read."""
+        meta = response.request.meta
+        if self.render is None or meta.get("render_noted"):
+            return  # a discovery page read on as an article is noted once
+        meta["render_noted"] = True
+        if self.render.wait_for and waited_in_vain(meta):
+            self.record_problem(
+                self.original_url(response), "render_wait_timeout", f"no {self.render.wait_for!r} shown"
+            )
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -390,6 +401,7 @@ class NewsSpider(scrapy.Spider):
     def parse_discovery(self, response: Response):
         stats = self.crawler.stats
         url = response.request.url
+        self.note_rendering(response)
         if response.status == 304:
             stats.inc_value("newsdesk/not_modified")
             self.note_fate(response, "not_modified", "discovery page")
@@ -567,6 +579,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response):
         self._note_check(response)
+        self.note_rendering(response)
         if response.status == 304:
             self.crawler.stats.inc_value("newsdesk/not_modified_articles")
             self.note_fate(response, "not_modified", "article re-check")

@@ -136,7 +136,7 @@ def test_only_the_pages_a_source_renders_are_sent_to_the_browser() -> None:
     meta = render_meta(articles, "https://example.org/news/1", article=True)
     assert meta["playwright"] is True
     (wait,) = meta["playwright_page_methods"]
-    assert (wait.method, wait.args) == ("wait_for_selector", (".article-body p",))
+    assert (wait.method, wait.args) == (rendering.wait_for, (".article-body p", 30_000))
 
 
 def test_the_render_budget_refuses_pages_past_it_and_lets_plain_ones_through() -> None:
