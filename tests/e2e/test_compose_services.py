@@ -88,7 +88,9 @@ def test_interpolation_reads_compose_as_compose_does() -> None:
 def test_the_image_services_run_their_own_commands(compose, tmp_path: Path, services_dir: Path) -> None:
     variables = env_example()
     services = {
-        name: svc for name, svc in compose["services"].items() if svc.get("image") == "newsdesk:local"
+        name: svc
+        for name, svc in compose["services"].items()
+        if svc.get("image") in ("newsdesk:local", "newsdesk:browser")
     }
     assert {"setup", "worker", "crawl-worker", "beat"} <= set(services)
     prefix = variables["NEWSDESK_INDEX_PREFIX"]
