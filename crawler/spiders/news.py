@@ -290,6 +290,10 @@ class NewsSpider(scrapy.Spider):
             if dead is not None and dead.next_check > self.started_at:
                 self.crawler.stats.inc_value("newsdesk/skipped_dead")
                 continue
+            if self.url_rules.active and self.url_rules.discovery_verdict(url) is not None:
+                # A denied listing is never read, as the docs promise: its links would be followed too.
+                self.crawler.stats.inc_value("newsdesk/skipped_by_rule")
+                continue
             digest = url_digest(url)
             if digest in self.known and url not in self.validators and url not in self.source.start_urls:
                 # An article reached through a link that did not look like one, handed on before: its
