@@ -14,9 +14,12 @@ ENV PATH=/opt/newsdesk/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     NEWSDESK_SOURCES_FILE=/app/sources.yaml
-# curl for healthchecks, procps for pgrep (beat's healthcheck).
+# curl for healthchecks, procps for pgrep (beat's healthcheck). With WITH_CHROMIUM=true (the crawl
+# worker's image), Debian's chromium too, which crawls of sources with `render:` drive; ~400 MB more.
+ARG WITH_CHROMIUM=false
 RUN apt-get update \
     && apt-get install -y --no-install-recommends curl procps \
+    && if [ "$WITH_CHROMIUM" = "true" ]; then apt-get install -y --no-install-recommends chromium; fi \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 newsdesk \
     && useradd --system --uid 10001 --gid newsdesk --create-home --shell /usr/sbin/nologin newsdesk

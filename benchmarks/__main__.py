@@ -58,7 +58,7 @@ def throughput_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--real-pages-sample", type=int, default=None, help="crawl this many of them (all; 200 with --quick)"
     )
-    parser.add_argument("--only", choices=("realsite",), help="run this one section on its own")
+    parser.add_argument("--only", choices=("realsite", "rendering"), help="run this one section on its own")
     return parser
 
 
@@ -100,7 +100,7 @@ def run_throughput(argv: list[str]) -> int:
     problems = check_result(result)
     path = write_result(result, args.results)
     print()
-    scope = "the real-pages section alone" if options.only else f"{options.size} articles"
+    scope = f"the {options.only} section alone" if options.only else f"{options.size} articles"
     print(
         f"newsdesk benchmarks, {started:%Y-%m-%d %H:%M} UTC: {scope}, "
         f"{machine['cores']} cores, load average at start "

@@ -525,6 +525,7 @@ def new_run(settings: Settings, name: str) -> str:
 
 def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
     from benchmarks.realsite import run_realsite, skipped
+    from benchmarks.rendering import run_rendering
 
     if options.only == "realsite" and skipped(run, options):
         return  # no services to start for a section that cannot run
@@ -532,6 +533,9 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
     log(f"services up: Redis {stack.redis.url}, Elasticsearch {stack.es.url}")
     if options.only == "realsite":
         run_realsite(run, stack, settings, options)
+        return
+    if options.only == "rendering":
+        run_rendering(run, stack, settings, options)
         return
     site = generate_site(options.size, options.seed, republications=True)
     with DemoServer(site) as server:
@@ -616,6 +620,9 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
     orchestration_overhead(run, stack, settings, sample)
     scale_out(run, stack, settings, pages, options)
     run_realsite(run, stack, settings, options)
+    from benchmarks.rendering import run_rendering
+
+    run_rendering(run, stack, settings, options)
 
 
 def report_stages(run, costs, bulk_cost, extractor, extractor_note, full, concurrency) -> None:

@@ -15,6 +15,7 @@ from scrapy.settings import Settings as ScrapySettings
 from crawler import settings as crawler_defaults
 from crawler.access import install_log_redaction, slot_name
 from crawler.listing_watch import reads_every_listing_page, settle_pages_handed_on, unlisted_grace_seconds
+from crawler.rendering import find_chromium, render_settings
 from crawler.spiders.news import NewsSpider
 from newsdesk.kernel.access import Access, crawl_user_agent, resolve_access, user_agent_refusal
 from newsdesk.kernel.crawl_request import CrawlRequest
@@ -68,6 +69,14 @@ def scrapy_settings(
                 "COOKIES_ENABLED": bool(access and access.cookie_jar),
             }
         )
+        if source.render is not None:
+            # Only a rendering source gets the browser's download handler (and its start-up cost).
+            rendering = render_settings(source.render, find_chromium())
+            rendering["DOWNLOADER_MIDDLEWARES"] = {
+                **crawler_defaults.DOWNLOADER_MIDDLEWARES,
+                **rendering["DOWNLOADER_MIDDLEWARES"],
+            }
+            values.update(rendering)
     scrapy_settings.setdict(values, priority="cmdline")
     return scrapy_settings
 
@@ -112,12 +121,11 @@ def main(argv: list[str] | None = None) -> int:
             schedule.make_due(source.name)
         due = {} if request.refetch_known else schedule.due(source.name, limit=source.recheck.max_per_crawl)
         access = crawl_access(settings, source, os.environ)
+        crawl_settings = scrapy_settings(settings, source.max_pages, source, access)
     except NewsdeskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    process = CrawlerProcess(
-        scrapy_settings(settings, source.max_pages, source, access), install_root_handler=True
-    )
+    process = CrawlerProcess(crawl_settings, install_root_handler=True)
     if settings.log_format == "json":
         use_json_logs(logging.getLogger(), default_stage="crawl")
     install_log_redaction(Redactor(access.secrets))

@@ -37,5 +37,8 @@ DOWNLOADER_MIDDLEWARES = {
     # After redirects are followed (600) on the way out, before them on the way back in.
     "crawler.politeness.SafetyMiddleware": 650,
 }
+# Scrapy's default since 2.13, named here because rendering (scrapy-playwright) needs it: every crawl runs
+# on the same reactor, rendering or not, so a plain crawl is not changed by a rendering one.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

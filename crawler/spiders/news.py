@@ -28,6 +28,7 @@ from crawler.discovery import (
     sniff_kind,
 )
 from crawler.politeness import RefusedRequest
+from crawler.rendering import RenderBudgetSpent, render_meta, waited_in_vain
 from newsdesk.kernel.access import Access, status_reason
 from newsdesk.kernel.fates import DEAD_STATUSES
 from newsdesk.kernel.messages import KEPT_HEADERS, FetchedPage
@@ -60,7 +61,10 @@ def classify_failure(failure) -> tuple[str, str]:
     text = str(exc)
     if isinstance(exc, RefusedRequest):
         return exc.kind, exc.detail
-    proxied = bool(getattr(failure, "request", None) is not None and failure.request.meta.get("proxy"))
+    if isinstance(exc, RenderBudgetSpent):
+        return "render_budget_spent", text
+    request = getattr(failure, "request", None)
+    proxied = bool(request is not None and request.meta.get("proxy"))
     if proxied:
         if type(exc).__name__ == "TunnelError":
             if "407" in text:
@@ -68,7 +72,11 @@ def classify_failure(failure) -> tuple[str, str]:
             return "proxy_error", f"the proxy would not open a tunnel: {text}"
         lowered = (type(exc).__name__ + " " + text).lower()
         if "refused" in lowered or "connect" in lowered or "dns" in lowered:
-            return "proxy_unreachable", f"the proxy {failure.request.meta['proxy']} is unreachable: {text}"
+            return "proxy_unreachable", f"the proxy {request.meta['proxy']} is unreachable: {text}"
+    if request is not None and request.meta.get("playwright") and not isinstance(exc, IgnoreRequest):
+        # Whatever broke in the browser (a timeout, a crash, a page that never showed what it waits for),
+        # the page could not be read as its scripts make it: one kind, the browser's error as detail.
+        return "render_failed", f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
     if isinstance(exc, IgnoreRequest):
         if "robots.txt" in text:
             return "robots_disallowed", text
@@ -156,6 +164,32 @@ class NewsSpider(scrapy.Spider):
         self.dead_found: list[tuple[str, int]] = []
         self.revived: list[str] = []
         self._requested_digests: set[str] = set()
+        self.render = source.render
+
+    def rendering(self, request_meta: dict[str, Any], url: str, article: bool) -> dict[str, Any]:
+        """`request_meta` with what sends the page through the browser when the source renders it."""
+        extra = render_meta(self.render, url, article)
+        if extra:
+            # The browser's script errors are noted as problems: the page is still read, and the parse
+            # stage judges what the scripts managed to write.
+            extra["playwright_page_event_handlers"] = {
+                "pageerror": lambda error, url=url: self.note_script_error(url, error)
+            }
+        return {**request_meta, **extra}
+
+    def note_script_error(self, url: str, error: Any) -> None:
+        self.record_problem(url, "render_script_error", str(getattr(error, "message", error)))
+
+    def note_rendering(self, response: Response) -> None:
+        """A rendered page read without what its source waits for: a problem noted, the page still read."""
+        meta = response.request.meta
+        if self.render is None or meta.get("render_noted"):
+            return  # a discovery page read on as an article is noted once
+        meta["render_noted"] = True
+        if self.render.wait_for and waited_in_vain(meta):
+            self.record_problem(
+                self.original_url(response), "render_wait_timeout", f"no {self.render.wait_for!r} shown"
+            )
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -219,16 +253,27 @@ class NewsSpider(scrapy.Spider):
                 link.url,
                 callback=self.parse_article,
                 errback=self.article_failed,
-                meta={"handle_httpstatus_list": HANDLED_STATUSES, "article_depth": 0, "dead_recheck": True},
+                meta=self.rendering(
+                    {"handle_httpstatus_list": HANDLED_STATUSES, "article_depth": 0, "dead_recheck": True},
+                    link.url,
+                    article=True,
+                ),
             )
 
     def recheck_request(self, url: str, known: dict[str, Any]) -> scrapy.Request:
         """A known article fetched again, conditionally where its last answer carried validators."""
+        meta = self.rendering(
+            {"handle_httpstatus_list": HANDLED_STATUSES, "article_depth": 0, "recheck": True},
+            url,
+            article=True,
+        )
         headers = {}
-        if known.get("etag"):
-            headers["If-None-Match"] = known["etag"]
-        if known.get("last_modified"):
-            headers["If-Modified-Since"] = known["last_modified"]
+        # A rendered page's validators are its HTML shell's: its scripts may write other text under them.
+        if not meta.get("playwright"):
+            if known.get("etag"):
+                headers["If-None-Match"] = known["etag"]
+            if known.get("last_modified"):
+                headers["If-Modified-Since"] = known["last_modified"]
         self.crawler.stats.inc_value("newsdesk/rechecks")
         return scrapy.Request(
             url,
@@ -236,7 +281,7 @@ class NewsSpider(scrapy.Spider):
             errback=self.article_failed,
             headers=headers,
             dont_filter=True,
-            meta={"handle_httpstatus_list": HANDLED_STATUSES, "article_depth": 0, "recheck": True},
+            meta=meta,
         )
 
     def _first_request_for(self, url: str) -> bool:
@@ -260,6 +305,10 @@ class NewsSpider(scrapy.Spider):
             if dead is not None and dead.next_check > self.started_at:
                 self.crawler.stats.inc_value("newsdesk/skipped_dead")
                 continue
+            if self.url_rules.active and self.url_rules.discovery_verdict(url) is not None:
+                # A denied listing is never read, as the docs promise: its links would be followed too.
+                self.crawler.stats.inc_value("newsdesk/skipped_by_rule")
+                continue
             digest = url_digest(url)
             if digest in self.known and url not in self.validators and url not in self.source.start_urls:
                 # An article reached through a link that did not look like one, handed on before: its
@@ -273,8 +322,14 @@ class NewsSpider(scrapy.Spider):
             yield self.discovery_request(url, dead_recheck=dead is not None)
 
     def discovery_request(self, url: str, dead_recheck: bool = False) -> scrapy.Request:
+        meta = self.rendering(
+            {"handle_httpstatus_list": HANDLED_STATUSES, "dead_recheck": dead_recheck}, url, article=False
+        )
         headers = {}
-        previous = self.validators.get(url, {}) if self.trust_validators else {}
+        # A rendered listing's shell answers "not modified" while the list its script loads has changed.
+        previous = (
+            self.validators.get(url, {}) if self.trust_validators and not meta.get("playwright") else {}
+        )
         if previous.get("etag"):
             headers["If-None-Match"] = previous["etag"]
         if previous.get("last_modified"):
@@ -284,7 +339,7 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_discovery,
             errback=self.discovery_failed,
             headers=headers,
-            meta={"handle_httpstatus_list": HANDLED_STATUSES, "dead_recheck": dead_recheck},
+            meta=meta,
         )
 
     def candidate(self, url: str, depth: int = 0, from_feed: bool = False, listed_on: str | None = None):
@@ -325,11 +380,15 @@ class NewsSpider(scrapy.Spider):
             url,
             callback=self.parse_article,
             errback=self.article_failed,
-            meta={
-                "handle_httpstatus_list": HANDLED_STATUSES,
-                "article_depth": depth,
-                "dead_recheck": dead is not None,
-            },
+            meta=self.rendering(
+                {
+                    "handle_httpstatus_list": HANDLED_STATUSES,
+                    "article_depth": depth,
+                    "dead_recheck": dead is not None,
+                },
+                url,
+                article=True,
+            ),
             # Listed articles before the links found on articles: a page budget goes to them first.
             priority=-depth,
         )
@@ -361,6 +420,7 @@ class NewsSpider(scrapy.Spider):
     def parse_discovery(self, response: Response):
         stats = self.crawler.stats
         url = response.request.url
+        self.note_rendering(response)
         if response.status == 304:
             stats.inc_value("newsdesk/not_modified")
             self.note_fate(response, "not_modified", "discovery page")
@@ -522,6 +582,12 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_failed(self, failure):
         kind, detail = classify_failure(failure)
+        if kind == "render_budget_spent":
+            # Left unread, not failed; but what it lists was missed, so the crawl is not complete.
+            self.discovery_failures += 1
+            self.note_fate_of(failure.request, "skipped", f"{kind}: {detail}")
+            self.record_problem(failure.request.url, kind, detail)
+            return
         if kind not in REFUSALS:
             # A refused page (robots.txt, off-site, private) is never read, by this crawl or the next:
             # nothing it lists was missed because of this crawl.
@@ -534,6 +600,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response):
         self._note_check(response)
+        self.note_rendering(response)
         if response.status == 304:
             self.crawler.stats.inc_value("newsdesk/not_modified_articles")
             self.note_fate(response, "not_modified", "article re-check")
@@ -654,6 +721,10 @@ class NewsSpider(scrapy.Spider):
             self.article_checks.append({"url": request.url, "status": 0, "at": at})
         kind, detail = classify_failure(failure)
         self.record_problem(request.url, kind, detail)
+        if kind == "render_budget_spent":
+            # Never asked for: not known, so the next crawl asks for it again.
+            self.note_fate_of(request, "skipped", f"{kind}: {detail}")
+            return
         if kind in REFUSALS:
             self.note_fate_of(request, "refused", f"{kind}: {detail}")
             return  # never fetched: the crawl-run record keeps it

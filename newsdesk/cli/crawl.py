@@ -247,6 +247,7 @@ def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
                 ("[needs --url]", source.needs_url),
                 (f"[urls: {rules.describe()}]", rules.active),
                 (f"[request: {access}]", bool(access)),
+                (f"[render: {source.render.javascript if source.render else ''}]", source.render is not None),
             )
             if on
         )

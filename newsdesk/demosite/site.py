@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import datetime
 import html
 import re
@@ -23,6 +24,8 @@ from typing import Self
 from urllib.parse import urlsplit
 
 from newsdesk.demosite.crawling import CrawlFeatures, RequestLogEntry, Response, respond_with_crawl_features
+from newsdesk.demosite.javascript import SECTION as SCRIPTED_SECTION
+from newsdesk.demosite.javascript import ScriptedSection
 
 HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 PAGE_SIZE = 10
@@ -64,6 +67,8 @@ SOURCES = (
     DemoSource("agency", "Central News Agency"),
     DemoSource("daily", "The Daily Courier"),
 )
+# The outlet of the /js/ section, whose pages are written by scripts (newsdesk/demosite/javascript.py).
+SCRIPTED_SOURCE = DemoSource("js", "State Television")
 
 
 @dataclass(frozen=True)
@@ -101,12 +106,18 @@ class DemoSite:
     # Revisions: ids of articles still served at their address but left out of every listing,
     # feed, sitemap, archive and "More From" block (an unpublished page). Empty: everything is listed.
     unlisted: frozenset[int] = frozenset()
+    # The /js/ section (`javascript=N`); None leaves it out. Its articles are not in `articles`.
+    scripted: ScriptedSection | None = None
 
     def render(self, path: str, query: str = "") -> tuple[int, str, bytes]:
         """Return (status, content_type, body) for a request path; the query never changes the content."""
         path = path.partition("?")[0]
         if path in self.hostile_paths:
             return _render_hostile(self.hostile_paths[path])
+        if self.scripted is not None and path.startswith(SCRIPTED_SECTION):
+            answer = self.scripted.render(path)
+            if answer is not None:
+                return answer
         if path == "/":
             return _ok(self._render_home())
         if path in self._articles_by_path:
@@ -258,6 +269,8 @@ def generate_site(
     crawl_features: CrawlFeatures | None = None,
     multilingual: int = 0,
     hostile: bool = False,
+    javascript: int = 0,
+    javascript_traps: bool = False,
 ) -> DemoSite:
     """Build a site of `size` articles over three sources; the same seed and size give the same site.
 
@@ -267,6 +280,8 @@ def generate_site(
     `crawl_features`, the site also serves feeds, sitemaps, robots.txt, an archive and crawler traps.
     `multilingual` adds that many Korean and as many Russian articles after the English ones.
     `hostile=True` adds pages built to break parsers (see HOSTILE_PAGES), each of which must be rejected.
+    `javascript` adds a /js/ section of that many articles whose links and text only scripts write, and
+    `javascript_traps` two pages there that fail to render (a script error, a script that never loads).
     """
     if size < 0:
         raise ValueError(f"size must be >= 0, got {size}")
@@ -294,6 +309,22 @@ def generate_site(
         articles += _republished_articles(Random(seed * 7919 + 5), articles)
     if multilingual:
         articles += _foreign_articles(Random(seed + 1_000_003), multilingual, len(articles) + 1)
+    scripted = None
+    if javascript:
+        # Another seed: the section's titles are its own, not copies of the outlets' articles.
+        drafts = generate_site(javascript, seed + 7_000_001).articles
+        scripted = ScriptedSection(
+            source_name=SCRIPTED_SOURCE.name,
+            articles=tuple(
+                dataclasses.replace(
+                    draft,
+                    source=SCRIPTED_SOURCE,
+                    path=f"{SCRIPTED_SECTION}article/{draft.article_id}-{draft.slug}.html",
+                )
+                for draft in drafts
+            ),
+            traps=javascript_traps,
+        )
     return DemoSite(
         seed=seed,
         sources=SOURCES,
@@ -301,6 +332,7 @@ def generate_site(
         rejected_paths=tuple(_notice_path(source) for source in SOURCES),
         crawl_features=crawl_features,
         hostile=hostile,
+        scripted=scripted,
     )
 
 
@@ -505,6 +537,9 @@ def main(argv: list[str] | None = None) -> int:
         help="serve feeds, sitemaps, robots.txt, an archive, crawler traps and conditional GET",
     )
     parser.add_argument("--hostile", action="store_true", help="add pages built to break parsers")
+    parser.add_argument(
+        "--javascript", type=int, default=0, help="a /js/ section of N articles written by scripts"
+    )
     args = parser.parse_args(argv)
 
     def build_server() -> DemoServer:
@@ -515,6 +550,7 @@ def main(argv: list[str] | None = None) -> int:
             crawl_features=CrawlFeatures() if args.crawl_features else None,
             multilingual=args.multilingual,
             hostile=args.hostile,
+            javascript=args.javascript,
         )
         return DemoServer(site, args.host, args.port)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from newsdesk.kernel.recheck import Recheck
 from newsdesk.kernel.url_rules import UrlRules, check_pattern
 
 DiscoveryMode = Literal["listing", "feed", "sitemap", "robots", "auto"]
+RenderedPages = Literal["listings", "articles", "both"]
 
 
 def check_schedule(value: str) -> None:
@@ -43,6 +45,47 @@ class Politeness(BaseModel):
     retry_times: int = Field(default=3, ge=0, le=10)
     max_retry_after: float = Field(default=120.0, ge=0, le=3600)
     user_agent: str | None = None
+
+
+class Render(BaseModel):
+    """The `render:` block: which pages a headless browser runs the scripts of before they are read.
+
+    Only for sites whose listings or article text exist only after JavaScript runs: a rendered page costs
+    a browser page (tens of milliseconds and tens of megabytes) where a plain fetch costs about one.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    javascript: RenderedPages
+    # The budget of rendered pages in one crawl; pages past it are left unread (fate `skipped`).
+    max_pages: int = Field(default=1_000, gt=0, strict=True)
+    # Seconds a page may take to load and, with `wait_for`, to show what it waits for.
+    timeout: float = Field(default=30.0, gt=0, le=300)
+    # Browser pages open at once: each is a renderer process of its own.
+    concurrency: int = Field(default=2, ge=1, le=16)
+    # A CSS selector a rendered page must show before it is read (content fetched by a script after
+    # the page's load event); a page that never shows it fails to render.
+    wait_for: str | None = None
+
+    @field_validator("wait_for")
+    @classmethod
+    def _css(cls, value: str | None) -> str | None:
+        if value is not None:
+            from lxml.cssselect import CSSSelector, SelectorError
+
+            try:
+                CSSSelector(value)
+            except SelectorError as exc:
+                raise ValueError(f"not a CSS selector: {value!r} ({exc})") from exc
+        return value
+
+    @property
+    def listings(self) -> bool:
+        return self.javascript in ("listings", "both")
+
+    @property
+    def articles(self) -> bool:
+        return self.javascript in ("articles", "both")
 
 
 class ExtractionHints(BaseModel):
@@ -147,6 +190,8 @@ class Source(BaseModel):
     # reads them all at least every half grace period, as absence is judged only on such a crawl.
     paginate_known: bool = False
     urls: SourceUrls = Field(default_factory=lambda: SourceUrls())
+    # Pages run in a headless browser before they are read; None (the default) fetches them as they are.
+    render: Render | None = None
     # --- end of crawling fields
     extraction: ExtractionHints = Field(default_factory=ExtractionHints)
     # --- Revisions: when known articles are fetched again to see whether they changed or vanished.
@@ -292,6 +337,8 @@ def describe_problems(source: Source) -> list[str]:
             and not any(host == d or host.endswith("." + d) for d in source.allowed_domains)
         ):
             problems.append(f"start URL {url} is outside allowed_domains")
+    if source.render is not None and shutil.which("chromium") is None:
+        problems.append("render: no chromium on this machine (`make services-install` installs it)")
     rules = UrlRules.from_source(source)
     for url in source.start_urls:
         refusal = UrlRules(deny=rules.deny).verdict(url)

@@ -85,6 +85,19 @@ def ensure_redis_installed() -> str:
     return found
 
 
+def ensure_chromium_installed() -> str:
+    """Return the path of Debian's chromium, which crawls of rendering sources drive, installing it when
+    missing (Playwright's own browser download is not used: the system one is kept up to date by apt)."""
+    found = shutil.which("chromium")
+    if found:
+        return found
+    _apt_install("chromium")
+    found = shutil.which("chromium")
+    if not found:
+        raise ServiceError("chromium still missing after apt-get install chromium")
+    return found
+
+
 def find_java_home() -> Path:
     """A JDK that can run Elasticsearch 9: ES_JAVA_HOME if set, else Temurin 25 beside the default Java."""
     if os.environ.get("ES_JAVA_HOME"):
@@ -564,6 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     home = default_home()
     print(f"redis-server:   {ensure_redis_installed()}")
+    print(f"chromium:       {ensure_chromium_installed()}")
     print(f"java for ES:    {find_java_home()}")
     print(f"elasticsearch:  {ensure_elasticsearch_installed(home)}")
     if args.with_compose:

@@ -92,7 +92,9 @@ def test_the_image_services_run_their_own_commands(compose, tmp_path: Path, serv
     assert variables["NEWSDESK_PRODUCTION"] == "1" and not variables["NEWSDESK_CONTACT"]
     variables["NEWSDESK_CONTACT"] = "https://newsdesk.test/contact"
     services = {
-        name: svc for name, svc in compose["services"].items() if svc.get("image") == "newsdesk:local"
+        name: svc
+        for name, svc in compose["services"].items()
+        if svc.get("image") in ("newsdesk:local", "newsdesk:browser")
     }
     assert {"setup", "worker", "crawl-worker", "beat"} <= set(services)
     prefix = variables["NEWSDESK_INDEX_PREFIX"]

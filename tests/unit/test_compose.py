@@ -20,7 +20,8 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
 
 ONE_SHOT_SERVICES = {"certs", "setup", "kibana-setup"}
-PROJECT_IMAGE = "newsdesk:local"
+# The image every project service runs, and its variant that carries Chromium (the crawl worker).
+PROJECT_IMAGES = ("newsdesk:local", "newsdesk:browser")
 # Compose reads these itself; they are never interpolated into the file.
 COMPOSE_CLI_VARIABLES = {"COMPOSE_PROJECT_NAME"}
 PROJECT_ENVIRONMENT = {
@@ -73,7 +74,7 @@ def interpolated_variables(compose: dict[str, Any]) -> set[str]:
 
 
 def project_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {name: svc for name, svc in compose["services"].items() if svc.get("image") == PROJECT_IMAGE}
+    return {name: svc for name, svc in compose["services"].items() if svc.get("image") in PROJECT_IMAGES}
 
 
 def compose_env(extra_clear: set[str]) -> dict[str, str]:
@@ -330,3 +331,17 @@ def test_pages_and_crawls_have_workers_of_their_own_one_queue_each() -> None:
     # One queue a worker: the broker transport's delivering list holds only then (several fall back to BRPOP).
     assert queues("worker") == [QUEUE]
     assert queues("crawl-worker") == [CRAWL_QUEUE]
+
+
+def test_only_the_crawl_worker_image_carries_the_browser() -> None:
+    services = project_services(load_compose())
+
+    assert services["crawl-worker"]["build"]["args"] == {"WITH_CHROMIUM": "true"}
+    assert services["crawl-worker"]["image"] != services["worker"]["image"]
+    for name in set(services) - {"crawl-worker"}:
+        assert "args" not in services[name].get("build", {}), name
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "ARG WITH_CHROMIUM=false" in dockerfile
+    assert 'if [ "$WITH_CHROMIUM" = "true" ]; then apt-get install -y --no-install-recommends chromium' in (
+        dockerfile
+    )
