@@ -56,3 +56,10 @@ def raw_pages_by_id(es: Elasticsearch, settings: Settings, doc_ids: list[str]) -
             index=settings.raw_index, size=len(doc_ids), query={"terms": {"doc_id": doc_ids}}
         )
     return {hit["_source"]["doc_id"]: hit["_source"] for hit in response["hits"]["hits"]}
+
+
+def refresh_raw_pages(es: Elasticsearch, settings: Settings) -> None:
+    """Make every raw page written so far searchable: an export reads them by search, and the index stage
+    writes a batch's raw pages only moments before its articles."""
+    with translated_errors("refresh raw pages"):
+        es.indices.refresh(index=settings.raw_index)

@@ -10,7 +10,7 @@ from typing import IO, Any, BinaryIO
 from elasticsearch import Elasticsearch
 
 from index.query import scan_source_articles, source_articles_query
-from index.raw import raw_pages_by_id
+from index.raw import raw_pages_by_id, refresh_raw_pages
 from newsdesk.kernel.settings import Settings
 from tasks.parse.page import unpack_body
 from webarchive.writer import PageWarcWriter
@@ -87,6 +87,7 @@ def export_warc(
     """The raw page of every selected article as a response record: its URL as requested, the time it
     was first fetched, the kept headers and the bytes as served."""
     tally = ExportTally()
+    refresh_raw_pages(es, settings)
     window = f", published {since or '…'} to {until or '…'}" if since or until else ""
     writer = PageWarcWriter(out, filename, f"newsdesk export of {source}{window}")
     query = source_articles_query(source, since, until)
