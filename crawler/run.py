@@ -16,6 +16,7 @@ from crawler import settings as crawler_defaults
 from crawler.access import install_log_redaction, slot_name
 from crawler.listing_watch import reads_every_listing_page, settle_pages_handed_on, unlisted_grace_seconds
 from crawler.rendering import find_chromium, render_settings
+from crawler.socks import bridged
 from crawler.spiders.news import NewsSpider
 from newsdesk.kernel.access import Access, crawl_user_agent, resolve_access, user_agent_refusal
 from newsdesk.kernel.crawl_request import CrawlRequest
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         if request.recheck_all:
             schedule.make_due(source.name)
         due = {} if request.refetch_known else schedule.due(source.name, limit=source.recheck.max_per_crawl)
-        access = crawl_access(settings, source, os.environ)
+        access = bridged(crawl_access(settings, source, os.environ))
         crawl_settings = scrapy_settings(settings, source.max_pages, source, access)
     except NewsdeskError as exc:
         print(f"error: {exc}", file=sys.stderr)

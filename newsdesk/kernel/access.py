@@ -100,13 +100,9 @@ class SourceRequest(BaseModel):
         if value is None:
             return value
         parts = urlsplit(value)
-        if parts.scheme.lower().startswith("socks"):
-            raise ValueError(
-                f"{parts.scheme}:// proxies are not supported: Scrapy's HTTP downloader speaks only to "
-                "http:// and https:// proxies (run an HTTP-to-SOCKS bridge and name it here)"
-            )
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"{value!r} is not an http:// or https:// proxy URL")
+        no_port = parts.scheme in SOCKS and not parts.port
+        if parts.scheme not in PROXY_SCHEMES or not parts.hostname or no_port:
+            raise ValueError(f"{value!r} is not a proxy URL ({', '.join(f'{s}://' for s in PROXY_SCHEMES)})")
         if parts.username is not None or parts.password is not None:
             raise ValueError(
                 "no credentials in the proxy URL: name their environment variable in proxy_auth_env"
@@ -165,6 +161,16 @@ class SourceRequest(BaseModel):
     @property
     def is_default(self) -> bool:
         return self == SourceRequest()
+
+
+# Scrapy's downloader speaks to HTTP proxies; a SOCKS one is reached through a local bridge the crawl
+# starts (crawler.socks).
+SOCKS = ("socks5", "socks5h", "socks4")
+PROXY_SCHEMES = ("http", "https", *SOCKS)
+
+
+def is_socks(proxy: str | None) -> bool:
+    return bool(proxy) and urlsplit(proxy).scheme in SOCKS
 
 
 @dataclass(frozen=True)

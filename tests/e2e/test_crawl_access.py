@@ -1,13 +1,15 @@
-"""End to end: sources behind a proxy that wants credentials, an API key header, a session cookie and a
-bearer token are crawled completely with their `request:` block, fail with a recorded reason without it,
-and none of the secrets (given through the environment) is written anywhere."""
+"""End to end: sources behind a proxy that wants credentials (HTTP or SOCKS5), an API key header, a
+session cookie and a bearer token are crawled completely with their `request:` block, fail with a recorded
+reason without it, and none of the secrets (given through the environment) is written anywhere."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import http.client
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -103,6 +105,81 @@ class AuthenticatingProxy:
         assert self._httpd is not None
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+class SocksProxy:
+    """A SOCKS5 proxy (RFC 1928) that lets a connection through only with its user and password (RFC
+    1929), on its own event loop in a thread; it counts what it let through and what it refused."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.expected = (user.encode(), password.encode())
+        self.loop = asyncio.new_event_loop()
+        self.port = 0
+        self.tunnels = 0
+        self.refused = 0
+
+    @property
+    def url(self) -> str:
+        return f"socks5://127.0.0.1:{self.port}"
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            _version, count = await reader.readexactly(2)
+            if 2 not in await reader.readexactly(count):
+                self.refused += 1
+                writer.write(b"\x05\xff")  # no acceptable method: a password is required
+                return
+            writer.write(b"\x05\x02")
+            await reader.readexactly(1)
+            user = await reader.readexactly((await reader.readexactly(1))[0])
+            password = await reader.readexactly((await reader.readexactly(1))[0])
+            if (user, password) != self.expected:
+                self.refused += 1
+                writer.write(b"\x01\x01")
+                return
+            writer.write(b"\x01\x00")
+            _version, _command, _reserved, kind = await reader.readexactly(4)
+            if kind == 1:
+                host = socket.inet_ntoa(await reader.readexactly(4))
+            else:
+                host = (await reader.readexactly((await reader.readexactly(1))[0])).decode()
+            port = int.from_bytes(await reader.readexactly(2), "big")
+            upstream_reader, upstream_writer = await asyncio.open_connection(host, port)
+            writer.write(b"\x05\x00\x00\x01" + bytes(6))
+            self.tunnels += 1
+            await asyncio.gather(_pipe(reader, upstream_writer), _pipe(upstream_reader, writer))
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    def __enter__(self) -> SocksProxy:
+        ready = threading.Event()
+
+        def serve() -> None:
+            asyncio.set_event_loop(self.loop)
+            server = self.loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0))
+            self.port = server.sockets[0].getsockname()[1]
+            ready.set()
+            self.loop.run_forever()
+
+        threading.Thread(target=serve, daemon=True, name="e2e-socks").start()
+        assert ready.wait(10), "the SOCKS proxy did not start"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    except ConnectionError:
+        pass
+    finally:
+        writer.close()
 
 
 class OriginWatch(DemoServer):
@@ -259,6 +336,37 @@ def test_a_source_behind_an_authenticating_proxy(
     _assert_no_secret(
         _everything_written(settings, es_client, redis_client, services_dir, [run, bare, refused])
     )
+
+
+def test_a_source_behind_a_socks_proxy(
+    sites, environment, clean_stores, worker, es_client, redis_client, services_dir, tmp_path
+):
+    site = sites["plain"]
+    with SocksProxy(PROXY_USER, PROXY_PASSWORD) as socks:
+        settings = _settings(
+            clean_stores,
+            tmp_path,
+            [
+                _source(
+                    "via-socks", site.url, {"proxy": socks.url, "proxy_auth_env": "NEWSDESK_E2E_PROXY_AUTH"}
+                ),
+                _source("via-socks-bare", site.url, {"proxy": socks.url}),
+            ],
+        )
+        run = _crawl(settings, "via-socks")
+        assert run["complete"] and run["new"] == SITE_SIZE
+        assert run["fates"]["fetch_error"] == run["rejected"] == run["failed"] == 0
+        assert socks.tunnels >= 1 and socks.refused == 0
+        assert not site.saw_proxy_credentials
+
+        # Without its credentials the SOCKS proxy lets nothing through: the start page's fate says so.
+        bare = _crawl(settings, "via-socks-bare")
+        assert bare["new"] == 0 and bare["fates"]["fetch_error"] >= 1
+        fate, why = _why(bare, settings)[site.url + "/"]
+        assert fate == "fetch_error" and why.startswith("proxy_"), why
+        assert socks.refused >= 1
+
+    _assert_no_secret(_everything_written(settings, es_client, redis_client, services_dir, [run, bare]))
 
 
 def test_sources_behind_a_key_a_cookie_and_a_token(

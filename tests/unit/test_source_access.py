@@ -77,9 +77,9 @@ def test_a_full_block_loads_and_names_only_environment_variables() -> None:
 @pytest.mark.parametrize(
     ("block", "message"),
     [
-        ({"proxy": "socks5://127.0.0.1:1080"}, "socks5:// proxies are not supported"),
+        ({"proxy": "socks5://127.0.0.1"}, "is not a proxy URL"),
         ({"proxy": "http://user:secret@proxy:3128"}, "no credentials in the proxy URL"),
-        ({"proxy": "ftp://proxy:21"}, "not an http:// or https:// proxy URL"),
+        ({"proxy": "ftp://proxy:21"}, "is not a proxy URL"),
         ({"proxy_auth_env": "NEWSDESK_X"}, "proxy_auth_env is set but proxy is not"),
         ({"headers": {"Authorization": "Bearer abc"}}, "use `auth`"),
         ({"headers": {"Cookie": "a=b"}}, "use `cookies`"),
@@ -103,9 +103,9 @@ def test_the_registry_error_names_the_source_and_the_field(tmp_path: Path) -> No
     path = tmp_path / "sources.yaml"
     path.write_text(
         "sources:\n  - name: behind\n    start_urls: ['http://a.example/']\n"
-        "    request: {proxy: 'socks5h://127.0.0.1:9050'}\n"
+        "    request: {proxy: 'socks5h://127.0.0.1'}\n"
     )
-    with pytest.raises(ConfigError, match=r"source 'behind', field request.proxy: .*SOCKS|socks5h"):
+    with pytest.raises(ConfigError, match=r"source 'behind', field request.proxy: .*socks5h"):
         load_sources(path)
 
 
@@ -356,7 +356,7 @@ def test_sources_check_and_list_show_names_not_secrets(tmp_path: Path) -> None:
     assert "[request: proxy,proxy_auth,headers,headers_env,cookies,auth]" in listed.output
 
 
-def test_sources_check_fails_in_production_and_on_a_socks_proxy(tmp_path: Path) -> None:
+def test_sources_check_fails_in_production_and_on_a_proxy_without_a_port(tmp_path: Path) -> None:
     env = {"NEWSDESK_HOME": str(tmp_path), "NEWSDESK_SOURCES_FILE": str(_registry(tmp_path))}
     runner = CliRunner()
     production = runner.invoke(app, ["sources", "check", "guarded"], env={**env, "NEWSDESK_PRODUCTION": "1"})
@@ -376,14 +376,14 @@ def test_sources_check_fails_in_production_and_on_a_socks_proxy(tmp_path: Path) 
         json.dumps(
             {
                 "sources": [
-                    {"name": "s", "start_urls": ["http://a.example/"], "request": {"proxy": "socks5://h:1"}}
+                    {"name": "s", "start_urls": ["http://a.example/"], "request": {"proxy": "socks5://h"}}
                 ]
             }
         )
     )
     refused = runner.invoke(app, ["sources", "check", "s"], env={**env, "NEWSDESK_SOURCES_FILE": str(socks)})
     assert refused.exit_code == 2
-    assert "socks5:// proxies are not supported" in refused.output
+    assert "is not a proxy URL" in refused.output
 
 
 def test_stage_edges_mask_headers_and_details() -> None:
@@ -400,3 +400,28 @@ def test_stage_edges_mask_headers_and_details() -> None:
         html="<p>x</p>",
     )
     assert raw_page(dataclasses.replace(page))["headers"] == {"content-type": "text/html", "set-cookie": MASK}
+
+
+def test_a_socks_proxy_is_accepted_and_read_by_its_bridge_with_its_credentials() -> None:
+    from crawler.socks import pproxy_uri
+    from newsdesk.kernel.access import is_socks
+
+    request = SourceRequest.model_validate(
+        {"proxy": "socks5h://tor.internal:9050", "proxy_auth_env": "NEWSDESK_X"}
+    )
+    access = resolve_access(request, ["http://a.example/"], {"NEWSDESK_X": "alice:s3cret-w0rd!"}, "s")
+    assert is_socks(access.proxy) and "s3cret" not in repr(access)
+    assert pproxy_uri(access.proxy) == "socks5://tor.internal:9050#alice:s3cret-w0rd!"
+    assert pproxy_uri("socks4://10.0.0.1:1080") == "socks4://10.0.0.1:1080"
+
+
+def test_the_socks_bridge_listens_on_loopback() -> None:
+    import socket
+
+    from crawler.socks import start_bridge
+
+    bridge = start_bridge("socks5://127.0.0.1:9")
+    parts = bridge.rsplit(":", 1)
+    assert parts[0] == "http://127.0.0.1"
+    with socket.create_connection(("127.0.0.1", int(parts[1])), timeout=5):
+        pass
