@@ -149,8 +149,11 @@ def test_a_record_cut_inside_its_payload_says_so(tmp_path: Path) -> None:
 def test_garbage_in_the_middle_is_corrupt_not_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "sample.warc.gz"
     write_sample(path)
+    # Where the second record starts, as the reader finds it: the gzip magic bytes can also occur inside
+    # the first member's compressed data, which varies with the record ids.
+    second_member = list(read_records(path, SCOPE.max_bytes))[1].offset
     data = bytearray(path.read_bytes())
-    second_member = data.index(b"\x1f\x8b\x08", 10)
+    assert data[second_member : second_member + 3] == b"\x1f\x8b\x08"
     data[second_member + 12 : second_member + 40] = b"x" * 28
     path.write_bytes(bytes(data))
     records = list(read_records(path, SCOPE.max_bytes))
