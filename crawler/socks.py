@@ -32,33 +32,62 @@ def pproxy_uri(proxy: str) -> str:
 
 
 def bridged(access: Access) -> Access:
-    """`access` with its SOCKS proxy replaced by a local HTTP bridge to it (started now); as it is else."""
+    """`access` with its SOCKS proxy replaced by a local HTTP bridge to it (started now, kept for the
+    crawler process's life); as it is else."""
     if not is_socks(access.proxy):
         return access
-    return dataclasses.replace(access, proxy=start_bridge(access.proxy))
+    bridge = SocksBridge(access.proxy)
+    _RUNNING.append(bridge)
+    return dataclasses.replace(access, proxy=bridge.start())
 
 
-def start_bridge(proxy: str) -> str:
-    """Start an HTTP proxy on a free loopback port that forwards through `proxy`; its URL."""
-    loop = asyncio.new_event_loop()
-    started: dict[str, object] = {}
-    ready = threading.Event()
-    upstream = pproxy.Connection(pproxy_uri(proxy))
+class SocksBridge:
+    """An HTTP proxy on a free loopback port that forwards through a SOCKS proxy, on its own event loop in
+    a thread; `stop` closes the server and the loop."""
 
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        try:
-            server = loop.run_until_complete(
-                pproxy.Server("http://127.0.0.1:0").start_server({"rserver": [upstream]})
-            )
-            started["port"] = server.sockets[0].getsockname()[1]
-        except Exception as exc:  # noqa: BLE001 - handed to the caller, who reports it
-            started["error"] = exc
-        ready.set()
-        if "port" in started:
-            loop.run_forever()
+    def __init__(self, proxy: str) -> None:
+        self.upstream = pproxy.Connection(pproxy_uri(proxy))
+        self.loop = asyncio.new_event_loop()
+        self.thread: threading.Thread | None = None
+        self.server: asyncio.AbstractServer | None = None
 
-    threading.Thread(target=serve, daemon=True, name="socks-bridge").start()
-    if not ready.wait(STARTED_WITHIN_SECONDS) or "error" in started:
-        raise NewsdeskError(f"the SOCKS bridge did not start: {started.get('error', 'timed out')}")
-    return f"http://127.0.0.1:{started['port']}"
+    def start(self) -> str:
+        started: dict[str, object] = {}
+        ready = threading.Event()
+
+        def serve() -> None:
+            asyncio.set_event_loop(self.loop)
+            try:
+                self.server = self.loop.run_until_complete(
+                    pproxy.Server("http://127.0.0.1:0").start_server({"rserver": [self.upstream]})
+                )
+                started["port"] = self.server.sockets[0].getsockname()[1]
+            except Exception as exc:  # noqa: BLE001 - handed to the caller, who reports it
+                started["error"] = exc
+            ready.set()
+            if "port" in started:
+                self.loop.run_forever()
+
+        self.thread = threading.Thread(target=serve, daemon=True, name="socks-bridge")
+        self.thread.start()
+        if not ready.wait(STARTED_WITHIN_SECONDS) or "error" in started:
+            raise NewsdeskError(f"the SOCKS bridge did not start: {started.get('error', 'timed out')}")
+        return f"http://127.0.0.1:{started['port']}"
+
+    def stop(self) -> None:
+        if self.thread is None:
+            return
+
+        def close() -> None:
+            if self.server is not None:
+                self.server.close()
+            self.loop.stop()
+
+        self.loop.call_soon_threadsafe(close)
+        self.thread.join(STARTED_WITHIN_SECONDS)
+        self.loop.close()
+        self.thread = None
+
+
+# Bridges a crawl started: they live as long as its process.
+_RUNNING: list[SocksBridge] = []

@@ -158,17 +158,26 @@ class SocksProxy:
 
         def serve() -> None:
             asyncio.set_event_loop(self.loop)
-            server = self.loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0))
-            self.port = server.sockets[0].getsockname()[1]
+            self.server = self.loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0))
+            self.port = self.server.sockets[0].getsockname()[1]
             ready.set()
             self.loop.run_forever()
 
-        threading.Thread(target=serve, daemon=True, name="e2e-socks").start()
+        self.thread = threading.Thread(target=serve, daemon=True, name="e2e-socks")
+        self.thread.start()
         assert ready.wait(10), "the SOCKS proxy did not start"
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
+        def close() -> None:
+            self.server.close()
+            for task in asyncio.all_tasks(self.loop):
+                task.cancel()
+            self.loop.stop()
+
+        self.loop.call_soon_threadsafe(close)
+        self.thread.join(10)
+        self.loop.close()
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

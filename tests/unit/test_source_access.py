@@ -418,10 +418,14 @@ def test_a_socks_proxy_is_accepted_and_read_by_its_bridge_with_its_credentials()
 def test_the_socks_bridge_listens_on_loopback() -> None:
     import socket
 
-    from crawler.socks import start_bridge
+    from crawler.socks import SocksBridge
 
-    bridge = start_bridge("socks5://127.0.0.1:9")
-    parts = bridge.rsplit(":", 1)
-    assert parts[0] == "http://127.0.0.1"
-    with socket.create_connection(("127.0.0.1", int(parts[1])), timeout=5):
-        pass
+    bridge = SocksBridge("socks5://127.0.0.1:9")
+    try:
+        host, port = bridge.start().rsplit(":", 1)
+        assert host == "http://127.0.0.1"
+        with socket.create_connection(("127.0.0.1", int(port)), timeout=5):
+            pass
+    finally:
+        bridge.stop()
+    assert bridge.loop.is_closed()
