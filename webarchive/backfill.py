@@ -19,7 +19,7 @@ import kombu.exceptions
 import redis
 from celery import Celery
 
-from newsdesk.kernel.errors import NewsdeskError, Rejected, TransientError
+from newsdesk.kernel.errors import Rejected, TransientError
 from newsdesk.kernel.messages import FetchedPage
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import resolve_source
@@ -27,7 +27,7 @@ from newsdesk.kernel.url_rules import UrlRules
 from newsdesk.kernel.wire import PARSE_TASK, QUEUE
 from newsdesk.state.client import build_redis, patiently, translated_errors
 from newsdesk.state.crawl_state import CrawlState
-from newsdesk.state.runs import RunStore
+from newsdesk.state.runs import RunStore, wait_for_run
 from newsdesk.state.warc_imports import HandledRecords
 from webarchive.reader import read_record_at, read_records
 from webarchive.records import (
@@ -263,19 +263,7 @@ def wait_for_pipeline(
     on_progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """The run once every imported page has its pipeline fate; NewsdeskError after `timeout` seconds."""
-    runs = RunStore(build_redis(settings), settings.index_prefix)
-    deadline = time.monotonic() + timeout
-    run = patiently(lambda: runs.get(run_id), "read run")
-    while not run["complete"]:
-        if time.monotonic() > deadline:
-            raise NewsdeskError(
-                f"run {run_id}: {run['done']} of {run['sent']} pages done after {timeout:.0f}s"
-            )
-        if on_progress is not None:
-            on_progress(run)
-        time.sleep(0.5)
-        run = patiently(lambda: runs.get(run_id), "read run")
-    return run
+    return wait_for_run(RunStore(build_redis(settings), settings.index_prefix), run_id, timeout, on_progress)
 
 
 def import_warcs(

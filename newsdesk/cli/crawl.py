@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -16,7 +15,7 @@ from newsdesk.kernel.crawl_request import CrawlRequest
 from newsdesk.kernel.errors import NewsdeskError, StoreNotReady
 from newsdesk.kernel.settings import Settings
 from newsdesk.state.client import build_redis, patiently
-from newsdesk.state.runs import OUTCOMES, RunStore
+from newsdesk.state.runs import OUTCOMES, RunStore, wait_for_run
 
 
 def run_crawl(
@@ -41,17 +40,8 @@ def run_crawl(
     record_crawl_run(settings, run)
     if exit_code != 0:
         raise NewsdeskError(f"crawler exited with {exit_code}; see {log_file}")
-    deadline = time.monotonic() + timeout
-    while wait and not run["complete"]:
-        if time.monotonic() > deadline:
-            raise NewsdeskError(
-                f"run {run_id}: {run['done']} of {run['sent']} pages done after {timeout:.0f}s"
-            )
-        if on_progress is not None:
-            on_progress(run)
-        time.sleep(0.5)
-        run = patiently(lambda: runs.get(run_id), "read run")
     if wait:
+        run = wait_for_run(runs, run_id, timeout, on_progress, run)
         fates = patiently(lambda: runs.url_fates(run_id), "read url fates")
         run["record_error"] = record_crawl_run(settings, run, fates)
     run["log_file"] = str(log_file)

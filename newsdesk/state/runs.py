@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import redis
 
 from newsdesk.kernel.clock import utc_now
+from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.fates import CRAWLER_FATES, FATES, PIPELINE_FATES
 from newsdesk.kernel.redaction import scrub
-from newsdesk.state.client import translated_errors
+from newsdesk.state.client import patiently, translated_errors
 
 RUN_TTL_SECONDS = 30 * 24 * 3600
 # The pipeline's fates, counted in fields of their own name; a run is done when they add up to `sent`.
@@ -183,3 +186,26 @@ class RunStore:
     def recent(self, limit: int = 20) -> list[str]:
         with translated_errors("list runs"):
             return list(self.client.zrevrange(f"{self.prefix}:runs", 0, limit - 1))
+
+
+def wait_for_run(
+    runs: RunStore,
+    run_id: str,
+    timeout: float,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    run: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The run once every page it sent has its pipeline fate (`run`: as last read, if it was);
+    NewsdeskError after `timeout` seconds. Crawls and backfills wait the same way."""
+    deadline = time.monotonic() + timeout
+    if run is None:
+        run = patiently(lambda: runs.get(run_id), "read run")
+    while not run["complete"]:
+        if time.monotonic() > deadline:
+            done = f"{run['done']} of {run['sent']} pages done"
+            raise NewsdeskError(f"run {run_id}: {done} after {timeout:.0f}s")
+        if on_progress is not None:
+            on_progress(run)
+        time.sleep(0.5)
+        run = patiently(lambda: runs.get(run_id), "read run")
+    return run

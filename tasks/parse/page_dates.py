@@ -314,7 +314,7 @@ def _in_teaser_link(element, written: str) -> bool:
 
 def _in_side_tag(element) -> bool:
     """Whether an element sits in an <aside> or a <nav>: teasers and menus beside the article."""
-    return any(holder.tag in ("aside", "nav") for holder in (element, *element.iterancestors()))
+    return any(holder.tag in BESIDE_TAGS for holder in (element, *element.iterancestors()))
 
 
 def _days_in_text(root) -> Iterator[tuple[lxml.html.HtmlElement, dt.date, str]]:
