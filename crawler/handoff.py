@@ -18,9 +18,10 @@ from crawler.listing_watch import crawl_was_complete
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.wire import PARSE_TASK, QUEUE
-from newsdesk.state.client import build_redis, patiently, translated_errors
+from newsdesk.state.client import build_redis, execute_replicated, patiently
 from newsdesk.state.crawl_state import CrawlState
 from newsdesk.state.dead_links import DeadLinks
+from newsdesk.state.reliable.broker import broker_config
 from newsdesk.state.runs import RunStore
 
 log = logging.getLogger(__name__)
@@ -76,15 +77,10 @@ class HandOffPipeline:
         self.settings = settings
         self.stats = stats
         self.celery = Celery("newsdesk-crawler", broker=settings.redis_url)
-        self.celery.conf.update(
-            task_serializer="json",
-            broker_connection_retry_on_startup=True,
-            # The workers' transport: sends go through one Redis client, not a new one per page.
-            broker_transport="newsdesk.state.reliable.broker:Transport",
-        )
+        self.celery.conf.update(broker_config(settings))
         client = build_redis(settings)
         self.broker = client
-        self.runs = RunStore(client, settings.index_prefix)
+        self.runs = RunStore(client, settings.index_prefix, settings.redis_min_replicas)
         self.state = CrawlState(client, settings.index_prefix, settings.crawl_state_max_urls)
         self.dead_links = DeadLinks(client, settings.index_prefix)
         self._progress: LoopingCall | None = None
@@ -156,19 +152,22 @@ class HandOffPipeline:
                 # argsrepr: Celery would otherwise build a repr of the whole page for the message header.
                 self.celery.send_task(PARSE_TASK, args=[item], queue=QUEUE, argsrepr=repr(item["url"]))
                 # The run's count and the known URLs in one round trip (each costs ~0.25 ms of CPU here).
-                bookkeeping = self.broker.pipeline()
+                # With replicas required, it returns once they hold the page's task too (it came first):
+                # a failover cannot lose a page the crawl counts as handed off.
+                replicas = self.settings.redis_min_replicas
+                bookkeeping = self.broker.pipeline(transaction=False)
                 if item.get("run_id"):
-                    self.runs.count_sent(item["run_id"], client=bookkeeping)
+                    self.runs.count_sent_once(item["run_id"], item["url"], client=bookkeeping)
                 if item.get("status") == 200 and not item.get("error"):
                     # Known from now on: the pipeline gives it a recorded fate, a re-crawl need not fetch it.
                     urls = {item["url"], item["final_url"]}
-                    self.state.mark_known(item["crawl_source"], urls, pipe=bookkeeping)
+                    self.state.mark_known(item["crawl_source"], urls, pipe=bookkeeping, min_replicas=replicas)
                 else:
-                    with translated_errors("count sent"):
-                        bookkeeping.execute()
+                    execute_replicated(bookkeeping, replicas, "count sent")
                 self.stats.inc_value("newsdesk/handed_off")
                 return item
-            except (kombu.exceptions.OperationalError, redis.RedisError, OSError) as exc:
+            except (kombu.exceptions.OperationalError, redis.RedisError, OSError, NewsdeskError) as exc:
+                # Sent again whole: a page's task twice is one fate and one count (both idempotent).
                 log.warning("hand-off of %s failed (attempt %d): %s", item["url"], attempt, exc)
                 time.sleep(min(2**attempt, 30))
         self.stats.inc_value("newsdesk/handoff_failed")

@@ -21,6 +21,7 @@ from newsdesk.kernel.sources import Source
 from newsdesk.kernel.wire import LISTING_CHANGES_SCHEMA, LISTING_CHANGES_TASK, QUEUE
 from newsdesk.state.client import build_redis
 from newsdesk.state.crawl_state import CrawlState, ListingReads, known_form
+from newsdesk.state.reliable.broker import broker_config
 from newsdesk.state.revisits import ListingPresence, ListingReport, RecheckSchedule
 from newsdesk.state.runs import RunStore
 
@@ -142,7 +143,7 @@ class RevisionWatch:
 
     def _send(self, payloads: list[dict[str, Any]]) -> bool:
         celery = Celery("newsdesk-crawler", broker=self.settings.redis_url)
-        celery.conf.update(task_serializer="json", broker_connection_retry_on_startup=True)
+        celery.conf.update(broker_config(self.settings))
         try:
             for payload in payloads:
                 celery.send_task(LISTING_CHANGES_TASK, args=[payload], queue=QUEUE)

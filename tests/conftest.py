@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.kernel.settings import Settings, default_home
+from newsdesk.localstack.redis_group import RedisSentinelGroup
 from newsdesk.localstack.services import ElasticsearchNode, RedisServer, WorkerProcess
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,17 @@ def es_node(services_dir: Path, pytestconfig: pytest.Config) -> Iterator[Elastic
     yield node
     node.stop()
     _announce(pytestconfig, "stopped Elasticsearch")
+
+
+@pytest.fixture(scope="session")
+def sentinel_group(services_dir: Path, pytestconfig: pytest.Config) -> Iterator[RedisSentinelGroup]:
+    """Redis that fails over: a master, a replica and three Sentinels. Tests that kill a server start it
+    again before they end, so the group always has a master and a replica in sync."""
+    group = RedisSentinelGroup(services_dir / "sentinel-group", password=secrets.token_urlsafe(12)).start()
+    _announce(pytestconfig, f"started Redis through Sentinel: {group.describe()}")
+    yield group
+    group.stop()
+    _announce(pytestconfig, "stopped Redis through Sentinel")
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ from newsdesk.kernel.url_rules import UrlRules
 from newsdesk.kernel.wire import PARSE_TASK, QUEUE
 from newsdesk.state.client import build_redis, patiently, translated_errors
 from newsdesk.state.crawl_state import CrawlState
+from newsdesk.state.reliable.broker import broker_config
 from newsdesk.state.runs import RunStore, wait_for_run
 from newsdesk.state.warc_imports import HandledRecords
 from webarchive.reader import read_record_at, read_records
@@ -97,11 +98,7 @@ class Backfill:
         self.handled = HandledRecords(self.client, settings.index_prefix)
         self.known = CrawlState(self.client, settings.index_prefix, settings.crawl_state_max_urls)
         self.celery = Celery("newsdesk-backfill", broker=settings.redis_url)
-        self.celery.conf.update(
-            task_serializer="json",
-            broker_connection_retry_on_startup=True,
-            broker_transport="newsdesk.state.reliable.broker:Transport",
-        )
+        self.celery.conf.update(broker_config(settings))
         self.tally = BackfillTally()
         self.run_id = ""
         self._fates: list[tuple[str, str, str]] = []

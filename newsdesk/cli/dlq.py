@@ -49,10 +49,11 @@ def replay_records(
     from celery import Celery
 
     from index.deadletters import delete_dead_letter, get_dead_letter
+    from newsdesk.state.reliable.broker import broker_config
 
     resources = _resources(settings)
     client = Celery("newsdesk-dlq", broker=settings.redis_url)
-    client.conf.update(task_serializer="json", broker_connection_retry_on_startup=True)
+    client.conf.update(broker_config(settings))
     counts = {"replayed": 0, "skipped": 0, "kept": 0}
     for summary in records:
         if on_progress is not None:

@@ -89,10 +89,11 @@ def queue_crawl(settings: Settings, source: str) -> str:
     from celery import Celery
 
     from newsdesk.kernel.sources import get_source
+    from newsdesk.state.reliable.broker import broker_config
 
     get_source(settings.sources_file, source)  # an unknown name fails here, not in a worker
     client = Celery("newsdesk-cli", broker=settings.redis_url)
-    client.conf.update(task_serializer="json", broker_connection_retry_on_startup=True)
+    client.conf.update(broker_config(settings))
     try:
         return client.send_task(CRAWL_TASK, args=[source, "manual"], queue=CRAWL_QUEUE).id
     except Exception as exc:  # noqa: BLE001 - the broker's many errors all mean "not queued"

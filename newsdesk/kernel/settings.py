@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsdesk.kernel.errors import ConfigError
+from newsdesk.kernel.redaction import scrub
 
 STACK_FILE = "stack.json"
 
@@ -35,6 +36,12 @@ class Settings:
     es_password: str = ""
     es_ca_certs: str | None = None
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # With a `sentinel://…;sentinel://…` address: the master the Sentinels watch, and their own password.
+    redis_master: str = "newsdesk"
+    redis_sentinel_password: str = ""
+    # How many replicas must hold a hand-over (a page sent, an article buffered, a fate recorded) before it
+    # counts as done: 1 with a replica behind Sentinel, so a failover cannot lose it; 0 for a single Redis.
+    redis_min_replicas: int = 0
     index_prefix: str = "newsdesk"
     home: Path = Path("/var/tmp/newsdesk")
     sources_file: Path = Path(__file__).resolve().parents[2] / "sources.yaml"
@@ -130,6 +137,8 @@ class Settings:
                 es_url=stack.get("es_url", settings.es_url),
                 es_password=stack.get("es_password", settings.es_password),
                 redis_url=stack.get("redis_url", settings.redis_url),
+                redis_master=stack.get("redis_master", settings.redis_master),
+                redis_min_replicas=stack.get("redis_min_replicas", settings.redis_min_replicas),
                 demo_url=stack.get("demo_url", settings.demo_url),
             )
         overrides: dict[str, object] = {}
@@ -154,9 +163,15 @@ class Settings:
     def public_dict(self) -> dict[str, str]:
         """The settings with the secret masked, for logs and `newsdesk services status`."""
         shown = {k: str(v) for k, v in self.__dict__.items()}
+        shown["redis_url"] = scrub(self.redis_url)
         if self.es_password:
             shown["es_password"] = "***"
-        for name in ("worker_es_password", "analyst_es_password", "operator_es_password"):
+        for name in (
+            "worker_es_password",
+            "analyst_es_password",
+            "operator_es_password",
+            "redis_sentinel_password",
+        ):
             if getattr(self, name):
                 shown[name] = "***"
         return shown
@@ -177,6 +192,9 @@ _ENV_FIELDS = [
     ("es_password", "NEWSDESK_ES_PASSWORD", str),
     ("es_ca_certs", "NEWSDESK_ES_CA_CERTS", str),
     ("redis_url", "NEWSDESK_REDIS_URL", str),
+    ("redis_master", "NEWSDESK_REDIS_MASTER", str),
+    ("redis_sentinel_password", "NEWSDESK_REDIS_SENTINEL_PASSWORD", str),
+    ("redis_min_replicas", "NEWSDESK_REDIS_MIN_REPLICAS", int),
     ("index_prefix", "NEWSDESK_INDEX_PREFIX", str),
     ("sources_file", "NEWSDESK_SOURCES_FILE", Path),
     ("demo_url", "NEWSDESK_DEMO_URL", str),

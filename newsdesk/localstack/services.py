@@ -258,8 +258,11 @@ class RedisServer:
     data_dir: Path
     port: int = 0
     persistent: bool = False
-    # A password clients must send (`requirepass`), as a deployment's Redis has; none by default.
+    # A password clients must send (`requirepass`), as a deployment's Redis has; none by default. A server
+    # that may become a replica (a Sentinel group's) sends it to its master too (`masterauth`).
     password: str = ""
+    # More options for the command line (`--replicaof HOST PORT` for a replica).
+    extra_args: tuple[str, ...] = ()
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -271,12 +274,10 @@ class RedisServer:
         """What a connection says first: AUTH when the server asks for a password."""
         return f"AUTH {self.password}\r\n".encode() if self.password else b""
 
-    def start(self, timeout: float = 30, detached: bool = False) -> RedisServer:
-        binary = ensure_redis_installed()
-        self.port = self.port or free_port()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+    def command(self, binary: str) -> list[str]:
         persistence = ["--appendonly", "yes"] if self.persistent else ["--save", "", "--appendonly", "no"]
-        cmd = [
+        password = ["--requirepass", self.password, "--masterauth", self.password] if self.password else []
+        return [
             binary,
             "--port",
             str(self.port),
@@ -290,8 +291,15 @@ class RedisServer:
             "yes",
             *REDIS_COMPACT_HASHES,
             *persistence,
-            *(["--requirepass", self.password] if self.password else []),
+            *password,
+            *self.extra_args,
         ]
+
+    def start(self, timeout: float = 30, detached: bool = False) -> RedisServer:
+        binary = ensure_redis_installed()
+        self.port = self.port or free_port()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        cmd = self.command(binary)
         log_file = self.data_dir / "redis.log"
         with open(log_file, "ab") as out:
             self.proc = subprocess.Popen(

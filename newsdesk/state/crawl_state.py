@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 
-from newsdesk.state.client import translated_errors
+from newsdesk.state.client import execute_replicated, translated_errors
 
 DIGEST_CHARS = 16  # 64 bits of SHA-1: collisions stay negligible for tens of millions of URLs per source
 DEFAULT_MAX_URLS = 2_000_000
@@ -87,24 +87,26 @@ class CrawlState:
                 digests.update(value[i : i + DIGEST_CHARS] for i in range(0, len(value), DIGEST_CHARS))
         return digests
 
-    def mark_known(self, source: str, urls: Iterable[str], at: float | None = None, pipe=None) -> int:
+    def mark_known(
+        self, source: str, urls: Iterable[str], at: float | None = None, pipe=None, min_replicas: int = 0
+    ) -> int:
         """Remember `urls` as handed on; drops the oldest generations beyond the bound. Returns how many.
 
         `pipe`: a pipeline holding other commands (the hand-off's count of the run) to send with these, in
-        one round trip.
+        one round trip; `min_replicas`: how many replicas must hold them (and all before) when it returns.
         """
         digests = sorted({url_digest(u) for u in urls})
         when = at if at is not None else time.time()
         generation = time.strftime("%Y%m", time.gmtime(when))
         with translated_errors("mark known urls"):
-            pipe = self.client.pipeline() if pipe is None else pipe
+            pipe = self.client.pipeline(transaction=False) if pipe is None else pipe
             if digests:
                 pipe.zadd(self.known_key(source), {generation: int(generation)})
                 generation_key = self._generation_key(source, generation)
                 for start in range(0, len(digests), BATCH):
                     pipe.append(generation_key, "".join(digests[start : start + BATCH]))
             pipe.zrange(self.known_key(source), 0, -1)
-            generations = list(pipe.execute()[-1])
+            generations = list(execute_replicated(pipe, min_replicas, "mark known urls")[-1])
             self._trim(source, generations)
         return len(digests)
 

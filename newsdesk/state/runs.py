@@ -14,7 +14,7 @@ from newsdesk.kernel.clock import utc_now
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.fates import CRAWLER_FATES, FATES, PIPELINE_FATES
 from newsdesk.kernel.redaction import scrub
-from newsdesk.state.client import patiently, translated_errors
+from newsdesk.state.client import execute_replicated, patiently, translated_errors
 
 RUN_TTL_SECONDS = 30 * 24 * 3600
 # The pipeline's fates, counted in fields of their own name; a run is done when they add up to `sent`.
@@ -46,6 +46,20 @@ return 0
 """
 
 
+# A page counted as sent once per run, however often its hand-off is redone (a send the crawler could not
+# confirm on a replica is sent again). KEYS: the run record, the run's sent URLs; ARGV: url, ttl.
+_COUNT_SENT_ONCE = """
+if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then
+  redis.call('HINCRBY', KEYS[1], 'sent', 1)
+  redis.call('EXPIRE', KEYS[2], ARGV[2])
+  return 1
+end
+return 0
+"""
+# The sent URLs are needed only while the crawl may redo a hand-off: a day outlasts any crawl's time limit.
+SENT_URLS_TTL_SECONDS = 24 * 3600
+
+
 # Progress is written from a thread that may still be running when the crawl closes: once the final
 # figures are in, a late progress write must not bring back older ones (or a "running" finish reason).
 _RECORD_PROGRESS = """
@@ -58,11 +72,14 @@ return 1
 class RunStore:
     """Crawl-run records: what the spider handed off, and what became of each page."""
 
-    def __init__(self, client: redis.Redis, prefix: str = "newsdesk") -> None:
+    def __init__(self, client: redis.Redis, prefix: str = "newsdesk", min_replicas: int = 0) -> None:
         self.client = client
         self.prefix = prefix
+        # Fates recorded only count once on this many replicas (newsdesk.state.client.execute_replicated).
+        self.min_replicas = min_replicas
         self._record = client.register_script(_RECORD_OUTCOME)
         self._progress = client.register_script(_RECORD_PROGRESS)
+        self._count_once = client.register_script(_COUNT_SENT_ONCE)
 
     def _key(self, run_id: str) -> str:
         return f"{self.prefix}:run:{run_id}"
@@ -91,6 +108,16 @@ class RunStore:
         """Count pages sent to the pipeline (on `client`, e.g. a pipeline its owner sends, when given)."""
         with translated_errors("count sent"):
             (client if client is not None else self.client).hincrby(self._key(run_id), "sent", amount)
+
+    def count_sent_once(self, run_id: str, url: str, client=None) -> None:
+        """Count `url` as sent in this run unless it was (on `client`, a pipeline, when given)."""
+        key = self._key(run_id)
+        with translated_errors("count sent"):
+            self._count_once(
+                keys=[key, f"{key}:sent_urls"],
+                args=[url, SENT_URLS_TTL_SECONDS],
+                client=client if client is not None else self.client,
+            )
 
     def finish_crawl(self, run_id: str, stats: dict[str, Any]) -> None:
         fields = {"crawl_finished": 1, "crawl_finished_at": utc_now()}
@@ -123,7 +150,9 @@ class RunStore:
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {outcome!r}")
         with translated_errors("record outcome"):
-            return bool(self._count_outcome(run_id, url, outcome, outcome, detail))
+            pipe = self.client.pipeline(transaction=False)
+            self._count_outcome(run_id, url, outcome, outcome, detail, client=pipe)
+            return bool(execute_replicated(pipe, self.min_replicas, "record outcome")[0])
 
     def record_outcomes(self, outcomes: list[tuple[str | None, str, str]]) -> None:
         """`record_outcome` for many (run_id, url, outcome) at once: one round trip for a whole batch."""
@@ -148,7 +177,7 @@ class RunStore:
             pipe = self.client.pipeline(transaction=False)
             for run_id, url, fate, counter, detail in counted:
                 self._count_outcome(run_id, url, fate, counter, detail, client=pipe)
-            pipe.execute()
+            execute_replicated(pipe, self.min_replicas, "record fates")
 
     def fates_of(self, asked: list[tuple[str, str]]) -> list[str | None]:
         """The fate recorded for each (run_id, url), None where there is none (yet, or any more)."""

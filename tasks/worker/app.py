@@ -12,7 +12,8 @@ from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.logs import use_json_logs
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.wire import CRAWL_QUEUE, CRAWL_TASK, QUEUE, TASK_PREFIX
-from tasks.worker.beat import redbeat_prefix
+from newsdesk.state.reliable.broker import broker_config
+from tasks.worker.beat import redbeat_prefix, redbeat_redis_config
 from tasks.worker.resources import Resources
 
 BEAT_LOOP_SECONDS = 5
@@ -27,46 +28,25 @@ WORKER_MODULES = [
 BEAT_LOCK_TIMEOUT_SECONDS = 30
 
 
-def broker_transport_options(settings: Settings) -> dict:
-    """Redelivery on Redis: a task unacknowledged longer than the visibility timeout goes back to the queue.
-
-    Kombu sweeps for such tasks every interval x throttle seconds (100 s by default); the sweep follows
-    the visibility timeout so a short one (tests, small deployments) also redelivers promptly.
-    """
-    visibility = settings.broker_visibility_timeout
-    return {
-        "visibility_timeout": visibility,
-        "unacked_restore_interval": max(1, min(10, visibility // 4)),
-        "unacked_restore_throttle": 1,
-        # A worker killed inside that sweep leaves its lock behind; kombu's default keeps it for 300 s.
-        "unacked_mutex_expire": max(10, min(300, visibility // 2)),
-        # One priority, one list: lets the worker take messages with BLMOVE (state.reliable.broker).
-        "priority_steps": [0],
-    }
-
-
 def create_app(settings: Settings) -> Celery:
     app = Celery("newsdesk", broker=settings.redis_url, include=WORKER_MODULES)
     app.conf.update(
+        # The broker, its transport (kombu's, with a delivering list: a worker killed while taking a task
+        # does not lose it) and its options, shared with every process that sends tasks.
+        **broker_config(settings),
         task_default_queue=QUEUE,
         task_routes={CRAWL_TASK: {"queue": CRAWL_QUEUE}},
-        task_serializer="json",
         accept_content=["json"],
         task_ignore_result=True,
         # At-least-once: a task is acknowledged only after it ran, and redelivered if its worker dies.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        broker_connection_retry_on_startup=True,
-        # Kombu's Redis transport, but a worker killed while taking a task does not lose it.
-        broker_transport="newsdesk.state.reliable.broker:Transport",
-        broker_transport_options=broker_transport_options(settings),
         worker_hijack_root_logger=False,
         # Beat keeps its schedule in Redis (RedBeat) behind a lock: any number of beat processes may run,
         # one schedules, the others wait to take over. Entries come from the source registry (beat.py).
         beat_scheduler="tasks.worker.beat:RegistryScheduler",
-        redbeat_redis_url=settings.redis_url,
-        redbeat_redis_options={},
+        **redbeat_redis_config(settings),
         redbeat_key_prefix=redbeat_prefix(settings),
         redbeat_lock_timeout=BEAT_LOCK_TIMEOUT_SECONDS,
         beat_max_loop_interval=BEAT_LOOP_SECONDS,

@@ -9,10 +9,11 @@ import redis
 from redbeat import RedBeatScheduler
 
 from newsdesk.kernel.errors import NewsdeskError
+from newsdesk.kernel.redis_address import parse_redis_url
 from newsdesk.kernel.schedules import beat_schedule
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import load_sources
-from newsdesk.state.client import translated_errors
+from newsdesk.state.client import CLIENT_OPTIONS, SENTINEL_OPTIONS, translated_errors
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,28 @@ def _file_version(path: Path) -> tuple[int, int] | None:
 
 def redbeat_prefix(settings: Settings) -> str:
     return f"{settings.index_prefix}:redbeat:"
+
+
+def redbeat_redis_config(settings: Settings) -> dict:
+    """Where RedBeat keeps the schedule and its lock: the same Redis, through the Sentinels when there are
+    some (RedBeat's own form: a `redis-sentinel://` address and the Sentinels in its options)."""
+    address = parse_redis_url(settings.redis_url)
+    if not address.through_sentinel:
+        return {"redbeat_redis_url": settings.redis_url, "redbeat_redis_options": {}}
+    options: dict = {
+        "sentinels": list(address.sentinels),
+        "service_name": settings.redis_master,
+        "db": address.db,
+        "socket_timeout": CLIENT_OPTIONS["socket_timeout"],
+        "sentinel_kwargs": dict(SENTINEL_OPTIONS),
+    }
+    if address.password:
+        options["password"] = address.password
+    if address.username:
+        options["username"] = address.username
+    if settings.redis_sentinel_password:
+        options["sentinel_kwargs"]["password"] = settings.redis_sentinel_password
+    return {"redbeat_redis_url": "redis-sentinel://", "redbeat_redis_options": options}
 
 
 def due_times(client: redis.Redis, settings: Settings) -> dict[str, float]:

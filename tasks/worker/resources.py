@@ -91,10 +91,11 @@ class Resources:
     def open(self) -> None:
         self._es = build_client(self.settings)
         client = build_redis(self.settings)
-        self._runs = RunStore(client, self.settings.index_prefix)
+        replicas = self.settings.redis_min_replicas
+        self._runs = RunStore(client, self.settings.index_prefix, replicas)
         self._claims = UrlClaims(client, self.settings.index_prefix)
         self._index_buffer = IndexBuffer(
-            client, self.settings.index_prefix, stale_after=INDEX_BATCH_STALE_SECONDS
+            client, self.settings.index_prefix, INDEX_BATCH_STALE_SECONDS, replicas
         )
         window = self.settings.dedupe_window_days * 24 * 3600
         self._content = ContentClaims(client, self.settings.index_prefix, window)

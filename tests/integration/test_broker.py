@@ -18,9 +18,13 @@ from newsdesk.kernel.messages import FetchedPage
 from newsdesk.kernel.wire import QUEUE
 from newsdesk.localstack.services import WorkerProcess
 from newsdesk.state.client import build_redis
-from newsdesk.state.reliable.broker import StrandedDeliveries, delivering_key, stranded_delivery_grace
+from newsdesk.state.reliable.broker import (
+    StrandedDeliveries,
+    broker_transport_options,
+    delivering_key,
+    stranded_delivery_grace,
+)
 from newsdesk.state.runs import RunStore
-from tasks.worker.app import broker_transport_options
 
 pytestmark = pytest.mark.services
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -154,6 +154,23 @@ def test_kombu_redis_channel_attributes_broker_reads_still_exist() -> None:
             )
 
 
+def test_kombu_sentinel_channel_still_builds_the_pool_our_channel_takes_from() -> None:
+    """Through Sentinel the broker's channel is ours first and kombu's Sentinel channel second: kombu's
+    must still build the connection pool (`_get_pool`), and must not take messages itself."""
+    from kombu.transport import redis as kombu_redis
+
+    from newsdesk.state.reliable import broker
+
+    where = f"{BROKER}: kombu.transport.redis.SentinelChannel"
+    sentinel = kombu_redis.SentinelChannel
+    assert "_get_pool" in vars(sentinel) and "_sentinel_managed_pool" in vars(sentinel), where
+    assert "_brpop_start" not in vars(sentinel) and "_brpop_read" not in vars(sentinel), where
+    assert "master_name" in sentinel.from_transport_options, f"{where}.from_transport_options"
+    assert kombu_redis.SentinelTransport.Channel is sentinel, f"{BROKER}: kombu's SentinelTransport.Channel"
+    order = broker.SentinelChannel.__mro__
+    assert order.index(broker.Channel) < order.index(sentinel) < order.index(kombu_redis.Channel)
+
+
 def test_kombu_still_calls_the_methods_broker_overrides() -> None:
     """An override kombu no longer calls is dead code: workers would quietly lose the delivering list."""
     from kombu.transport import redis as kombu_redis

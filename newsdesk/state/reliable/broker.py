@@ -22,7 +22,9 @@ from kombu.transport import redis as kombu_redis
 from kombu.utils.encoding import bytes_to_str
 from kombu.utils.json import loads
 
-from newsdesk.state.client import translated_errors
+from newsdesk.kernel.redis_address import parse_redis_url
+from newsdesk.kernel.settings import Settings
+from newsdesk.state.client import SENTINEL_OPTIONS, translated_errors
 
 log = logging.getLogger(__name__)
 
@@ -140,10 +142,58 @@ class Channel(kombu_redis.Channel):
 class Transport(kombu_redis.Transport):
     """Kombu's Redis transport with the delivering list.
 
-    Celery and the crawler name it as `broker_transport = "newsdesk.state.reliable.broker:Transport"`.
+    Celery and the crawler name it through `broker_config` (`newsdesk.state.reliable.broker:Transport`).
     """
 
     Channel = Channel
+
+
+class SentinelChannel(Channel, kombu_redis.SentinelChannel):
+    """The delivering-list channel on the master the Sentinels name: kombu's Sentinel channel builds the
+    connection pool (one that asks the Sentinels on every new connection), ours takes the messages."""
+
+
+class SentinelTransport(kombu_redis.SentinelTransport):
+    """Kombu's Sentinel transport with the delivering list (`sentinel://` broker addresses)."""
+
+    Channel = SentinelChannel
+
+
+def broker_transport_options(settings: Settings) -> dict:
+    """Redelivery on Redis: a task unacknowledged longer than the visibility timeout goes back to the queue.
+
+    Kombu sweeps for such tasks every interval x throttle seconds (100 s by default); the sweep follows
+    the visibility timeout so a short one (tests, small deployments) also redelivers promptly.
+    """
+    visibility = settings.broker_visibility_timeout
+    options: dict = {
+        "visibility_timeout": visibility,
+        "unacked_restore_interval": max(1, min(10, visibility // 4)),
+        "unacked_restore_throttle": 1,
+        # A worker killed inside that sweep leaves its lock behind; kombu's default keeps it for 300 s.
+        "unacked_mutex_expire": max(10, min(300, visibility // 2)),
+        # One priority, one list: lets the worker take messages with BLMOVE (the delivering list above).
+        "priority_steps": [0],
+    }
+    if parse_redis_url(settings.redis_url).through_sentinel:
+        sentinel_options = dict(SENTINEL_OPTIONS)
+        if settings.redis_sentinel_password:
+            sentinel_options["password"] = settings.redis_sentinel_password
+        options.update(master_name=settings.redis_master, sentinel_kwargs=sentinel_options)
+    return options
+
+
+def broker_config(settings: Settings) -> dict:
+    """Celery configuration for every process that sends or takes tasks: the same broker, the same transport
+    (delivering list; through Sentinel when the address is `sentinel://`), the same options."""
+    sentinel = parse_redis_url(settings.redis_url).through_sentinel
+    return {
+        "broker_url": settings.redis_url,
+        "broker_transport": f"{__name__}:{'SentinelTransport' if sentinel else 'Transport'}",
+        "broker_transport_options": broker_transport_options(settings),
+        "broker_connection_retry_on_startup": True,
+        "task_serializer": "json",
+    }
 
 
 class StrandedDeliveries:

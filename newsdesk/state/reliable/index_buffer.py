@@ -9,7 +9,7 @@ from typing import Any
 
 import redis
 
-from newsdesk.state.client import translated_errors
+from newsdesk.state.client import execute_replicated, translated_errors
 
 _TAKE_BATCH = """
 local items = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
@@ -39,8 +39,12 @@ class IndexBuffer:
     a worker that died, and goes back to pending: writes are idempotent, so a replay is harmless.
     """
 
-    def __init__(self, client: redis.Redis, prefix: str = "newsdesk", stale_after: float = 300) -> None:
+    def __init__(
+        self, client: redis.Redis, prefix: str = "newsdesk", stale_after: float = 300, min_replicas: int = 0
+    ) -> None:
         self.client = client
+        # An article counts as buffered (and its task may be acknowledged) once on this many replicas.
+        self.min_replicas = min_replicas
         self.pending_key = f"{prefix}:index:pending"
         self.inflight_key = f"{prefix}:index:inflight"
         self.stale_after = stale_after
@@ -49,8 +53,9 @@ class IndexBuffer:
 
     def push(self, payload: dict[str, Any]) -> int:
         """Add one article; returns how many are now pending."""
-        with translated_errors("buffer article"):
-            return int(self.client.rpush(self.pending_key, json.dumps(payload, ensure_ascii=False)))
+        pipe = self.client.pipeline(transaction=False)
+        pipe.rpush(self.pending_key, json.dumps(payload, ensure_ascii=False))
+        return int(execute_replicated(pipe, self.min_replicas, "buffer article")[0])
 
     def pending(self) -> int:
         with translated_errors("buffer length"):
