@@ -11,6 +11,7 @@ import typer
 from newsdesk.cli.common import es_client, fail, load_settings
 from newsdesk.cli.crawl import format_run, run_crawl
 from newsdesk.kernel.errors import NewsdeskError
+from newsdesk.kernel.redaction import scrub
 from newsdesk.localstack.stack import LocalStack
 
 services_app = typer.Typer(
@@ -20,8 +21,16 @@ services_app = typer.Typer(
 
 
 @services_app.command("up")
-def services_up(demo_size: Annotated[int, typer.Option(help="articles on the demo site")] = 60) -> None:
-    """Start Redis, Elasticsearch, a Celery worker and the demo site (reusing what already runs)."""
+def services_up(
+    demo_size: Annotated[int, typer.Option(help="articles on the demo site")] = 60,
+    redis: Annotated[
+        str, typer.Option(help="single: one Redis; sentinel: a master, a replica and three Sentinels")
+    ] = "single",
+    workers: Annotated[int, typer.Option(min=1, help="page-worker processes")] = 1,
+) -> None:
+    """Start Redis, Elasticsearch, Celery workers and the demo site (reusing what already runs)."""
+    if redis not in ("single", "sentinel"):
+        fail(f"--redis {redis}: expected single or sentinel")
     settings = load_settings()
     stack = LocalStack(settings.home)
     try:
@@ -29,10 +38,12 @@ def services_up(demo_size: Annotated[int, typer.Option(help="articles on the dem
             demo_size=demo_size,
             external_es=os.environ.get("NEWSDESK_ES_URL"),
             external_redis=os.environ.get("NEWSDESK_REDIS_URL"),
+            redis_mode=redis,
+            workers=workers,
         )
     except NewsdeskError as exc:
         fail(str(exc))
-    typer.echo(f"redis:         {info['redis_url']}")
+    typer.echo(f"redis:         {scrub(info['redis_url'])}")
     typer.echo(f"elasticsearch: {info['es_url']}")
     typer.echo(f"demo site:     {info['demo_url']}")
     typer.echo(f"state:         {settings.home} (stop with `newsdesk services down`)")
@@ -57,7 +68,8 @@ def services_status(as_json: Annotated[bool, typer.Option("--json")] = False) ->
         raise typer.Exit(3)
     for name, alive in status["components"].items():
         typer.echo(f"{name:14} {'running' if alive else 'STOPPED'}")
-    typer.echo(f"redis {status['redis_url']}  elasticsearch {status['es_url']}  demo {status['demo_url']}")
+    redis_url = scrub(status["redis_url"] or "")
+    typer.echo(f"redis {redis_url}  elasticsearch {status['es_url']}  demo {status['demo_url']}")
     if not status["healthy"]:
         raise typer.Exit(3)
 
@@ -75,10 +87,13 @@ def demo(
     stack = LocalStack(settings.home)
     try:
         typer.echo("starting the local stack (Redis, Elasticsearch, worker, demo site)…")
+        running = stack.read()  # a stack started with `services up --redis sentinel …` is kept as it is
         stack.up(
             demo_size=size,
             external_es=os.environ.get("NEWSDESK_ES_URL"),
             external_redis=os.environ.get("NEWSDESK_REDIS_URL"),
+            redis_mode=running.get("redis_mode", "single"),
+            workers=running.get("workers", 1),
         )
         settings = load_settings()
         es = es_client(settings)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from newsdesk.kernel.settings import STACK_FILE
 from newsdesk.kernel.wire import CRAWL_QUEUE
+from newsdesk.localstack.redis_group import RedisSentinelGroup
 from newsdesk.localstack.services import (
     REPO_ROOT,
     ElasticsearchNode,
@@ -60,8 +61,8 @@ class LocalStack:
             return {}
         return json.loads(self.stack_file.read_text())
 
-    def _password(self) -> str:
-        path = self.home / "elasticsearch" / "elastic-password"
+    def _password(self, service: str = "elasticsearch", name: str = "elastic-password") -> str:
+        path = self.home / service / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_urlsafe(18))
@@ -69,19 +70,34 @@ class LocalStack:
         return path.read_text().strip()
 
     def up(
-        self, demo_size: int = 60, external_es: str | None = None, external_redis: str | None = None
+        self,
+        demo_size: int = 60,
+        external_es: str | None = None,
+        external_redis: str | None = None,
+        redis_mode: str = "single",
+        workers: int = 1,
     ) -> dict:
-        """Start whatever is not running yet; reuse what is. Returns the stack description."""
+        """Start whatever is not running yet; reuse what is. Returns the stack description.
+
+        `redis_mode` "sentinel": a master, a replica and three Sentinels instead of one Redis, and every
+        hand-over confirmed on the replica; `workers`: page-worker processes (concurrency 2 each).
+        """
         current = self.read()
-        if current and self.status(current)["healthy"]:
+        if current and self.status(current)["healthy"] and self._shaped(current, redis_mode, workers):
             return current
         if current:
             self.down()
         self.home.mkdir(parents=True, exist_ok=True)
         install_all(self.home)
-        stack: dict = {"started_at": time.time(), "pids": {}}
+        stack: dict = {"started_at": time.time(), "pids": {}, "redis_mode": redis_mode, "workers": workers}
         if external_redis:
             stack["redis_url"] = external_redis
+        elif redis_mode == "sentinel":
+            group = RedisSentinelGroup(
+                self.home / "redis-sentinel", password=self._password("redis-sentinel", "redis-password")
+            ).start(detached=True)
+            stack.update(redis_url=group.url, redis_master=group.master_name, redis_min_replicas=1)
+            stack["pids"].update(group.pids)
         else:
             redis_server = RedisServer(self.home / "redis", port=_port("redis"), persistent=True).start(
                 detached=True
@@ -127,11 +143,16 @@ class LocalStack:
         }
         if stack.get("es_password"):
             worker_env["NEWSDESK_ES_PASSWORD"] = stack["es_password"]
-        worker = WorkerProcess(env=worker_env, log_file=self.home / "logs" / "worker.log").start(
-            detached=True
-        )
-        stack["pids"]["worker"] = worker.proc.pid
-        self._write(stack)
+        if stack.get("redis_master"):
+            worker_env["NEWSDESK_REDIS_MASTER"] = stack["redis_master"]
+            worker_env["NEWSDESK_REDIS_MIN_REPLICAS"] = str(stack["redis_min_replicas"])
+        for number in range(1, workers + 1):
+            name = "worker" if number == 1 else f"worker-{number}"
+            worker = WorkerProcess(
+                env=worker_env, log_file=self.home / "logs" / f"{name}.log", name=name
+            ).start(detached=True)
+            stack["pids"][name] = worker.proc.pid
+            self._write(stack)
         # Scheduled and `crawl --now` crawls run on a worker of their own (the crawl queue).
         crawl_worker = WorkerProcess(
             env=worker_env,
@@ -144,6 +165,11 @@ class LocalStack:
         self._write(stack)
         return stack
 
+    @staticmethod
+    def _shaped(stack: dict, redis_mode: str, workers: int) -> bool:
+        """A running stack is reused only when it is the one asked for."""
+        return stack.get("redis_mode", "single") == redis_mode and stack.get("workers", 1) == workers
+
     def _write(self, stack: dict) -> None:
         self.stack_file.write_text(json.dumps(stack, indent=2))
         self.stack_file.chmod(0o600)
@@ -151,9 +177,14 @@ class LocalStack:
     def down(self) -> list[str]:
         stack = self.read()
         stopped = []
-        # The worker first, so it can finish in-flight tasks while Redis and Elasticsearch still answer.
-        for name in ("crawl-worker", "worker", "demo", "elasticsearch", "redis"):
-            pid = stack.get("pids", {}).get(name)
+        # Workers first, so they can finish in-flight tasks while Redis and Elasticsearch still answer;
+        # Sentinels before the servers they watch, so none of them starts a failover as the master stops.
+        order = ("crawl-worker", "worker", "demo", "elasticsearch", "sentinel", "redis")
+        pids = stack.get("pids", {})
+        for name in sorted(
+            pids, key=lambda n: next((i for i, p in enumerate(order) if n.startswith(p)), len(order))
+        ):
+            pid = pids[name]
             if not _alive(pid):
                 continue
             try:
