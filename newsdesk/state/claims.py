@@ -144,36 +144,39 @@ end
 return register(doc)
 """
 SHORT_ID_CHARS = 16
-# Bytes of one band's minima: tasks.dedupe.similarity's ROWS × SIGNATURE_BITS / 8 (a unit test holds
-# them equal).
+# Bytes of one band's minima: tasks.dedupe.similarity's ROWS × SIGNATURE_BITS / 8; and its number of
+# bands, BANDS (a unit test holds both equal).
 BAND_BYTES = 4
+BANDS = 32
 # Seconds an article stays in Redis after the index stage archived it: any search for candidates started
 # before its archive entry became searchable (a refresh, about a second) has long been decided by then.
 SETTLE_SECONDS = 30
 
 # The articles archived at least `age` seconds ago (on Redis's clock, whichever worker asks) leave the
 # Redis window: their signature and every band entry still naming them, in this bucket and the previous.
-# KEYS: the settling set. ARGV: age, at most how many, the signature and band key prefixes, this bucket.
-# Band shard keys are derived here from the stored signature, as `ContentClaims._shard` names them.
+# Which band shards that is depends on the stored signatures, and a script may touch only the keys it is
+# given (or Redis Cluster cannot route it): the caller hands over every shard of both buckets, ~35 kB of
+# key names a sweep. KEYS: the settling set, the signatures of the previous bucket and of this one, then
+# the band shards of the previous bucket and of this one, `band_shard_keys` order (`shards` a bucket).
+# ARGV: age, at most how many, the bytes of a band, the shards a bucket.
 _FORGET_SETTLED = """
 local settling = KEYS[1]
-local age, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
-local sig_prefix, band_prefix, bucket, width = ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local age, limit, width, shards = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local now = tonumber(redis.call('TIME')[1])
 local due = redis.call('ZRANGEBYSCORE', settling, '-inf', now - age, 'LIMIT', 0, limit)
 for _, doc in ipairs(due) do
   local short = ''
   for i = 1, 16, 2 do short = short .. string.char(tonumber(string.sub(doc, i, i + 1), 16)) end
-  for b = bucket - 1, bucket do
-    local sigs = sig_prefix .. b
+  for b = 0, 1 do
+    local sigs = KEYS[2 + b]
     local entry = redis.call('HGET', sigs, short)
     if entry and string.sub(entry, 1, 40) == doc then
       redis.call('HDEL', sigs, short)
       local sig = string.sub(entry, 47)
       for band = 0, #sig / width - 1 do
         local field = string.sub(sig, band * width + 1, (band + 1) * width)
-        local shard_name = string.format('%02d%x', band, math.floor(string.byte(field, 1) / 16))
-        local shard = band_prefix .. b .. ':' .. shard_name
+        local nibble = math.floor(string.byte(field, 1) / 16)
+        local shard = KEYS[4 + b * shards + band * 16 + nibble]
         if redis.call('HGET', shard, field) == short then redis.call('HDEL', shard, field) end
       end
     end
@@ -256,6 +259,10 @@ class ContentClaims:
     def _shard(self, bucket: int, band: str) -> str:
         return f"{self.prefix}:dedupe:bands:{bucket}:{band[:BAND_SHARD_CHARS]}"
 
+    def band_shard_keys(self, bucket: int) -> list[str]:
+        """Every band shard of a bucket: by band number, then by the first hex digit of the minima."""
+        return [self._shard(bucket, f"{band:02d}{digit:x}") for band in range(BANDS) for digit in range(16)]
+
     def claim(
         self,
         doc_id: str,
@@ -310,20 +317,13 @@ class ContentClaims:
 
     def forget_settled(self, settle_seconds: float = SETTLE_SECONDS, limit: int = 1000) -> int:
         """Drop the Redis entries of articles archived `settle_seconds` ago; how many articles left."""
-        bucket = self._bucket(dt.datetime.now(dt.UTC).timestamp())
+        at = dt.datetime.now(dt.UTC).timestamp()
+        bucket = self._bucket(at)
+        previous, current = self.band_shard_keys(bucket - 1), self.band_shard_keys(bucket)
+        keys = [self.settling_key, *reversed(self.signature_keys(at)), *previous, *current]
         with translated_errors("forget settled content claims"):
             return int(
-                self._forget_settled(
-                    keys=[self.settling_key],
-                    args=[
-                        settle_seconds,
-                        limit,
-                        f"{self.prefix}:dedupe:sigs:",
-                        f"{self.prefix}:dedupe:bands:",
-                        bucket,
-                        BAND_BYTES,
-                    ],
-                )
+                self._forget_settled(keys=keys, args=[settle_seconds, limit, BAND_BYTES, len(current)])
             )
 
     def restore_fingerprint(self, doc_id: str, fingerprint: str) -> None:

@@ -17,13 +17,16 @@ from newsdesk.kernel.settings import ENV_VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
+# The cluster profile's changes to the services above, used with `--profile cluster`.
+CLUSTER_FILE = ROOT / "docker-compose.cluster.yml"
+CLUSTER = ("-f", str(COMPOSE_FILE), "-f", str(CLUSTER_FILE), "--profile", "cluster")
 ENV_EXAMPLE = ROOT / ".env.example"
 
 ONE_SHOT_SERVICES = {"certs", "setup", "kibana-setup"}
 # The image every project service runs, and its variant that carries Chromium (the crawl worker).
 PROJECT_IMAGES = ("newsdesk:local", "newsdesk:browser")
 # Compose reads these itself; they are never interpolated into the file.
-COMPOSE_CLI_VARIABLES = {"COMPOSE_PROJECT_NAME"}
+COMPOSE_CLI_VARIABLES = {"COMPOSE_PROJECT_NAME", "COMPOSE_FILE", "COMPOSE_PROFILES"}
 PROJECT_ENVIRONMENT = {
     "NEWSDESK_ES_URL": "https://elasticsearch:9200",
     "NEWSDESK_ES_CA_CERTS": "/certs/ca/ca.crt",
@@ -41,6 +44,10 @@ INTERPOLATION = re.compile(r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)|\$(?P<bare>[
 
 def load_compose() -> dict[str, Any]:
     return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+def load_cluster_override() -> dict[str, Any]:
+    return yaml.safe_load(CLUSTER_FILE.read_text())
 
 
 def documented_variables() -> dict[str, str]:
@@ -82,16 +89,22 @@ def compose_env(extra_clear: set[str]) -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in extra_clear and not k.startswith("COMPOSE_")}
 
 
-def run_docker_compose(env_file: Path) -> subprocess.CompletedProcess[str]:
+def run_docker_compose(
+    env_file: Path, files: tuple[str, ...] = ("-f", str(COMPOSE_FILE)), quiet: bool = True
+) -> subprocess.CompletedProcess[str]:
     binary = shutil.which("docker-compose")
     if binary is None:
         pytest.fail(
             "docker-compose is not installed, so docker-compose.yml cannot be validated: "
             "run `apt-get install -y docker-compose` (the Makefile does this)"
         )
-    shadowing = set(documented_variables()) | interpolated_variables(load_compose())
+    shadowing = (
+        set(documented_variables())
+        | interpolated_variables(load_compose())
+        | interpolated_variables(load_cluster_override())
+    )
     return subprocess.run(
-        [binary, "-f", str(COMPOSE_FILE), "--env-file", str(env_file), "config", "-q"],
+        [binary, *files, "--env-file", str(env_file), "config", *(["-q"] if quiet else [])],
         cwd=ROOT,
         env=compose_env(shadowing),
         capture_output=True,
@@ -100,8 +113,13 @@ def run_docker_compose(env_file: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_docker_compose_accepts_the_file_with_the_example_env() -> None:
-    result = run_docker_compose(ENV_EXAMPLE)
+@pytest.mark.parametrize(
+    "files",
+    [("-f", str(COMPOSE_FILE)), ("-f", str(COMPOSE_FILE), "--profile", "cluster"), CLUSTER],
+    ids=["default", "cluster-profile", "cluster-profile-and-override"],
+)
+def test_docker_compose_accepts_the_file_with_the_example_env(files: tuple[str, ...]) -> None:
+    result = run_docker_compose(ENV_EXAMPLE, files)
 
     assert result.returncode == 0, result.stderr
     # Unset variables are only a warning to Compose; here they are an error.
@@ -184,7 +202,8 @@ def test_published_ports_stay_on_the_bind_address() -> None:
 
 
 def test_every_compose_variable_is_documented() -> None:
-    undocumented = interpolated_variables(load_compose()) - set(documented_variables())
+    used = interpolated_variables(load_compose()) | interpolated_variables(load_cluster_override())
+    undocumented = used - set(documented_variables())
 
     assert undocumented == set()
 
@@ -345,3 +364,136 @@ def test_only_the_crawl_worker_image_carries_the_browser() -> None:
     assert 'if [ "$WITH_CHROMIUM" = "true" ]; then apt-get install -y --no-install-recommends chromium' in (
         dockerfile
     )
+
+
+# --- the cluster profile ------------------------------------------------------------------------------
+
+CLUSTER_SERVICES = {
+    "es02",
+    "es03",
+    "redis-replica",
+    "redis-sentinel-1",
+    "redis-sentinel-2",
+    "redis-sentinel-3",
+}
+ES_NODES = ["elasticsearch", "es02", "es03"]
+SENTINELS = ["redis-sentinel-1", "redis-sentinel-2", "redis-sentinel-3"]
+MASTER_NAME = "newsdesk"
+# Read by the Sentinel-aware Redis clients; the settings list gains it with them.
+SENTINEL_VARIABLES = {"NEWSDESK_REDIS_MASTER"}
+SENTINEL_MONITOR = re.compile(
+    r"^sentinel monitor (?P<name>\S+) (?P<host>\S+) (?P<port>\d+) (?P<quorum>\d+)$", re.M
+)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> dict[str, dict[str, Any]]:
+    """The services as Compose runs them with the profile and its override file (the example env)."""
+    result = run_docker_compose(ENV_EXAMPLE, CLUSTER, quiet=False)
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)["services"]
+
+
+def test_the_cluster_profile_adds_services_and_changes_none_without_its_override() -> None:
+    services = load_compose()["services"]
+
+    profiled = {name for name, svc in services.items() if svc.get("profiles")}
+    assert profiled == CLUSTER_SERVICES
+    assert all(services[name]["profiles"] == ["cluster"] for name in profiled)
+    # The override file only changes services that run without the profile too.
+    assert set(load_cluster_override()["services"]) <= set(services) - profiled
+
+
+def test_the_cluster_has_three_elasticsearch_nodes_that_join_over_tls(cluster) -> None:
+    nodes = {name: svc for name, svc in cluster.items() if "cluster.name" in svc.get("environment", {})}
+    certs_command = cluster["certs"]["command"][-1]
+    instances = re.search(r"for name in ([\w\s-]+); do", certs_command)
+
+    assert sorted(nodes) == ES_NODES
+    assert instances and set(ES_NODES) <= set(instances[1].split()), "every node gets a certificate"
+    data_volumes = set()
+    for name, node in nodes.items():
+        env = node["environment"]
+        assert env["cluster.name"] == "newsdesk", name
+        assert env["node.name"] == name
+        assert env.get("discovery.type", "multi-node") == "multi-node", name
+        assert sorted(env["discovery.seed_hosts"].split(",")) == sorted(set(ES_NODES) - {name}), name
+        # One node bootstraps, naming all three; the others only join, so they never form a cluster apart.
+        if name == ES_NODES[0]:
+            assert env["cluster.initial_master_nodes"].split(",") == ES_NODES
+        else:
+            assert "cluster.initial_master_nodes" not in env, name
+        assert env["xpack.security.enabled"] == "true", name
+        for layer in ("transport", "http"):
+            assert env[f"xpack.security.{layer}.ssl.enabled"] == "true", (name, layer)
+            assert env[f"xpack.security.{layer}.ssl.key"] == f"certs/{name}/{name}.key", (name, layer)
+            assert env[f"xpack.security.{layer}.ssl.certificate"] == f"certs/{name}/{name}.crt", (name, layer)
+            assert env[f"xpack.security.{layer}.ssl.certificate_authorities"] == "certs/ca/ca.crt", name
+        assert env["xpack.security.transport.ssl.verification_mode"] in ("certificate", "full"), name
+        assert node["depends_on"]["certs"] == {"condition": "service_completed_successfully"}, name
+        assert "https://localhost:9200/_cluster/health" in node["healthcheck"]["test"][-1], name
+        data = [v for v in node["volumes"] if v.endswith(":/usr/share/elasticsearch/data:rw")]
+        assert len(data) == 1, name
+        data_volumes.add(data[0])
+    assert len(data_volumes) == len(ES_NODES), "each node its own volume"
+
+
+def test_redis_has_a_replica_and_three_sentinels_with_a_quorum_of_two(cluster) -> None:
+    from newsdesk.localstack.services import REDIS_COMPACT_HASHES
+
+    master = " ".join(cluster["redis"]["command"])
+    replica = " ".join(cluster["redis-replica"]["command"])
+    sentinels = {
+        name: svc for name, svc in cluster.items() if "--sentinel" in " ".join(svc.get("command", []))
+    }
+
+    for command in (master, replica):
+        assert '--requirepass "$$REDISCLI_AUTH"' in command
+        # Demoted or promoted by a failover, each authenticates to the other.
+        assert '--masterauth "$$REDISCLI_AUTH"' in command
+        assert "--appendonly yes" in command
+        assert " ".join(REDIS_COMPACT_HASHES) in command
+    assert "--replicaof redis 6379" in replica and "--replicaof" not in master
+    assert (
+        cluster["redis-replica"]["environment"]["REDISCLI_AUTH"] == documented_variables()["REDIS_PASSWORD"]
+    )
+    assert sorted(sentinels) == SENTINELS
+    for name, sentinel in sentinels.items():
+        config = sentinel["command"][-1]
+        (monitor,) = SENTINEL_MONITOR.finditer(config)
+        assert (monitor["name"], monitor["host"], monitor["port"]) == (MASTER_NAME, "redis", "6379"), name
+        # Two Sentinels agree the master is down; a majority of three (two) authorises the failover.
+        assert int(monitor["quorum"]) == 2 <= len(SENTINELS) // 2 + 1, name
+        assert f"sentinel auth-pass {MASTER_NAME} $$REDISCLI_AUTH" in config, name
+        assert "requirepass $$REDISCLI_AUTH" in config, name
+        # Hostnames resolved and announced, so a recreated container's new address changes nothing.
+        assert "sentinel resolve-hostnames yes" in config.split("sentinel monitor")[0], name
+        assert sentinel["hostname"] == name
+        assert sentinel["environment"]["REDISCLI_AUTH"] == documented_variables()["REDIS_PASSWORD"], name
+        assert "ckquorum" in sentinel["healthcheck"]["test"][-1], name
+
+
+def test_every_client_of_the_cluster_is_given_all_its_nodes(cluster) -> None:
+    password = documented_variables()["REDIS_PASSWORD"]
+    sentinel_url = ";".join(f"sentinel://:{password}@{name}:26379" for name in SENTINELS)
+    es_url = ",".join(f"https://{name}:9200" for name in ES_NODES)
+
+    clients = {name: svc for name, svc in cluster.items() if svc.get("image") in PROJECT_IMAGES}
+    assert set(clients) == {"setup", "kibana-setup", "worker", "crawl-worker", "beat"}
+    for name, svc in clients.items():
+        env = svc["environment"]
+        assert env["NEWSDESK_ES_URL"] == es_url, name
+        assert env["NEWSDESK_REDIS_URL"] == sentinel_url, name
+        assert env["NEWSDESK_REDIS_MASTER"] == MASTER_NAME, name
+        unknown = (
+            {var for var in env if var.startswith("NEWSDESK_")} - set(ENV_VARIABLES) - SENTINEL_VARIABLES
+        )
+        assert unknown == set(), name
+        if name != "kibana-setup":  # it waits for Kibana, which waits for setup
+            assert all(svc["depends_on"][s] == {"condition": "service_healthy"} for s in SENTINELS), name
+    assert cluster["kibana"]["environment"]["ELASTICSEARCH_HOSTS"] == str(
+        [f"https://{name}:9200" for name in ES_NODES]
+    ).replace("'", '"').replace(" ", "")
+    assert cluster["flower"]["environment"]["CELERY_BROKER_URL"] == sentinel_url
+    assert f'"master_name": "{MASTER_NAME}"' in cluster["flower"]["command"][-1]
+    assert "connection_for_write" in cluster["beat"]["healthcheck"]["test"][-1]

@@ -214,12 +214,15 @@ def test_judge_claim_uses_url_when_there_is_no_final_url() -> None:
 
 
 def test_the_closest_archived_article_is_the_most_similar_one_published_close_enough():
-    from newsdesk.state.claims import BAND_BYTES
+    from newsdesk.state.claims import BAND_BYTES, BANDS
     from tasks.dedupe.identity import closest_archived
+    from tasks.dedupe.similarity import BANDS as SIMILARITY_BANDS
     from tasks.dedupe.similarity import ROWS, SIGNATURE_BITS, content_key
 
-    # The claim script reads bands out of stored signatures with this width.
+    # The claim script reads bands out of stored signatures with this width, and the sweep that forgets
+    # them is handed the shards of this many bands.
     assert BAND_BYTES == ROWS * SIGNATURE_BITS // 8
+    assert BANDS == SIMILARITY_BANDS
     text = " ".join(f"word{n}" for n in range(200))
     key = content_key(text, "2024-06-19")
     close = content_key(text + " and a few more words at the end", "2024-06-20")
@@ -234,6 +237,27 @@ def test_the_closest_archived_article_is_the_most_similar_one_published_close_en
     assert closest_archived(key, [("undated", undated.signature, undated.day)], 3)[0] == "undated"
     assert closest_archived(undated, [("far", far.signature, far.day)], 3)[0] == "far"
     assert closest_archived(key, [], 3) is None
+
+
+def test_the_forget_sweep_finds_each_band_where_the_claim_wrote_it() -> None:
+    from newsdesk.state.claims import BAND_BYTES, ContentClaims
+    from tasks.dedupe.similarity import content_key
+
+    claims = ContentClaims(client=_NoScripts(), prefix="nd", window_seconds=3600)
+    key = content_key(" ".join(f"word{n}" for n in range(200)), "2024-06-19")
+    shards = claims.band_shard_keys(7)
+    # The index the sweep script computes (0-based here) from the stored signature's raw bytes.
+    for number, band in enumerate(key.bands):
+        minima = key.signature[number * BAND_BYTES : (number + 1) * BAND_BYTES]
+        assert shards[number * 16 + minima[0] // 16] == claims._shard(7, band)
+    assert len(set(shards)) == len(shards)
+
+
+class _NoScripts:
+    """A client for the stores' pure parts: scripts are registered, never run."""
+
+    def register_script(self, script: str) -> None:
+        return None
 
 
 @pytest.mark.parametrize("kind", ["url", "exact", "near"])

@@ -19,15 +19,22 @@ redis.call('RPUSH', KEYS[2], unpack(items))
 redis.call('ZADD', KEYS[3], ARGV[2], KEYS[2])
 return items
 """
+# KEYS: the pending list, the in-flight set, then the batches the caller found stale. ARGV: the cutoff.
+# A batch handled or recovered since the caller looked has left the in-flight set (or is no longer older
+# than the cutoff) and is skipped: only the batches still stale when the script runs go back.
 _RECOVER_STALE = """
-local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
-for _, key in ipairs(stale) do
-  local items = redis.call('LRANGE', key, 0, -1)
-  if #items > 0 then redis.call('LPUSH', KEYS[1], unpack(items)) end
-  redis.call('DEL', key)
-  redis.call('ZREM', KEYS[2], key)
+local recovered = 0
+for i = 3, #KEYS do
+  local since = redis.call('ZSCORE', KEYS[2], KEYS[i])
+  if since and tonumber(since) <= tonumber(ARGV[1]) then
+    local items = redis.call('LRANGE', KEYS[i], 0, -1)
+    if #items > 0 then redis.call('LPUSH', KEYS[1], unpack(items)) end
+    redis.call('DEL', KEYS[i])
+    redis.call('ZREM', KEYS[2], KEYS[i])
+    recovered = recovered + 1
+  end
 end
-return #stale
+return recovered
 """
 
 
@@ -91,9 +98,12 @@ class IndexBuffer:
             pipe.execute()
 
     def recover_stale(self) -> int:
+        """Put the batches of dead workers back on the pending list; how many batches went back."""
+        cutoff = time.time() - self.stale_after
         with translated_errors("recover stale batches"):
-            return int(
-                self._recover(
-                    keys=[self.pending_key, self.inflight_key], args=[time.time() - self.stale_after]
-                )
-            )
+            # The script is handed the batch keys it moves, not left to read them from the in-flight set:
+            # a script may touch only the keys it is given, or Redis Cluster cannot route it.
+            stale = self.client.zrangebyscore(self.inflight_key, "-inf", cutoff)
+            if not stale:
+                return 0
+            return int(self._recover(keys=[self.pending_key, self.inflight_key, *stale], args=[cutoff]))
