@@ -379,8 +379,6 @@ CLUSTER_SERVICES = {
 ES_NODES = ["elasticsearch", "es02", "es03"]
 SENTINELS = ["redis-sentinel-1", "redis-sentinel-2", "redis-sentinel-3"]
 MASTER_NAME = "newsdesk"
-# Read by the Sentinel-aware Redis clients; the settings list gains it with them.
-SENTINEL_VARIABLES = {"NEWSDESK_REDIS_MASTER"}
 SENTINEL_MONITOR = re.compile(
     r"^sentinel monitor (?P<name>\S+) (?P<host>\S+) (?P<port>\d+) (?P<quorum>\d+)$", re.M
 )
@@ -485,9 +483,9 @@ def test_every_client_of_the_cluster_is_given_all_its_nodes(cluster) -> None:
         assert env["NEWSDESK_ES_URL"] == es_url, name
         assert env["NEWSDESK_REDIS_URL"] == sentinel_url, name
         assert env["NEWSDESK_REDIS_MASTER"] == MASTER_NAME, name
-        unknown = (
-            {var for var in env if var.startswith("NEWSDESK_")} - set(ENV_VARIABLES) - SENTINEL_VARIABLES
-        )
+        assert env["NEWSDESK_REDIS_SENTINEL_PASSWORD"] == password, name
+        assert env["NEWSDESK_REDIS_MIN_REPLICAS"] == "1", name
+        unknown = {var for var in env if var.startswith("NEWSDESK_")} - set(ENV_VARIABLES)
         assert unknown == set(), name
         if name != "kibana-setup":  # it waits for Kibana, which waits for setup
             assert all(svc["depends_on"][s] == {"condition": "service_healthy"} for s in SENTINELS), name

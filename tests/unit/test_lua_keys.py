@@ -438,15 +438,31 @@ class RecordingClient:
     def register_script(self, script: str) -> Callable[..., Any]:
         def call(keys: list[str] = (), args: list[Any] = (), client: Any = None) -> Any:
             self.calls.append((script, [str(key) for key in keys]))
-            return self.answers.get(script, 1)
+            answer = self.answers.get(script, 1)
+            if isinstance(client, RecordingPipeline):
+                client.results.append(answer)
+            return answer
 
         return call
+
+    def pipeline(self, transaction: bool = True) -> RecordingPipeline:
+        return RecordingPipeline()
 
     def zrangebyscore(self, key: str, low: Any, high: Any) -> list[str]:
         return [f"{key}:5f0c9e1a"]
 
     def lrange(self, key: str, start: int, stop: int) -> list[str]:
         return ['{"body": "a message"}']
+
+
+class RecordingPipeline:
+    """A pipeline of script calls: answers them all at once, as redis-py's does."""
+
+    def __init__(self) -> None:
+        self.results: list[Any] = []
+
+    def execute(self) -> list[Any]:
+        return self.results
 
 
 def recorded_calls() -> list[tuple[str, list[str]]]:
@@ -472,6 +488,7 @@ def recorded_calls() -> list[tuple[str, list[str]]]:
     locks.release("example", "token")
     runs = RunStore(client)
     runs.record_outcome("20240619T120000-1a2b3c4d", "https://example.org/a", "new")
+    runs.count_sent_once("20240619T120000-1a2b3c4d", "https://example.org/a")
     runs.record_crawl_progress("20240619T120000-1a2b3c4d", {"pages": 3})
     content = ContentClaims(client, "newsdesk", 7 * 24 * 3600)
     key = content_key(" ".join(f"word{n}" for n in range(200)), "2024-06-19")
