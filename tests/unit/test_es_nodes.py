@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from index.client import build_client, node_urls, translated_errors
@@ -58,61 +52,18 @@ def test_several_urls_give_the_client_every_node() -> None:
     client.close()
 
 
-class _Health(BaseHTTPRequestHandler):
-    """Answers cluster health as a node would, with the header the client checks for; counts requests."""
-
-    status = 200
-    requests: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-        self.requests.append(self.path)
-        body = json.dumps({"cluster_name": "newsdesk", "status": "green", "number_of_nodes": 2}).encode()
-        self.send_response(self.status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("X-Elastic-Product", "Elasticsearch")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
+HEALTH = {"cluster_name": "newsdesk", "status": "green", "number_of_nodes": 2}
 
 
-@contextmanager
-def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """A node on a free loopback port; yields its URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@pytest.fixture
-def live_node() -> Iterator[str]:
-    with _serving(type("Live", (_Health,), {"requests": []})) as url:
-        yield url
-
-
-@pytest.fixture
-def unavailable_nodes() -> Iterator[tuple[list[str], list[str]]]:
-    """Two nodes that answer 503, and the requests they were sent."""
-    handler = type("Unavailable", (_Health,), {"status": 503, "requests": []})
-    with _serving(handler) as first, _serving(handler) as second:
-        yield [first, second], handler.requests
-
-
-def test_a_node_that_refuses_connections_is_passed_over(live_node: str) -> None:
+def test_a_node_that_refuses_connections_is_passed_over(stub_node) -> None:
+    live = stub_node(lambda method, path, body: (200, HEALTH))
     dead = f"http://127.0.0.1:{free_port()}"
-    client = build_client(Settings(es_url=f"{dead},{live_node}"))
+    client = build_client(Settings(es_url=f"{dead},{live.url}"))
     # Round robin from either node: every request is answered, by the live one.
     for _ in range(6):
         with translated_errors("cluster health"):
             assert client.cluster.health()["status"] == "green"
+    assert len(live.requests) == 6
     client.close()
 
 
@@ -123,12 +74,12 @@ def test_with_one_url_an_unreachable_node_is_ours_to_retry() -> None:
     client.close()
 
 
-def test_an_answer_of_the_cluster_is_not_retried_on_another_node(unavailable_nodes) -> None:
-    urls, requests = unavailable_nodes
-    client = build_client(Settings(es_url=",".join(urls)))
+def test_an_answer_of_the_cluster_is_not_retried_on_another_node(stub_node) -> None:
+    nodes = [stub_node(lambda method, path, body: (503, HEALTH)) for _ in range(2)]
+    client = build_client(Settings(es_url=",".join(node.url for node in nodes)))
     for _ in range(3):
         with pytest.raises(TransientError, match="503"), translated_errors("cluster health"):
             client.cluster.health()
     # One request per call: a 503 is Celery's to back off from, not the client's to send elsewhere.
-    assert len(requests) == 3
+    assert sum(len(node.requests) for node in nodes) == 3
     client.close()
