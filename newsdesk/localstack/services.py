@@ -525,8 +525,13 @@ class ElasticsearchNode:
         token = base64.b64encode(f"elastic:{self.password}".encode()).decode()
         req = urllib.request.Request(self.url + path, headers={"Authorization": f"Basic {token}"})
         trusted = ssl.create_default_context(cafile=str(self.ca_certs)) if self.tls else None
-        with urllib.request.urlopen(req, timeout=5, context=trusted) as resp:
-            return json.loads(resp.read())
+        try:
+            with urllib.request.urlopen(req, timeout=5, context=trusted) as resp:
+                return json.loads(resp.read())
+        except urllib.error.HTTPError as exc:
+            # The error holds the response open; left to the garbage collector, its socket is a warning.
+            exc.close()
+            raise
 
     def health(self) -> dict | None:
         """Cluster health (this distribution answers no `GET /`); None until yellow or green."""
@@ -618,6 +623,8 @@ class ElasticsearchCluster:
     tls: bool = False
     cluster_name: str = "newsdesk-cluster"
     members: list[ElasticsearchNode] = field(default_factory=list, repr=False)
+    # Nodes killed and not restarted since, by position.
+    killed: set[int] = field(default_factory=set, repr=False)
     # Seconds the last `start` took, from launching the nodes to a cluster of all of them.
     start_seconds: float = 0.0
 
@@ -687,32 +694,42 @@ class ElasticsearchCluster:
         )
         return self
 
-    def _running(self) -> list[ElasticsearchNode]:
-        return [member for member in self.members if member.proc is not None and member.proc.poll() is None]
+    def _up(self) -> list[ElasticsearchNode]:
+        """The nodes meant to be running: all but those killed and not restarted since."""
+        return [member for i, member in enumerate(self.members) if i not in self.killed]
 
-    def _cluster_health(self, asked: list[ElasticsearchNode] | None = None) -> dict:
-        """Cluster health from the first running node that answers; raises the last node's error."""
-        error: Exception = OSError("no node of the cluster is running")
-        for member in self._running() if asked is None else asked:
+    def _cluster_health(self) -> dict:
+        """Cluster health from the first node up that answers; raises the last node's error."""
+        error: Exception = OSError("no node of the cluster is up")
+        for member in self._up():
             try:
                 return member._request("/_cluster/health")
             except (OSError, ValueError) as exc:
                 error = exc
         raise error
 
-    def _complete(self, asked: list[ElasticsearchNode] | None = None) -> dict | None:
-        """The health once the cluster holds every node, yellow or green, as `asked` (any running node by
-        default) sees it; None before."""
-        for member in asked or self.members:
-            if member.proc is not None and member.proc.poll() is not None:
+    def _complete(self) -> dict | None:
+        """The health once every node up is in the cluster, yellow or green, and answers; None before.
+
+        Every node is asked, not one: right after the cluster forms it creates its security index, and a
+        node refuses the password (401) until that index is available to it. A node asked alone could
+        also count one just killed as present for a moment.
+        """
+        up = self._up()
+        for member in up:
+            if member.proc is None or member.proc.poll() is not None:
                 tail = member.log_file.read_text(errors="replace")[-3000:] if member.log_file.exists() else ""
-                raise ServiceError(f"{member.name} exited with {member.proc.returncode}:\n{tail}")
-        health = self._cluster_health(asked)
-        complete = health.get("number_of_nodes") == self.nodes and health.get("status") in ("yellow", "green")
-        return health if complete else None
+                code = member.proc.returncode if member.proc else None
+                raise ServiceError(f"{member.name} exited with {code}:\n{tail}")
+        healths = [member._request("/_cluster/health") for member in up]
+        complete = all(
+            health.get("number_of_nodes") == len(up) and health.get("status") in ("yellow", "green")
+            for health in healths
+        )
+        return healths[0] if complete else None
 
     def health(self) -> dict:
-        """`_cluster/health` as a running node reports it (status, number_of_nodes, shard counts)."""
+        """`_cluster/health` as a node up reports it (status, number_of_nodes, shard counts)."""
         try:
             return self._cluster_health()
         except (OSError, ValueError) as exc:
@@ -721,6 +738,7 @@ class ElasticsearchCluster:
     def kill(self, i: int) -> None:
         """SIGKILL node `i`, as a crash; the others carry on without it."""
         member = self.members[i]
+        self.killed.add(i)
         member.kill()
         # The server process is its launcher's child: wait until the whole group is gone (ports free).
         deadline = time.monotonic() + 30
@@ -737,8 +755,8 @@ class ElasticsearchCluster:
         member = self.members[i]
         _stop_group(member.proc)
         member.launch(detached=True)
-        # Asked of the node itself: the others may count a node just killed as present for a moment.
-        _wait(lambda: self._complete([member]), timeout, f"{member.name} rejoining the cluster")
+        self.killed.discard(i)
+        _wait(self._complete, timeout, f"{member.name} rejoining the cluster")
 
     def stop(self) -> None:
         with ThreadPoolExecutor(max(1, len(self.members))) as pool:
