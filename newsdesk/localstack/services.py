@@ -672,6 +672,7 @@ class ElasticsearchCluster:
         """Start every node at once and wait until the cluster holds them all, yellow or green."""
         es_home = ensure_elasticsearch_installed(self.install_home)
         self.members = self.members or self._plan()
+        self.killed.clear()
         if not (self.certs_dir / "ca" / "ca.crt").exists():
             names = tuple(member.name for member in self.members)
             _make_certificates(es_home, self.certs_dir, _es_env(es_home / "config"), names)
