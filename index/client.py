@@ -9,22 +9,38 @@ import elastic_transport
 import elasticsearch
 from elasticsearch import Elasticsearch
 
-from newsdesk.kernel.errors import Rejected, TransientError
+from newsdesk.kernel.errors import ConfigError, Rejected, TransientError
 from newsdesk.kernel.settings import Settings
 
 TRANSIENT_STATUSES = {408, 429, 500, 502, 503, 504}
 
 
+def node_urls(es_url: str) -> list[str]:
+    """The node URLs in NEWSDESK_ES_URL: one, or several separated by commas (blanks and empties ignored)."""
+    urls = [url.strip() for url in es_url.split(",") if url.strip()]
+    if not urls:
+        raise ConfigError(f"NEWSDESK_ES_URL={es_url!r} names no Elasticsearch node")
+    return urls
+
+
 def build_client(settings: Settings) -> Elasticsearch:
     """A client for the configured cluster; built in start-up hooks, never at import time."""
     auth = (settings.es_username, settings.es_password) if settings.es_password else None
+    urls = node_urls(settings.es_url)
+    if len(urls) == 1:
+        # Retries are ours: Celery backs off, the client must not hide failures.
+        retries: dict = {"max_retries": 0}
+    else:
+        # A node that cannot be reached is not the cluster being down: the request moves on to the next
+        # node, each at most once. Statuses and timeouts are still ours (a timed-out write may have landed).
+        retries = {"max_retries": len(urls) - 1, "retry_on_status": ()}
     return Elasticsearch(
-        settings.es_url,
+        urls[0] if len(urls) == 1 else urls,
         basic_auth=auth,
         ca_certs=settings.es_ca_certs,
         request_timeout=30,
         retry_on_timeout=False,
-        max_retries=0,  # retries are ours: Celery backs off, the client must not hide failures
+        **retries,
     )
 
 

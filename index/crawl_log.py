@@ -13,6 +13,7 @@ from elasticsearch import Elasticsearch
 
 from index.bulk import run_bulk
 from index.crawl_runs import write_crawl_run
+from newsdesk.kernel.errors import TransientError
 from newsdesk.kernel.redaction import scrub
 from newsdesk.kernel.settings import Settings
 
@@ -50,7 +51,11 @@ def write_crawl_log(
     es: Elasticsearch, settings: Settings, documents: list[tuple[str, dict[str, Any]]]
 ) -> int:
     """Index the documents into `<prefix>-crawl-log`, a few thousand a request; returns how many were
-    refused. require_alias: without `newsdesk setup` this fails instead of creating an unmapped index."""
+    refused. require_alias: without `newsdesk setup` this fails instead of creating an unmapped index.
+
+    Raises TransientError when an entry may pass later (a shard unavailable while a node is down, a 429):
+    the ids are the run's and the URLs', so writing them all again replaces what did land.
+    """
     refused = 0
     for start in range(0, len(documents), BATCH):
         operations: list[dict[str, Any]] = []
@@ -59,7 +64,11 @@ def write_crawl_log(
                 {"index": {"_index": settings.crawl_log_index, "_id": doc_id, "require_alias": True}}
             )
             operations.append(document)
-        refused += sum(1 for result in run_bulk(es, operations, "write crawl log") if result.error)
+        results = run_bulk(es, operations, "write crawl log")
+        again = [result for result in results if result.outcome == "retry"]
+        if again:
+            raise TransientError(f"{len(again)} crawl-log entries refused for now: {again[0].error}")
+        refused += sum(1 for result in results if result.outcome == "rejected")
     return refused
 
 

@@ -209,14 +209,26 @@ def article_properties(capabilities: Capabilities) -> dict[str, Any]:
     return properties
 
 
+def shard_settings(shards: int, replicas: str) -> dict[str, Any]:
+    """Index settings for `shards` primaries and `replicas`: a count, or a range that follows the cluster's
+    size (`0-1`: a copy on another node as soon as there is one, none on a single node, which stays green)."""
+    settings: dict[str, Any] = {"number_of_shards": shards}
+    if replicas.isdigit():
+        settings["number_of_replicas"] = int(replicas)
+    else:
+        settings["auto_expand_replicas"] = replicas
+    return settings
+
+
 def _template(
     pattern: str,
     properties: dict[str, Any],
     priority: int,
     policy: str | None,
+    shards: dict[str, Any],
     refresh_interval: str | None = None,
 ) -> dict[str, Any]:
-    settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
+    settings: dict[str, Any] = dict(shards)
     if refresh_interval:
         # Only where a reason is given below. Elsewhere the engine's default holds: a refresh every second
         # while the index is searched, none while nobody searches it (a crawl writing into an archive nobody
@@ -255,20 +267,29 @@ def index_templates(
         settings.deadletter_index,
     )
     runs = settings.crawl_runs_index
+    shards = shard_settings(settings.index_shards, settings.index_replicas)
     return {
-        articles: _template(f"{articles}-*", article_properties(capabilities), 200, policy(articles)),
-        duplicates: _template(f"{duplicates}-*", DUPLICATE_PROPERTIES, 200, policy(duplicates)),
-        deadletter: _template(f"{deadletter}-*", DEADLETTER_PROPERTIES, 200, policy(deadletter)),
+        articles: _template(f"{articles}-*", article_properties(capabilities), 200, policy(articles), shards),
+        duplicates: _template(f"{duplicates}-*", DUPLICATE_PROPERTIES, 200, policy(duplicates), shards),
+        deadletter: _template(f"{deadletter}-*", DEADLETTER_PROPERTIES, 200, policy(deadletter), shards),
         # Its writes wait for a refresh (`refresh=wait_for`).
-        runs: _template(f"{runs}-*", CRAWL_RUN_PROPERTIES, 200, policy(runs), refresh_interval="1s"),
+        runs: _template(f"{runs}-*", CRAWL_RUN_PROPERTIES, 200, policy(runs), shards, refresh_interval="1s"),
         settings.crawl_log_index: _template(
-            f"{settings.crawl_log_index}-*", CRAWL_LOG_PROPERTIES, 200, policy(settings.crawl_log_index)
+            f"{settings.crawl_log_index}-*",
+            CRAWL_LOG_PROPERTIES,
+            200,
+            policy(settings.crawl_log_index),
+            shards,
         ),
         settings.raw_index: _template(
-            f"{settings.raw_index}-*", RAW_PROPERTIES, 200, policy(settings.raw_index)
+            f"{settings.raw_index}-*", RAW_PROPERTIES, 200, policy(settings.raw_index), shards
         ),
         settings.revisions_index: _template(
-            f"{settings.revisions_index}-*", REVISION_PROPERTIES, 200, policy(settings.revisions_index)
+            f"{settings.revisions_index}-*",
+            REVISION_PROPERTIES,
+            200,
+            policy(settings.revisions_index),
+            shards,
         ),
         # Searched by every new article during a crawl, so the default would refresh it every second (each
         # refresh a small segment to merge). Redis keeps an article until `SETTLE_SECONDS` after its archive
@@ -278,6 +299,7 @@ def index_templates(
             MINHASH_PROPERTIES,
             200,
             policy(settings.minhash_index),
+            shards,
             refresh_interval=f"{MINHASH_REFRESH_SECONDS}s",
         ),
     }

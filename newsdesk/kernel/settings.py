@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -57,6 +58,10 @@ class Settings:
     index_batch_seconds: float = 1.0
     rollover_max_size: str = "30gb"
     rollover_max_age: str = "90d"
+    # Shards and replicas of every index generation created from now on (the templates'). Replicas are a
+    # count or an auto-expanding range: "0-1" is none on one node and one, on another node, from two.
+    index_shards: int = 1
+    index_replicas: str = "0-1"
     # Near-duplicates: MinHash similarity from which two texts are one story (chosen by benchmarks/dedupe),
     # how long an article stays a candidate, and how far apart two copies' publication dates may be.
     dedupe_threshold: float = 0.5
@@ -186,6 +191,23 @@ def _flag(raw: str) -> bool:
     raise ValueError("not a yes/no value (1, true, yes, on; 0, false, no, off)")
 
 
+def _shards(raw: str) -> int:
+    shards = int(raw)
+    if shards < 1:
+        raise ValueError("an index needs at least one shard")
+    return shards
+
+
+REPLICAS = re.compile(r"\d+(-(\d+|all))?")
+
+
+def _replicas(raw: str) -> str:
+    replicas = raw.strip()
+    if not REPLICAS.fullmatch(replicas):
+        raise ValueError("a replica count (1) or an auto-expanding range (0-1, 0-all)")
+    return replicas
+
+
 _ENV_FIELDS = [
     ("es_url", "NEWSDESK_ES_URL", str),
     ("es_username", "NEWSDESK_ES_USERNAME", str),
@@ -208,6 +230,8 @@ _ENV_FIELDS = [
     ("index_batch_seconds", "NEWSDESK_INDEX_BATCH_SECONDS", float),
     ("rollover_max_size", "NEWSDESK_ROLLOVER_MAX_SIZE", str),
     ("rollover_max_age", "NEWSDESK_ROLLOVER_MAX_AGE", str),
+    ("index_shards", "NEWSDESK_INDEX_SHARDS", _shards),
+    ("index_replicas", "NEWSDESK_INDEX_REPLICAS", _replicas),
     ("dedupe_threshold", "NEWSDESK_DEDUPE_THRESHOLD", float),
     ("dedupe_window_days", "NEWSDESK_DEDUPE_WINDOW_DAYS", int),
     ("dedupe_max_days_apart", "NEWSDESK_DEDUPE_MAX_DAYS_APART", int),

@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -354,19 +355,41 @@ xpack.security.transport.ssl.enabled: false
 action.destructive_requires_name: false
 cluster.routing.allocation.disk.threshold_enabled: false
 """
+# One node of several: it finds the others through their transport ports. The nodes authenticate each
+# other with certificates from the cluster's one CA (Elasticsearch refuses a secured cluster without
+# transport TLS); `full` also checks that the certificate names the address connected to.
+ES_CLUSTER_CONFIG = """\
+cluster.name: {cluster_name}
+node.name: {node_name}
+discovery.seed_hosts: [{seed_hosts}]
+network.host: 127.0.0.1
+http.port: {http_port}
+transport.port: {transport_port}
+path.data: {data}
+path.logs: {logs}
+xpack.security.enabled: true
+xpack.security.transport.ssl.enabled: true
+xpack.security.transport.ssl.verification_mode: full
+xpack.security.transport.ssl.key: certs/{cert}/{cert}.key
+xpack.security.transport.ssl.certificate: certs/{cert}/{cert}.crt
+xpack.security.transport.ssl.certificate_authorities: certs/ca/ca.crt
+action.destructive_requires_name: false
+cluster.routing.allocation.disk.threshold_enabled: false
+"""
 # HTTPS with certificates from our own CA, made by the distribution's certutil (as Compose's `certs` job).
 ES_TLS_CONFIG = """\
 xpack.security.http.ssl.enabled: true
-xpack.security.http.ssl.key: certs/elasticsearch/elasticsearch.key
-xpack.security.http.ssl.certificate: certs/elasticsearch/elasticsearch.crt
+xpack.security.http.ssl.key: certs/{cert}/{cert}.key
+xpack.security.http.ssl.certificate: certs/{cert}/{cert}.crt
 xpack.security.http.ssl.certificate_authorities: certs/ca/ca.crt
 """
-TLS_INSTANCES = "instances:\n  - {name: elasticsearch, dns: [localhost], ip: [127.0.0.1]}\n"
+SINGLE_NODE_CERT = "elasticsearch"
 
 
 @dataclass
 class ElasticsearchNode:
-    """A real single-node Elasticsearch 9 on loopback, with security on and a password we set."""
+    """A real Elasticsearch 9 on loopback, with security on and a password we set: a single-node cluster
+    of its own, or, given `seed_hosts`, one node of several (see ElasticsearchCluster)."""
 
     base_dir: Path
     password: str
@@ -375,6 +398,15 @@ class ElasticsearchNode:
     heap: str = "1g"
     cluster_name: str = "newsdesk"
     tls: bool = False
+    # One node of several: every node's transport address (`127.0.0.1:port`), this one's included; none
+    # makes a single-node cluster, whose transport port is any free one at each start.
+    seed_hosts: tuple[str, ...] = ()
+    transport_port: int = 0
+    node_name: str = ""
+    # The master-eligible nodes that elect the first master; read only by a node's first start.
+    initial_master_nodes: tuple[str, ...] = ()
+    # Certificates made once for the whole cluster: `ca/` and one `<node_name>/` per node.
+    shared_certs: Path | None = None
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -385,6 +417,42 @@ class ElasticsearchNode:
     def ca_certs(self) -> Path | None:
         """The CA certificate a client needs to trust this node (None without TLS)."""
         return self.base_dir / "config" / "certs" / "ca" / "ca.crt" if self.tls else None
+
+    @property
+    def name(self) -> str:
+        return self.node_name or f"newsdesk-{self.port}"
+
+    def _config(self, fresh: bool) -> str:
+        paths = {"data": self.base_dir / "data", "logs": self.base_dir / "logs"}
+        if not self.seed_hosts:
+            return ES_CONFIG.format(
+                cluster_name=self.cluster_name,
+                node_name=self.name,
+                http_port=self.port,
+                transport_port=free_port(),
+                **paths,
+            ) + (
+                ES_TLS_CONFIG.format(cert=SINGLE_NODE_CERT)
+                if self.tls
+                else "xpack.security.http.ssl.enabled: false\n"
+            )
+        config = ES_CLUSTER_CONFIG.format(
+            cluster_name=self.cluster_name,
+            node_name=self.name,
+            seed_hosts=", ".join(f'"{host}"' for host in self.seed_hosts),
+            http_port=self.port,
+            transport_port=self.transport_port,
+            cert=self.name,
+            **paths,
+        )
+        # Only while the cluster forms for the first time: a node that has joined keeps the cluster's
+        # identity in its data, and Elasticsearch warns about the setting left behind.
+        if fresh and self.initial_master_nodes:
+            masters = ", ".join(f'"{name}"' for name in self.initial_master_nodes)
+            config += f"cluster.initial_master_nodes: [{masters}]\n"
+        return config + (
+            ES_TLS_CONFIG.format(cert=self.name) if self.tls else "xpack.security.http.ssl.enabled: false\n"
+        )
 
     def _prepare(self, es_home: Path) -> Path:
         conf = self.base_dir / "config"
@@ -397,18 +465,11 @@ class ElasticsearchNode:
             dirs_exist_ok=True,
             ignore=shutil.ignore_patterns("elasticsearch.yml", "elasticsearch.keystore"),
         )
-        (conf / "elasticsearch.yml").write_text(
-            ES_CONFIG.format(
-                cluster_name=self.cluster_name,
-                node_name=f"newsdesk-{self.port}",
-                http_port=self.port,
-                transport_port=free_port(),
-                data=self.base_dir / "data",
-                logs=self.base_dir / "logs",
-            )
-            + (ES_TLS_CONFIG if self.tls else "xpack.security.http.ssl.enabled: false\n")
-        )
-        if self.tls and not (conf / "certs" / "elasticsearch" / "elasticsearch.crt").exists():
+        (conf / "elasticsearch.yml").write_text(self._config(fresh))
+        if self.shared_certs is not None:
+            for part in ("ca", self.name):
+                shutil.copytree(self.shared_certs / part, conf / "certs" / part, dirs_exist_ok=True)
+        elif self.tls and not (conf / "certs" / "elasticsearch" / "elasticsearch.crt").exists():
             _make_certificates(es_home, conf / "certs", self._env(conf))
         (conf / "jvm.options.d").mkdir(exist_ok=True)
         (conf / "jvm.options.d" / "heap.options").write_text(f"-Xms{self.heap}\n-Xmx{self.heap}\n")
@@ -425,11 +486,14 @@ class ElasticsearchNode:
         return conf
 
     def _env(self, conf: Path) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("ES_", "JAVA_"))}
-        env.update(ES_JAVA_HOME=str(find_java_home()), ES_PATH_CONF=str(conf))
-        return env
+        return _es_env(conf)
 
-    def start(self, timeout: float = 180, detached: bool = False) -> ElasticsearchNode:
+    @property
+    def log_file(self) -> Path:
+        return self.base_dir / "elasticsearch.out"
+
+    def launch(self, detached: bool = False) -> ElasticsearchNode:
+        """Start the process and return at once; `start` also waits until the node answers."""
         es_home = ensure_elasticsearch_installed(self.install_home)
         self.port = self.port or free_port()
         conf = self._prepare(es_home)
@@ -442,8 +506,7 @@ class ElasticsearchNode:
                 "--clear-groups",
                 *cmd,
             ]
-        log_file = self.base_dir / "elasticsearch.out"
-        with open(log_file, "ab") as out:
+        with open(self.log_file, "ab") as out:
             self.proc = subprocess.Popen(
                 cmd,
                 stdout=out,
@@ -452,7 +515,11 @@ class ElasticsearchNode:
                 cwd=self.base_dir,
                 start_new_session=detached,
             )
-        health = _wait(self.health, timeout, f"Elasticsearch on port {self.port}", self.proc, log_file)
+        return self
+
+    def start(self, timeout: float = 180, detached: bool = False) -> ElasticsearchNode:
+        self.launch(detached)
+        health = _wait(self.health, timeout, f"Elasticsearch on port {self.port}", self.proc, self.log_file)
         log.info(
             "started real Elasticsearch %s (pid %s) at %s, cluster %s",
             self.version(),
@@ -466,8 +533,13 @@ class ElasticsearchNode:
         token = base64.b64encode(f"elastic:{self.password}".encode()).decode()
         req = urllib.request.Request(self.url + path, headers={"Authorization": f"Basic {token}"})
         trusted = ssl.create_default_context(cafile=str(self.ca_certs)) if self.tls else None
-        with urllib.request.urlopen(req, timeout=5, context=trusted) as resp:
-            return json.loads(resp.read())
+        try:
+            with urllib.request.urlopen(req, timeout=5, context=trusted) as resp:
+                return json.loads(resp.read())
+        except urllib.error.HTTPError as exc:
+            # The error holds the response open; left to the garbage collector, its socket is a warning.
+            exc.close()
+            raise
 
     def health(self) -> dict | None:
         """Cluster health (this distribution answers no `GET /`); None until yellow or green."""
@@ -483,17 +555,28 @@ class ElasticsearchNode:
         nodes = self._request("/_nodes/_local?filter_path=nodes.*.version")
         return next(iter(nodes["nodes"].values()))["version"]
 
+    def kill(self) -> None:
+        """SIGKILL the node, as a crash: its process group, since the launcher runs the server as a child
+        (the node must have been launched detached, in a group of its own)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(30)
+
     def stop(self) -> None:
         _stop(self.proc, timeout=60)
 
 
-def _make_certificates(es_home: Path, certs: Path, env: dict[str, str]) -> None:
-    """A CA and a certificate for localhost in `certs` (certutil resolves relative paths oddly: absolute)."""
+def _make_certificates(
+    es_home: Path, certs: Path, env: dict[str, str], instances: tuple[str, ...] = (SINGLE_NODE_CERT,)
+) -> None:
+    """A CA and a certificate for localhost per instance name in `certs`, each in `certs/<name>/`
+    (certutil resolves relative paths oddly: absolute)."""
     certutil = str(es_home / "bin" / "elasticsearch-certutil")
     certs.mkdir(parents=True, exist_ok=True)
     _run([certutil, "ca", "--silent", "--pem", "--out", str(certs / "ca.zip")], env=env)
     shutil.unpack_archive(certs / "ca.zip", certs)
-    (certs / "instances.yml").write_text(TLS_INSTANCES)
+    (certs / "instances.yml").write_text(tls_instances(instances))
     ca = certs / "ca"
     _run(
         [certutil, "cert", "--silent", "--pem", "--in", str(certs / "instances.yml")]
@@ -502,6 +585,197 @@ def _make_certificates(es_home: Path, certs: Path, env: dict[str, str]) -> None:
         env=env,
     )
     shutil.unpack_archive(certs / "certs.zip", certs)
+
+
+def _es_env(conf: Path) -> dict[str, str]:
+    """The environment Elasticsearch and its tools run in: our JDK, the configuration in `conf`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ES_", "JAVA_"))}
+    env.update(ES_JAVA_HOME=str(find_java_home()), ES_PATH_CONF=str(conf))
+    return env
+
+
+def _distinct_free_ports(count: int) -> list[int]:
+    ports: list[int] = []
+    while len(ports) < count:
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    return ports
+
+
+def _stop_group(proc: subprocess.Popen | None, timeout: float = 60) -> None:
+    """SIGTERM, then SIGKILL to the whole group: a launcher killed alone would leave its server behind."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+
+
+@dataclass
+class ElasticsearchCluster:
+    """Several real Elasticsearch nodes on loopback forming one cluster, each with its own data and ports,
+    every one master-eligible and holding data; security on, TLS between the nodes, HTTPS if `tls`.
+
+    `url` is what NEWSDESK_ES_URL takes: every node's URL, comma-separated.
+    """
+
+    base_dir: Path
+    password: str
+    install_home: Path
+    nodes: int = 3
+    heap: str = "1g"
+    tls: bool = False
+    cluster_name: str = "newsdesk-cluster"
+    members: list[ElasticsearchNode] = field(default_factory=list, repr=False)
+    # Nodes killed and not restarted since, by position.
+    killed: set[int] = field(default_factory=set, repr=False)
+    # Seconds the last `start` took, from launching the nodes to a cluster of all of them.
+    start_seconds: float = 0.0
+
+    @property
+    def urls(self) -> list[str]:
+        return [member.url for member in self.members]
+
+    @property
+    def url(self) -> str:
+        return ",".join(self.urls)
+
+    @property
+    def certs_dir(self) -> Path:
+        return self.base_dir / "certs"
+
+    @property
+    def ca_certs(self) -> Path | None:
+        """The CA certificate a client needs to trust the nodes' HTTPS (None without TLS)."""
+        return self.certs_dir / "ca" / "ca.crt" if self.tls else None
+
+    def _plan(self) -> list[ElasticsearchNode]:
+        """The nodes, their ports chosen up front: each node's configuration names every transport port."""
+        ports = _distinct_free_ports(2 * self.nodes)
+        names = tuple(f"node-{i}" for i in range(self.nodes))
+        seeds = tuple(f"127.0.0.1:{port}" for port in ports[self.nodes :])
+        return [
+            ElasticsearchNode(
+                self.base_dir / name,
+                password=self.password,
+                install_home=self.install_home,
+                port=ports[i],
+                heap=self.heap,
+                cluster_name=self.cluster_name,
+                tls=self.tls,
+                seed_hosts=seeds,
+                transport_port=ports[self.nodes + i],
+                node_name=name,
+                initial_master_nodes=names,
+                shared_certs=self.certs_dir,
+            )
+            for i, name in enumerate(names)
+        ]
+
+    def start(self, timeout: float = 300) -> ElasticsearchCluster:
+        """Start every node at once and wait until the cluster holds them all, yellow or green."""
+        es_home = ensure_elasticsearch_installed(self.install_home)
+        self.members = self.members or self._plan()
+        self.killed.clear()
+        if not (self.certs_dir / "ca" / "ca.crt").exists():
+            names = tuple(member.name for member in self.members)
+            _make_certificates(es_home, self.certs_dir, _es_env(es_home / "config"), names)
+        began = time.monotonic()
+        try:
+            # Concurrently: each launch first runs the keystore tool, a JVM of its own.
+            with ThreadPoolExecutor(len(self.members)) as pool:
+                list(pool.map(lambda member: member.launch(detached=True), self.members))
+            health = _wait(self._complete, timeout, f"Elasticsearch cluster of {self.nodes} nodes")
+        except BaseException:
+            self.stop()
+            raise
+        self.start_seconds = time.monotonic() - began
+        log.info(
+            "started a real Elasticsearch cluster of %s nodes in %.1fs at %s, %s",
+            self.nodes,
+            self.start_seconds,
+            self.url,
+            health["status"],
+        )
+        return self
+
+    def _up(self) -> list[ElasticsearchNode]:
+        """The nodes meant to be running: all but those killed and not restarted since."""
+        return [member for i, member in enumerate(self.members) if i not in self.killed]
+
+    def _cluster_health(self) -> dict:
+        """Cluster health from the first node up that answers; raises the last node's error."""
+        error: Exception = OSError("no node of the cluster is up")
+        for member in self._up():
+            try:
+                return member._request("/_cluster/health")
+            except (OSError, ValueError) as exc:
+                error = exc
+        raise error
+
+    def _complete(self) -> dict | None:
+        """The health once every node up is in the cluster, yellow or green, and answers; None before.
+
+        Every node is asked, not one: right after the cluster forms it creates its security index, and a
+        node refuses the password (401) until that index is available to it. A node asked alone could
+        also count one just killed as present for a moment.
+        """
+        up = self._up()
+        for member in up:
+            if member.proc is None or member.proc.poll() is not None:
+                tail = member.log_file.read_text(errors="replace")[-3000:] if member.log_file.exists() else ""
+                code = member.proc.returncode if member.proc else None
+                raise ServiceError(f"{member.name} exited with {code}:\n{tail}")
+        healths = [member._request("/_cluster/health") for member in up]
+        complete = all(
+            health.get("number_of_nodes") == len(up) and health.get("status") in ("yellow", "green")
+            for health in healths
+        )
+        return healths[0] if complete else None
+
+    def health(self) -> dict:
+        """`_cluster/health` as a node up reports it (status, number_of_nodes, shard counts)."""
+        try:
+            return self._cluster_health()
+        except (OSError, ValueError) as exc:
+            raise ServiceError(f"no node of the cluster answers: {exc}") from exc
+
+    def kill(self, i: int) -> None:
+        """SIGKILL node `i`, as a crash; the others carry on without it."""
+        member = self.members[i]
+        self.killed.add(i)
+        member.kill()
+        # The server process is its launcher's child: wait until the whole group is gone (ports free).
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(member.proc.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+        log.warning("processes of %s still present 30s after SIGKILL", member.name)
+
+    def restart(self, i: int, timeout: float = 300) -> None:
+        """Start node `i` again on its ports and data (stopped first if running); return once it rejoined."""
+        member = self.members[i]
+        _stop_group(member.proc)
+        member.launch(detached=True)
+        self.killed.discard(i)
+        _wait(self._complete, timeout, f"{member.name} rejoining the cluster")
+
+    def stop(self) -> None:
+        with ThreadPoolExecutor(max(1, len(self.members))) as pool:
+            list(pool.map(lambda member: _stop_group(member.proc), self.members))
+
+
+def tls_instances(names: tuple[str, ...]) -> str:
+    """certutil's instances file: each name a certificate valid for localhost and 127.0.0.1."""
+    lines = [f"  - {{name: {name}, dns: [localhost], ip: [127.0.0.1]}}" for name in names]
+    return "instances:\n" + "\n".join(lines) + "\n"
 
 
 @dataclass

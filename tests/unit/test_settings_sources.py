@@ -91,6 +91,33 @@ def test_a_bad_integer_names_the_variable(tmp_path: Path, variable: str, raw: st
     assert str(caught.value).startswith(f"{variable}={raw!r}: ")
 
 
+@pytest.mark.parametrize(("shards", "replicas"), [("1", "0-1"), ("3", "2"), ("2", " 0-all "), ("1", "1-3")])
+def test_shards_and_replicas_from_the_environment(tmp_path: Path, shards: str, replicas: str) -> None:
+    settings = Settings.from_env(
+        {"NEWSDESK_HOME": str(tmp_path), "NEWSDESK_INDEX_SHARDS": shards, "NEWSDESK_INDEX_REPLICAS": replicas}
+    )
+
+    assert (settings.index_shards, settings.index_replicas) == (int(shards), replicas.strip())
+
+
+@pytest.mark.parametrize(
+    ("variable", "raw"),
+    [
+        ("NEWSDESK_INDEX_SHARDS", "0"),
+        ("NEWSDESK_INDEX_SHARDS", "two"),
+        ("NEWSDESK_INDEX_REPLICAS", "one"),
+        ("NEWSDESK_INDEX_REPLICAS", "0-"),
+        ("NEWSDESK_INDEX_REPLICAS", "-1"),
+        ("NEWSDESK_INDEX_REPLICAS", "0-many"),
+    ],
+)
+def test_bad_shards_or_replicas_name_the_variable(tmp_path: Path, variable: str, raw: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"NEWSDESK_HOME": str(tmp_path), variable: raw})
+
+    assert str(caught.value).startswith(f"{variable}={raw!r}: ")
+
+
 def test_the_running_stack_file_is_read(tmp_path: Path) -> None:
     stack = {
         "es_url": "https://127.0.0.1:19200",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from index.templates import ANALYSED_TEXT_FIELDS, Capabilities, index_templates
 from newsdesk.kernel.settings import Settings
 
@@ -57,3 +59,23 @@ def test_an_archived_signature_is_searchable_before_redis_forgets_it():
     # while Redis still holds that article.
     assert MINHASH_REFRESH_SECONDS + CLAIM_SEARCH_FRESH_SECONDS < SETTLE_SECONDS
     assert "refresh_interval" not in index_templates(SETTINGS)["nd-articles"]["template"]["settings"]
+
+
+def test_every_store_gets_one_shard_and_a_replica_once_there_is_another_node():
+    for template in index_templates(SETTINGS).values():
+        settings = template["template"]["settings"]
+        assert settings["number_of_shards"] == 1
+        # "0-1": a single node stays green with no replica; on a cluster each shard has a copy elsewhere.
+        assert settings["auto_expand_replicas"] == "0-1"
+        assert "number_of_replicas" not in settings
+
+
+def test_shards_and_replicas_come_from_the_settings():
+    counted = dataclasses.replace(SETTINGS, index_shards=3, index_replicas="2")
+    for template in index_templates(counted).values():
+        settings = template["template"]["settings"]
+        assert (settings["number_of_shards"], settings["number_of_replicas"]) == (3, 2)
+        assert "auto_expand_replicas" not in settings
+    expanding = dataclasses.replace(SETTINGS, index_replicas="0-all")
+    articles = index_templates(expanding)["nd-articles"]["template"]["settings"]
+    assert articles["auto_expand_replicas"] == "0-all"

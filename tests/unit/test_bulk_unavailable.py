@@ -1,0 +1,95 @@
+"""A bulk item refused because its shard is unavailable (a node down) is retried, never rejected."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.bulk import run_bulk
+from index.client import build_client
+from index.crawl_log import write_crawl_log
+from index.minhash import write_minhashes
+from index.raw import write_raw_pages
+from index.writer import write_articles, write_dead_letter, write_duplicates
+from newsdesk.kernel.errors import TransientError
+from newsdesk.kernel.settings import Settings
+from tasks.dedupe.versions import REVISION_RULES
+
+SETTINGS = Settings(index_prefix="nd")
+# What Elasticsearch answers for an item whose primary shard stayed unassigned for the bulk's timeout.
+UNAVAILABLE = {
+    "type": "unavailable_shards_exception",
+    "reason": "[nd-articles-000001][0] primary shard is not active Timeout: [1m], request: [BulkShardRequest "
+    "[[nd-articles-000001][0]] containing [2] requests]",
+}
+
+
+def _cluster_losing(doc_ids: set[str] | None):
+    """A node's answers: one index behind each alias, and bulk items for `doc_ids` (None: all) refused
+    with 503."""
+
+    def answer(method: str, path: str, body):
+        if path.startswith("/_alias/"):
+            alias = path.split("/")[2].split("?")[0]
+            return 200, {f"{alias}-000001": {"aliases": {alias: {"is_write_index": True}}}}
+        if path.startswith("/_bulk"):
+            actions = body if isinstance(body, list) else [body]
+            items = []
+            for action in actions[::2]:
+                ((op, meta),) = action.items()
+                if doc_ids is None or meta["_id"] in doc_ids:
+                    item = {"status": 503, "error": UNAVAILABLE}
+                else:
+                    item = {"status": 201, "result": "created"}
+                items.append({op: {"_index": meta["_index"], "_id": meta["_id"], **item}})
+            return 200, {"took": 1, "errors": doc_ids != set(), "items": items}
+        return 404, {"error": {"type": "resource_not_found_exception", "reason": path}, "status": 404}
+
+    return answer
+
+
+@pytest.fixture
+def es(stub_node):
+    node = stub_node(_cluster_losing({"doc-2"}))
+    client = build_client(Settings(es_url=node.url))
+    yield client
+    client.close()
+
+
+def _article(n: int) -> dict:
+    return {"doc_id": f"doc-{n}", "url": f"http://site.test/{n}", "title": f"Article {n}", "body": "Text."}
+
+
+def test_the_item_is_a_retry_with_its_reason(es) -> None:
+    operations = [{"index": {"_index": "nd-raw", "_id": f"doc-{n}"}} for n in (1, 2)]
+    results = run_bulk(es, [part for op in operations for part in (op, {"n": 1})], "write")
+    assert [r.outcome for r in results] == ["created", "retry"]
+    assert results[1].error.startswith("unavailable_shards_exception: ")
+
+
+def test_an_article_on_an_unavailable_shard_goes_round_again(es) -> None:
+    results = write_articles(es, SETTINGS, [_article(1), _article(2), _article(3)], REVISION_RULES)
+    # "retry" is what the index stage requeues and raises TransientError for, with backoff.
+    assert [r.outcome for r in results] == ["created", "retry", "created"]
+    assert "unavailable_shards_exception" in results[1].error
+
+
+def test_every_other_store_retries_it_too(stub_node) -> None:
+    es = build_client(Settings(es_url=stub_node(_cluster_losing(None)).url))
+    duplicate = {"url": "http://copy.test/2", "doc_id": "doc-1", "seen_at": "2026-01-01T00:00:00Z"}
+    assert [r.outcome for r in write_duplicates(es, SETTINGS, [duplicate])] == ["retry"]
+    assert write_dead_letter(es, SETTINGS, {"url": "u", "stage": "parse"}).outcome == "retry"
+    raw = [{"doc_id": "doc-1", "url": "u1"}]
+    assert [r.outcome for r in write_raw_pages(es, SETTINGS, raw)] == ["retry"]
+    with pytest.raises(TransientError, match="unavailable_shards_exception"):
+        write_minhashes(es, SETTINGS, [{"doc_id": "doc-1", "bands": [], "signature": "", "day": 1}])
+    es.close()
+
+
+def test_a_crawl_log_entry_on_an_unavailable_shard_is_written_again(stub_node) -> None:
+    node = stub_node(_cluster_losing({"run:2"}))
+    client = build_client(Settings(es_url=node.url))
+    documents = [("run:1", {"url": "u1"}), ("run:2", {"url": "u2"})]
+    # Not counted as refused (that is for entries that can never be written): the run is archived again.
+    with pytest.raises(TransientError, match="unavailable_shards_exception"):
+        write_crawl_log(client, SETTINGS, documents)
+    client.close()
