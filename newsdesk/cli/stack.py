@@ -12,7 +12,7 @@ from newsdesk.cli.common import es_client, fail, load_settings
 from newsdesk.cli.crawl import format_run, run_crawl
 from newsdesk.kernel.errors import NewsdeskError
 from newsdesk.kernel.redaction import scrub
-from newsdesk.localstack.stack import LocalStack
+from newsdesk.localstack.stack import LocalStack, stack_shape
 
 services_app = typer.Typer(
     help="Run a local stack (Redis, Elasticsearch, a worker, the demo site) without Docker.",
@@ -27,6 +27,7 @@ def services_up(
         str, typer.Option(help="single: one Redis; sentinel: a master, a replica and three Sentinels")
     ] = "single",
     workers: Annotated[int, typer.Option(min=1, help="page-worker processes")] = 1,
+    es_nodes: Annotated[int, typer.Option(min=1, help="Elasticsearch nodes (3: a cluster)")] = 1,
 ) -> None:
     """Start Redis, Elasticsearch, Celery workers and the demo site (reusing what already runs)."""
     if redis not in ("single", "sentinel"):
@@ -40,6 +41,7 @@ def services_up(
             external_redis=os.environ.get("NEWSDESK_REDIS_URL"),
             redis_mode=redis,
             workers=workers,
+            es_nodes=es_nodes,
         )
     except NewsdeskError as exc:
         fail(str(exc))
@@ -87,13 +89,12 @@ def demo(
     stack = LocalStack(settings.home)
     try:
         typer.echo("starting the local stack (Redis, Elasticsearch, worker, demo site)…")
-        running = stack.read()  # a stack started with `services up --redis sentinel …` is kept as it is
+        # A stack started with `services up --redis sentinel --es-nodes 3 …` is kept as it is.
         stack.up(
             demo_size=size,
             external_es=os.environ.get("NEWSDESK_ES_URL"),
             external_redis=os.environ.get("NEWSDESK_REDIS_URL"),
-            redis_mode=running.get("redis_mode", "single"),
-            workers=running.get("workers", 1),
+            **stack_shape(stack.read()),
         )
         settings = load_settings()
         es = es_client(settings)

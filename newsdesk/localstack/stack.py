@@ -18,6 +18,7 @@ from newsdesk.kernel.wire import CRAWL_QUEUE
 from newsdesk.localstack.redis_group import RedisSentinelGroup
 from newsdesk.localstack.services import (
     REPO_ROOT,
+    ElasticsearchCluster,
     ElasticsearchNode,
     RedisServer,
     WorkerProcess,
@@ -76,20 +77,23 @@ class LocalStack:
         external_redis: str | None = None,
         redis_mode: str = "single",
         workers: int = 1,
+        es_nodes: int = 1,
     ) -> dict:
         """Start whatever is not running yet; reuse what is. Returns the stack description.
 
         `redis_mode` "sentinel": a master, a replica and three Sentinels instead of one Redis, and every
-        hand-over confirmed on the replica; `workers`: page-worker processes (concurrency 2 each).
+        hand-over confirmed on the replica; `workers`: page-worker processes (concurrency 2 each);
+        `es_nodes` above 1: an Elasticsearch cluster of that many nodes, TLS between them.
         """
+        shape = {"redis_mode": redis_mode, "workers": workers, "es_nodes": es_nodes}
         current = self.read()
-        if current and self.status(current)["healthy"] and self._shaped(current, redis_mode, workers):
+        if current and self.status(current)["healthy"] and self._shaped(current, shape):
             return current
         if current:
             self.down()
         self.home.mkdir(parents=True, exist_ok=True)
         install_all(self.home)
-        stack: dict = {"started_at": time.time(), "pids": {}, "redis_mode": redis_mode, "workers": workers}
+        stack: dict = {"started_at": time.time(), "pids": {}, **shape}
         if external_redis:
             stack["redis_url"] = external_redis
         elif redis_mode == "sentinel":
@@ -106,6 +110,16 @@ class LocalStack:
             stack["pids"]["redis"] = redis_server.proc.pid
         if external_es:
             stack["es_url"] = external_es
+        elif es_nodes > 1:
+            cluster = ElasticsearchCluster(
+                self.home / "elasticsearch-cluster",
+                password=self._password(),
+                install_home=self.home,
+                nodes=es_nodes,
+            ).start()
+            stack["es_url"] = cluster.url
+            stack["es_password"] = cluster.password
+            stack["pids"].update({f"elasticsearch-{i}": m.proc.pid for i, m in enumerate(cluster.members)})
         else:
             node = ElasticsearchNode(
                 self.home / "elasticsearch",
@@ -166,9 +180,9 @@ class LocalStack:
         return stack
 
     @staticmethod
-    def _shaped(stack: dict, redis_mode: str, workers: int) -> bool:
+    def _shaped(stack: dict, shape: dict) -> bool:
         """A running stack is reused only when it is the one asked for."""
-        return stack.get("redis_mode", "single") == redis_mode and stack.get("workers", 1) == workers
+        return stack_shape(stack) == shape
 
     def _write(self, stack: dict) -> None:
         self.stack_file.write_text(json.dumps(stack, indent=2))
@@ -212,6 +226,15 @@ class LocalStack:
             "es_url": stack.get("es_url"),
             "demo_url": stack.get("demo_url"),
         }
+
+
+def stack_shape(stack: dict) -> dict:
+    """What `up` was asked for: Redis alone or through Sentinel, page workers, Elasticsearch nodes."""
+    return {
+        "redis_mode": stack.get("redis_mode", "single"),
+        "workers": stack.get("workers", 1),
+        "es_nodes": stack.get("es_nodes", 1),
+    }
 
 
 def _reap(pid: int) -> None:
