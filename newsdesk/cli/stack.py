@@ -69,7 +69,7 @@ def services_status(as_json: Annotated[bool, typer.Option("--json")] = False) ->
         typer.echo("the local stack is not running")
         raise typer.Exit(3)
     for name, alive in status["components"].items():
-        typer.echo(f"{name:14} {'running' if alive else 'STOPPED'}")
+        typer.echo(f"{name:16} {'running' if alive else 'STOPPED'}")
     redis_url = scrub(status["redis_url"] or "")
     typer.echo(f"redis {redis_url}  elasticsearch {status['es_url']}  demo {status['demo_url']}")
     if not status["healthy"]:
