@@ -91,7 +91,8 @@ def largest_process(pids: Iterable[int]) -> int:
 
 
 class NodeCpu:
-    """CPU of a JVM (the Elasticsearch node), its JIT compiler threads apart, since a reading.
+    """CPU of a JVM (the Elasticsearch node), its JIT compiler threads apart, since a reading. Compiler
+    threads the JVM retires take their share with them, so "jit" can only be too low, never too high.
 
     A freshly started node spends much of its CPU compiling, for minutes: on this project's 2-core machine,
     drains of 700 new pages each on one node took (ms of node CPU per page, compiler threads / the rest)
@@ -102,7 +103,10 @@ class NodeCpu:
         self.pid = pid
 
     def read(self) -> dict[str, float]:
-        return thread_cpu_seconds(self.pid)
+        # The process's own total keeps the CPU of threads that have ended (a pool shrinking when idle);
+        # a sum over the threads alive would lose it, and went backwards over a quiet minute.
+        jit = thread_cpu_seconds(self.pid)["jit"]
+        return {"jit": jit, "other": cpu_seconds([self.pid]) - jit}
 
     def since(self, before: dict[str, float]) -> dict[str, float]:
         now = self.read()
