@@ -34,6 +34,12 @@ QUICK = {
 }
 
 
+def section_order(section: str) -> tuple[int, str]:
+    """Sections by their number ("10. …" after "9. …"), then by name."""
+    number = section.split(".", 1)[0]
+    return (int(number) if number.isdigit() else 0, section)
+
+
 def throughput_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks throughput",
@@ -95,7 +101,7 @@ def run_throughput(argv: list[str]) -> int:
     machine["load_average_at_end"] = list(os.getloadavg())
     run.details["seconds"] = time.monotonic() - clock
     run.details["failure"] = failure
-    rows = sorted(run.rows, key=lambda row: row.section)
+    rows = sorted(run.rows, key=lambda row: section_order(row.section))
     result = build_result(started, machine, vars(options) | {"quick": args.quick}, rows, run.details)
     problems = check_result(result)
     path = write_result(result, args.results)
