@@ -64,7 +64,9 @@ def throughput_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--real-pages-sample", type=int, default=None, help="crawl this many of them (all; 200 with --quick)"
     )
-    parser.add_argument("--only", choices=("realsite", "rendering"), help="run this one section on its own")
+    parser.add_argument(
+        "--only", choices=("realsite", "rendering", "scale-out"), help="run this one section on its own"
+    )
     return parser
 
 

@@ -547,6 +547,7 @@ def new_run(settings: Settings, name: str) -> str:
 def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
     from benchmarks.realsite import run_realsite, skipped
     from benchmarks.rendering import run_rendering
+    from benchmarks.scale_out import WARM_UP, scale_out
     from benchmarks.service_cost import metered, report_service_cost, service_cost
 
     if options.only == "realsite" and skipped(run, options):
@@ -559,6 +560,13 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
         return
     if options.only == "rendering":
         run_rendering(run, stack, settings, options)
+        return
+    if options.only == "scale-out":
+        # Demo pages only stand in when there is no real-pages corpus.
+        demo = generate_site(options.scale_pages + WARM_UP, options.seed)
+        scale_out(
+            run, stack, settings, render_pages(demo, settings.demo_url, len(demo.articles), ""), options
+        )
         return
     site = generate_site(options.size, options.seed, republications=True)
     with DemoServer(site) as server:
@@ -938,29 +946,6 @@ def orchestration_overhead(run: Run, stack: BenchStack, settings: Settings, page
         f"to warm up, medians of {OVERHEAD_ROUNDS} alternated rounds",
     )
     run.details["orchestration_overhead"] = {"through_worker_ms": through_worker, "inline_ms": inline}
-
-
-def scale_out(run: Run, stack: BenchStack, settings: Settings, pages: list[dict], options: Options) -> None:
-    section = "7. scale-out (the same pages enqueued straight as parse tasks)"
-    workload = (pages * (options.scale_pages // max(1, len(pages)) + 1))[: options.scale_pages]
-    rates = {}
-    for processes in (1, 2):
-        reset_stores(settings)
-        run_id = new_run(settings, "bench-scale")
-        pids = stack.start_workers(processes, 1, settings)
-        log(f"scale-out: {len(workload)} pages, {processes} worker process(es) of concurrency 1")
-        result = drain(settings, [{**p, "run_id": run_id} for p in workload], pids, run_id)
-        stack.stop_workers()
-        rates[processes] = len(workload) / result["seconds"]
-        run.add(
-            section,
-            f"{processes} worker process(es)",
-            rates[processes],
-            "pages/s",
-            note=f"{result['seconds']:.1f}s for {len(workload)} pages",
-        )
-        run.details[f"scale_out_{processes}"] = {k: v for k, v in result.items() if k != "rss_samples"}
-    run.add(section, "speed-up 2 vs 1", _ratio(rates[2], rates[1]), "x", note="ideal 2x on 2 free cores")
 
 
 def backlog(run: Run, stack: BenchStack, settings: Settings, options: Options, node: NodeCpu) -> None:

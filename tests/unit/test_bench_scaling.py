@@ -1,10 +1,11 @@
-"""The per-service cost helpers: the machine's busy share, differences and the table rows."""
+"""The scale-out and per-service cost helpers: the machine's busy share, differences and the table rows."""
 
 from __future__ import annotations
 
 import pytest
 
 from benchmarks.procstat import busy_share, parse_machine_ticks
+from benchmarks.scale_out import row_note
 from benchmarks.service_cost import difference, report_service_cost
 from benchmarks.throughput import Options, Run
 
@@ -118,6 +119,15 @@ def test_without_a_measured_crawl_the_table_says_so():
     run = Run(Options())
     report_service_cost(run)
     assert run.rows[0].value is None and run.rows[0].note
+
+
+def test_a_scale_out_row_names_its_load_beside_its_rate():
+    row = {"seconds": 12.5, "speed_up": 1.6, "spent": cost()["spent"]}
+    note = row_note(row, 100)
+    assert note.startswith(
+        "12.5 s; worker CPU 30.0 ms/page; speed-up 1.60x; 2 cores 90% busy, 80% by this run"
+    )
+    assert note.endswith("Redis 2.0 and Elasticsearch 15.0 ms CPU/page")
 
 
 def test_sections_are_printed_in_their_numbers_order():
