@@ -23,6 +23,7 @@ SUITES = {
     "orchestration": "benchmarks.orchestration:main",
     "search-cost": "benchmarks.search_cost:main",
     "warc-import": "benchmarks.warc_import:main",
+    "redis-maps": "benchmarks.redis_maps:main",
 }
 QUICK = {
     "size": 300,
@@ -32,6 +33,12 @@ QUICK = {
     "peer_timeout": 90,
     "real_pages_sample": 200,
 }
+
+
+def section_order(section: str) -> tuple[int, str]:
+    """Sections by their number ("10. …" after "9. …"), then by name."""
+    number = section.split(".", 1)[0]
+    return (int(number) if number.isdigit() else 0, section)
 
 
 def throughput_parser() -> argparse.ArgumentParser:
@@ -58,7 +65,9 @@ def throughput_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--real-pages-sample", type=int, default=None, help="crawl this many of them (all; 200 with --quick)"
     )
-    parser.add_argument("--only", choices=("realsite", "rendering"), help="run this one section on its own")
+    parser.add_argument(
+        "--only", choices=("realsite", "rendering", "scale-out"), help="run this one section on its own"
+    )
     return parser
 
 
@@ -95,7 +104,7 @@ def run_throughput(argv: list[str]) -> int:
     machine["load_average_at_end"] = list(os.getloadavg())
     run.details["seconds"] = time.monotonic() - clock
     run.details["failure"] = failure
-    rows = sorted(run.rows, key=lambda row: row.section)
+    rows = sorted(run.rows, key=lambda row: section_order(row.section))
     result = build_result(started, machine, vars(options) | {"quick": args.quick}, rows, run.details)
     problems = check_result(result)
     path = write_result(result, args.results)

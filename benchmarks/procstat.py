@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import threading
 import time
 from collections.abc import Iterable
@@ -85,13 +86,40 @@ def thread_cpu_seconds(pid: int) -> dict[str, float]:
     return split
 
 
+def parse_machine_ticks(text: str) -> tuple[int, int]:
+    """(busy, total) clock ticks of all cores together from the text of /proc/stat."""
+    line = next(line for line in text.splitlines() if line.startswith("cpu "))
+    # user nice system idle iowait irq softirq steal; guest time is counted in user already.
+    ticks = [int(field) for field in line.split()[1:9]]
+    total = sum(ticks)
+    return total - ticks[3] - ticks[4], total
+
+
+def machine_ticks() -> tuple[int, int]:
+    return parse_machine_ticks(Path("/proc/stat").read_text())
+
+
+def busy_share(before: tuple[int, int], after: tuple[int, int]) -> float | None:
+    """The share of all the machine's cores busy between two `machine_ticks` readings (1.0: every core)."""
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total if total > 0 else None
+
+
+def reaped_children_cpu_seconds() -> float:
+    """CPU of this process's children that have ended and been waited for (a crawler run to its end):
+    /proc no longer has them, the kernel's account does."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def largest_process(pids: Iterable[int]) -> int:
     """The pid with the most resident memory: a JVM's server process, not its launcher."""
     return max(pids, key=lambda pid: rss_bytes([pid]))
 
 
 class NodeCpu:
-    """CPU of a JVM (the Elasticsearch node), its JIT compiler threads apart, since a reading.
+    """CPU of a JVM (the Elasticsearch node), its JIT compiler threads apart, since a reading. Compiler
+    threads the JVM retires take their share with them, so "jit" can only be too low, never too high.
 
     A freshly started node spends much of its CPU compiling, for minutes: on this project's 2-core machine,
     drains of 700 new pages each on one node took (ms of node CPU per page, compiler threads / the rest)
@@ -102,7 +130,10 @@ class NodeCpu:
         self.pid = pid
 
     def read(self) -> dict[str, float]:
-        return thread_cpu_seconds(self.pid)
+        # The process's own total keeps the CPU of threads that have ended (a pool shrinking when idle);
+        # a sum over the threads alive would lose it, and went backwards over a quiet minute.
+        jit = thread_cpu_seconds(self.pid)["jit"]
+        return {"jit": jit, "other": cpu_seconds([self.pid]) - jit}
 
     def since(self, before: dict[str, float]) -> dict[str, float]:
         now = self.read()

@@ -12,8 +12,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from benchmarks.report import Target
+from benchmarks.service_cost import metered, service_cost
 from benchmarks.stack import REPO_ROOT, BenchStack
-from benchmarks.throughput import PEER_RATIO, RECRAWL, Options, Run, log, reset_stores, wait_searchable
+from benchmarks.throughput import (
+    PEER_RATIO,
+    RECRAWL,
+    Options,
+    Run,
+    es_stores,
+    log,
+    redis_state_bytes,
+    reset_stores,
+    wait_searchable,
+)
 from newsdesk.demosite.realsite import (
     RealPage,
     RealSite,
@@ -300,9 +311,20 @@ def run_realsite(run: Run, stack: BenchStack, settings: Settings, options: Optio
     with RealSiteServer(site) as server:
         base = server.url
         settings = dataclasses.replace(settings, demo_url=base)
+        redis_before = redis_state_bytes(settings)
         pids = stack.start_workers(1, options.concurrency, settings)
         try:
-            full = crawl_real_site(settings, server, pids, before=0)
+            full, spent = metered(
+                stack, settings, pids, lambda: crawl_real_site(settings, server, pids, before=0)
+            )
+            run.details.setdefault("service_cost", {})["real pages"] = service_cost(
+                spent,
+                full,
+                f"1 worker process of concurrency {options.concurrency}",
+                redis_before,
+                redis_state_bytes(settings),
+                es_stores(settings, f"{settings.index_prefix}-*"),
+            )
             log(
                 f"real pages: {full['run'].get('new')} new in {full['seconds_to_searchable']:.1f}s, "
                 f"{full['requests']} requests, fates {full['run']['fates']}"

@@ -169,16 +169,37 @@ def wait_searchable(settings: Settings, expected: int, timeout: float = 600) -> 
 
 
 def es_store_bytes(settings: Settings, index: str) -> tuple[int, int]:
-    """(primary store bytes, documents) of `index`, after a flush."""
+    """(primary bytes, documents) of `index`, after a flush."""
+    stores = es_stores(settings, index).values()
+    return sum(size for size, _ in stores), sum(docs for _, docs in stores)
+
+
+def es_stores(settings: Settings, index: str) -> dict[str, tuple[int, int]]:
+    """(primary segment bytes, documents) of each index that `index` (a name, alias or pattern) names,
+    after a flush."""
     from index.client import build_client
 
     es = build_client(settings)
     try:
         es.indices.refresh(index=index)
         es.indices.flush(index=index)
-        stats = es.indices.stats(index=index, metric=["store", "docs"])
-        primaries = stats["_all"]["primaries"]
-        return primaries["store"]["size_in_bytes"], primaries["docs"]["count"]
+        docs = es.indices.stats(index=index, metric="docs")["indices"]
+        # The store statistic is cached for 10 s (index.store.stats_refresh_interval): read on a run
+        # shorter than that, it gave an empty index's bytes. The segments' sizes are read as they are.
+        segments = es.indices.segments(index=index)["indices"]
+        return {
+            name: (
+                sum(
+                    segment["size_in_bytes"]
+                    for copies in segments.get(name, {}).get("shards", {}).values()
+                    for copy in copies
+                    if copy["routing"]["primary"]
+                    for segment in copy["segments"].values()
+                ),
+                found["primaries"]["docs"]["count"],
+            )
+            for name, found in docs.items()
+        }
     finally:
         es.close()
 
@@ -526,6 +547,8 @@ def new_run(settings: Settings, name: str) -> str:
 def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
     from benchmarks.realsite import run_realsite, skipped
     from benchmarks.rendering import run_rendering
+    from benchmarks.scale_out import WARM_UP, scale_out
+    from benchmarks.service_cost import metered, report_service_cost, service_cost
 
     if options.only == "realsite" and skipped(run, options):
         return  # no services to start for a section that cannot run
@@ -533,9 +556,17 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
     log(f"services up: Redis {stack.redis.url}, Elasticsearch {stack.es.url}")
     if options.only == "realsite":
         run_realsite(run, stack, settings, options)
+        report_service_cost(run)
         return
     if options.only == "rendering":
         run_rendering(run, stack, settings, options)
+        return
+    if options.only == "scale-out":
+        # Demo pages only stand in when there is no real-pages corpus.
+        demo = generate_site(options.scale_pages + WARM_UP, options.seed)
+        scale_out(
+            run, stack, settings, render_pages(demo, settings.demo_url, len(demo.articles), ""), options
+        )
         return
     site = generate_site(options.size, options.seed, republications=True)
     with DemoServer(site) as server:
@@ -569,7 +600,7 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
         pids = stack.start_workers(1, options.concurrency, settings)
         log(f"end to end: crawling with 1 worker process of concurrency {options.concurrency}")
         node_before = node.read()
-        full = crawl(settings, server, pids)
+        full, spent = metered(stack, settings, pids, lambda: crawl(settings, server, pids))
         full["node_cpu_seconds"] = node.since(node_before)
         log(
             f"end to end: {full['run'].get('new')} new in {full['seconds_to_searchable']:.1f}s, "
@@ -578,6 +609,14 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
         redis_after = redis_state_bytes(settings)
         store = es_store_bytes(settings, settings.articles_alias)
         archive = es_store_bytes(settings, settings.minhash_index)
+        run.details.setdefault("service_cost", {})["demo"] = service_cost(
+            spent,
+            full,
+            f"1 worker process of concurrency {options.concurrency}",
+            redis_before,
+            redis_after,
+            es_stores(settings, f"{settings.index_prefix}-*"),
+        )
         recrawl = crawl(settings, server, pids)
         log(f"re-crawl: {recrawl['seconds_to_searchable']:.1f}s, {recrawl['requests']} requests")
         settling_since = time.monotonic()
@@ -620,8 +659,7 @@ def run_suite(options: Options, stack: BenchStack, run: Run) -> None:
     orchestration_overhead(run, stack, settings, sample)
     scale_out(run, stack, settings, pages, options)
     run_realsite(run, stack, settings, options)
-    from benchmarks.rendering import run_rendering
-
+    report_service_cost(run)
     run_rendering(run, stack, settings, options)
 
 
@@ -908,29 +946,6 @@ def orchestration_overhead(run: Run, stack: BenchStack, settings: Settings, page
         f"to warm up, medians of {OVERHEAD_ROUNDS} alternated rounds",
     )
     run.details["orchestration_overhead"] = {"through_worker_ms": through_worker, "inline_ms": inline}
-
-
-def scale_out(run: Run, stack: BenchStack, settings: Settings, pages: list[dict], options: Options) -> None:
-    section = "7. scale-out (the same pages enqueued straight as parse tasks)"
-    workload = (pages * (options.scale_pages // max(1, len(pages)) + 1))[: options.scale_pages]
-    rates = {}
-    for processes in (1, 2):
-        reset_stores(settings)
-        run_id = new_run(settings, "bench-scale")
-        pids = stack.start_workers(processes, 1, settings)
-        log(f"scale-out: {len(workload)} pages, {processes} worker process(es) of concurrency 1")
-        result = drain(settings, [{**p, "run_id": run_id} for p in workload], pids, run_id)
-        stack.stop_workers()
-        rates[processes] = len(workload) / result["seconds"]
-        run.add(
-            section,
-            f"{processes} worker process(es)",
-            rates[processes],
-            "pages/s",
-            note=f"{result['seconds']:.1f}s for {len(workload)} pages",
-        )
-        run.details[f"scale_out_{processes}"] = {k: v for k, v in result.items() if k != "rss_samples"}
-    run.add(section, "speed-up 2 vs 1", _ratio(rates[2], rates[1]), "x", note="ideal 2x on 2 free cores")
 
 
 def backlog(run: Run, stack: BenchStack, settings: Settings, options: Options, node: NodeCpu) -> None:
