@@ -93,3 +93,48 @@ def test_a_crawl_log_entry_on_an_unavailable_shard_is_written_again(stub_node) -
     with pytest.raises(TransientError, match="unavailable_shards_exception"):
         write_crawl_log(client, SETTINGS, documents)
     client.close()
+
+
+def test_reenrich_sends_an_update_refused_for_now_again(stub_node) -> None:
+    from index import reenrich
+
+    refusals = {"doc-2": 2}  # refused twice, as while a replica is promoted; then accepted
+
+    def answer(method: str, path: str, body):
+        if path.startswith("/_bulk"):
+            items = []
+            for action in body[::2]:
+                meta = action["update"]
+                refused = refusals.get(meta["_id"], 0) > 0
+                refusals[meta["_id"]] = refusals.get(meta["_id"], 0) - 1
+                item = (
+                    {"status": 503, "error": UNAVAILABLE} if refused else {"status": 200, "result": "updated"}
+                )
+                items.append({"update": {"_index": meta["_index"], "_id": meta["_id"], **item}})
+            return 200, {"took": 1, "errors": True, "items": items}
+        return 200, {}
+
+    es = build_client(Settings(es_url=stub_node(answer).url))
+    updates = [("nd-articles-000001", f"doc-{n}", {"keywords": ["k"]}) for n in (1, 2, 3)]
+    waited: list[float] = []
+
+    results = reenrich.update_with_retries(es, updates, sleep=waited.append)
+
+    assert [(r.doc_id, r.outcome) for r in results] == [
+        ("doc-1", "updated"),
+        ("doc-2", "updated"),
+        ("doc-3", "updated"),
+    ]
+    es.close()
+
+
+def test_reenrich_counts_an_update_still_refused_after_its_retries_as_failed(es) -> None:
+    from index import reenrich
+
+    updates = [("nd-articles-000001", f"doc-{n}", {"keywords": ["k"]}) for n in (1, 2)]
+    waited: list[float] = []
+
+    results = reenrich.update_with_retries(es, updates, sleep=waited.append)
+
+    assert [r.outcome for r in results] == ["created", "retry"]
+    assert waited == list(reenrich.RETRY_WAITS)
