@@ -23,6 +23,7 @@ SUITES = {
     "orchestration": "benchmarks.orchestration:main",
     "search-cost": "benchmarks.search_cost:main",
     "warc-import": "benchmarks.warc_import:main",
+    "replication": "benchmarks.replication:main",
     "redis-maps": "benchmarks.redis_maps:main",
 }
 QUICK = {
