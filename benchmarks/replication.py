@@ -14,24 +14,13 @@ import argparse
 import dataclasses
 import statistics
 import time
-from pathlib import Path
 
-from benchmarks.procstat import parse_stat, process_tree
+from benchmarks.procstat import cpu_seconds, process_tree
 from benchmarks.stack import BenchStack
 from benchmarks.throughput import log, reset_stores
 from newsdesk.demosite.site import DemoServer, generate_site
 from newsdesk.kernel.settings import Settings
 from newsdesk.localstack.redis_group import RedisSentinelGroup
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        try:
-            total += parse_stat(Path(f"/proc/{pid}/stat").read_text())[1]
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
 
 
 def _crawl(stack: BenchStack, settings: Settings, master_pid: int, processes: int, concurrency: int) -> dict:
@@ -40,7 +29,7 @@ def _crawl(stack: BenchStack, settings: Settings, master_pid: int, processes: in
     reset_stores(settings)
     stack.stop_workers()
     workers = process_tree(stack.start_workers(processes, concurrency, settings))
-    redis_before, workers_before = _cpu_seconds([master_pid]), _cpu_seconds(workers)
+    redis_before, workers_before = cpu_seconds([master_pid]), cpu_seconds(workers)
     began = time.perf_counter()
     run = run_crawl(settings, "demo", wait=True, timeout=3600)
     seconds = time.perf_counter() - began
@@ -50,8 +39,8 @@ def _crawl(stack: BenchStack, settings: Settings, master_pid: int, processes: in
         "pages": pages,
         "new": int(run.get("new", 0)),
         "per_second": pages / seconds,
-        "redis_ms": 1000 * (_cpu_seconds([master_pid]) - redis_before) / max(1, pages),
-        "workers_ms": 1000 * (_cpu_seconds(workers) - workers_before) / max(1, pages),
+        "redis_ms": 1000 * (cpu_seconds([master_pid]) - redis_before) / max(1, pages),
+        "workers_ms": 1000 * (cpu_seconds(workers) - workers_before) / max(1, pages),
     }
 
 

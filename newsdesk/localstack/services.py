@@ -235,14 +235,19 @@ def _wait(
     raise ServiceError(f"{what} not ready after {timeout:.0f}s (last error: {last_error})")
 
 
-def _stop(proc: subprocess.Popen | None, timeout: float = 30) -> None:
+def _stop(proc: subprocess.Popen | None, timeout: float = 30, group: bool = False) -> None:
+    """SIGTERM, then SIGKILL: to the whole group when `group` (a launcher killed alone would leave its
+    server behind)."""
     if proc is None or proc.poll() is not None:
         return
     proc.send_signal(signal.SIGTERM)
     try:
         proc.wait(timeout)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        if group:
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
         proc.wait(10)
 
 
@@ -603,18 +608,6 @@ def _distinct_free_ports(count: int) -> list[int]:
     return ports
 
 
-def _stop_group(proc: subprocess.Popen | None, timeout: float = 60) -> None:
-    """SIGTERM, then SIGKILL to the whole group: a launcher killed alone would leave its server behind."""
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-
-
 @dataclass
 class ElasticsearchCluster:
     """Several real Elasticsearch nodes on loopback forming one cluster, each with its own data and ports,
@@ -762,14 +755,14 @@ class ElasticsearchCluster:
     def restart(self, i: int, timeout: float = 300) -> None:
         """Start node `i` again on its ports and data (stopped first if running); return once it rejoined."""
         member = self.members[i]
-        _stop_group(member.proc)
+        _stop(member.proc, timeout=60, group=True)
         member.launch(detached=True)
         self.killed.discard(i)
         _wait(self._complete, timeout, f"{member.name} rejoining the cluster")
 
     def stop(self) -> None:
         with ThreadPoolExecutor(max(1, len(self.members))) as pool:
-            list(pool.map(lambda member: _stop_group(member.proc), self.members))
+            list(pool.map(lambda member: _stop(member.proc, timeout=60, group=True), self.members))
 
 
 def tls_instances(names: tuple[str, ...]) -> str:

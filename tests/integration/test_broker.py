@@ -34,19 +34,8 @@ ARTICLE_HTML = """<html><body><h1>Talks Resume in Geneva</h1>
 <div>Date: 02/03/2025 | Source: Central News Agency</div>
 <p>Talks resumed in Geneva on Monday.</p><p>Both delegations attended.</p></body></html>"""
 
-# A consumer process that dies the moment it has taken a message, before kombu records it as unacknowledged:
-# where SIGKILL, the OOM killer or a lost machine can strike any worker.
-DIES_WHILE_TAKING = """
-import json, os, sys
-import kombu
-from kombu.transport import redis as kombu_redis
-
-kombu_redis.QoS.append = lambda *args, **kwargs: os._exit(9)
-url, transport, options, queue = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
-with kombu.Connection(url, transport=transport, transport_options=options) as connection:
-    with connection.Consumer(kombu.Queue(queue), callbacks=[lambda body, message: None], accept=["json"]):
-        connection.drain_events(timeout=20)
-"""
+# A consumer process that dies as it takes a message (tests/data/consumer_dies_while_taking.py).
+DIES_WHILE_TAKING = str(Path(__file__).resolve().parents[1] / "data" / "consumer_dies_while_taking.py")
 
 
 @pytest.fixture
@@ -104,7 +93,7 @@ def test_a_consumer_killed_while_taking_a_message_leaves_it_to_be_put_back(base_
         _publish(connection, {"n": 2})
     options = json.dumps(broker_transport_options(base_settings))
     died = subprocess.run(
-        [sys.executable, "-c", DIES_WHILE_TAKING, url, TRANSPORT, options, SCRATCH_QUEUE],
+        [sys.executable, DIES_WHILE_TAKING, url, TRANSPORT, options, SCRATCH_QUEUE],
         cwd=REPO_ROOT,
         timeout=60,
         capture_output=True,

@@ -30,18 +30,8 @@ from newsdesk.state.runs import RunStore
 pytestmark = pytest.mark.services
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUEUE = "ndfailover"
-# The consumer of tests/integration/test_broker.py that dies as it takes a message.
-DIES_WHILE_TAKING = """
-import json, os, sys
-import kombu
-from kombu.transport import redis as kombu_redis
-
-kombu_redis.QoS.append = lambda *args, **kwargs: os._exit(9)
-url, transport, options, queue = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
-with kombu.Connection(url, transport=transport, transport_options=options) as connection:
-    with connection.Consumer(kombu.Queue(queue), callbacks=[lambda body, message: None], accept=["json"]):
-        connection.drain_events(timeout=20)
-"""
+# A consumer process that dies as it takes a message (tests/data/consumer_dies_while_taking.py).
+DIES_WHILE_TAKING = str(Path(__file__).resolve().parents[1] / "data" / "consumer_dies_while_taking.py")
 
 
 @pytest.fixture
@@ -172,7 +162,7 @@ def test_the_broker_keeps_its_delivering_list_through_sentinel(sentinel_group, f
     execute_replicated(client.pipeline(transaction=False).incr(f"{QUEUE}:marker"), 1, "confirm")
 
     died = subprocess.run(
-        [sys.executable, "-c", DIES_WHILE_TAKING, url, transport, json.dumps(options), QUEUE],
+        [sys.executable, DIES_WHILE_TAKING, url, transport, json.dumps(options), QUEUE],
         cwd=REPO_ROOT,
         timeout=60,
         capture_output=True,
