@@ -35,7 +35,7 @@ def build_client(settings: Settings) -> Elasticsearch:
         # node, each at most once. Statuses and timeouts are still ours (a timed-out write may have landed).
         retries = {"max_retries": len(urls) - 1, "retry_on_status": ()}
     return Elasticsearch(
-        urls[0] if len(urls) == 1 else urls,
+        urls,
         basic_auth=auth,
         ca_certs=settings.es_ca_certs,
         request_timeout=30,

@@ -74,29 +74,27 @@ def _apt_install(package: str) -> None:
     _run([*prefix, "apt-get", "install", "-y", "-q", "--no-install-recommends", package], env=env)
 
 
-def ensure_redis_installed() -> str:
-    """Return the path of redis-server, installing Debian's package when it is missing."""
-    found = shutil.which("redis-server")
+def _ensure_installed(program: str, package: str) -> str:
+    """The path of `program`, installing Debian's `package` when it is missing."""
+    found = shutil.which(program)
     if found:
         return found
-    _apt_install("redis-server")
-    found = shutil.which("redis-server")
+    _apt_install(package)
+    found = shutil.which(program)
     if not found:
-        raise ServiceError("redis-server still missing after apt-get install redis-server")
+        raise ServiceError(f"{program} still missing after apt-get install {package}")
     return found
+
+
+def ensure_redis_installed() -> str:
+    """Return the path of redis-server (which also runs as a Sentinel), installing it when missing."""
+    return _ensure_installed("redis-server", "redis-server")
 
 
 def ensure_chromium_installed() -> str:
     """Return the path of Debian's chromium, which crawls of rendering sources drive, installing it when
     missing (Playwright's own browser download is not used: the system one is kept up to date by apt)."""
-    found = shutil.which("chromium")
-    if found:
-        return found
-    _apt_install("chromium")
-    found = shutil.which("chromium")
-    if not found:
-        raise ServiceError("chromium still missing after apt-get install chromium")
-    return found
+    return _ensure_installed("chromium", "chromium")
 
 
 def find_java_home() -> Path:

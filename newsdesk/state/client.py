@@ -45,13 +45,18 @@ def build_redis(settings: Settings, decode_responses: bool = True) -> redis.Redi
     )
 
 
+def sentinel_options(settings: Settings) -> dict:
+    """How every client (ours, kombu's, RedBeat's) talks to the Sentinels themselves."""
+    options = dict(SENTINEL_OPTIONS)
+    if settings.redis_sentinel_password:
+        options["password"] = settings.redis_sentinel_password
+    return options
+
+
 def sentinel_for(settings: Settings) -> Sentinel:
     """The Sentinels of `settings.redis_url` (a `sentinel://` address)."""
     address = parse_redis_url(settings.redis_url)
-    sentinel_options = dict(SENTINEL_OPTIONS)
-    if settings.redis_sentinel_password:
-        sentinel_options["password"] = settings.redis_sentinel_password
-    return Sentinel(list(address.sentinels), sentinel_kwargs=sentinel_options)
+    return Sentinel(list(address.sentinels), sentinel_kwargs=sentinel_options(settings))
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from newsdesk.kernel.redis_address import parse_redis_url
 from newsdesk.kernel.schedules import beat_schedule
 from newsdesk.kernel.settings import Settings
 from newsdesk.kernel.sources import load_sources
-from newsdesk.state.client import CLIENT_OPTIONS, SENTINEL_OPTIONS, translated_errors
+from newsdesk.state.client import CLIENT_OPTIONS, sentinel_options, translated_errors
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +66,12 @@ def redbeat_redis_config(settings: Settings) -> dict:
         "service_name": settings.redis_master,
         "db": address.db,
         "socket_timeout": CLIENT_OPTIONS["socket_timeout"],
-        "sentinel_kwargs": dict(SENTINEL_OPTIONS),
+        "sentinel_kwargs": sentinel_options(settings),
     }
     if address.password:
         options["password"] = address.password
     if address.username:
         options["username"] = address.username
-    if settings.redis_sentinel_password:
-        options["sentinel_kwargs"]["password"] = settings.redis_sentinel_password
     return {"redbeat_redis_url": "redis-sentinel://", "redbeat_redis_options": options}
 
 

@@ -24,7 +24,7 @@ from kombu.utils.json import loads
 
 from newsdesk.kernel.redis_address import parse_redis_url
 from newsdesk.kernel.settings import Settings
-from newsdesk.state.client import SENTINEL_OPTIONS, translated_errors
+from newsdesk.state.client import sentinel_options, translated_errors
 
 log = logging.getLogger(__name__)
 
@@ -176,10 +176,7 @@ def broker_transport_options(settings: Settings) -> dict:
         "priority_steps": [0],
     }
     if parse_redis_url(settings.redis_url).through_sentinel:
-        sentinel_options = dict(SENTINEL_OPTIONS)
-        if settings.redis_sentinel_password:
-            sentinel_options["password"] = settings.redis_sentinel_password
-        options.update(master_name=settings.redis_master, sentinel_kwargs=sentinel_options)
+        options.update(master_name=settings.redis_master, sentinel_kwargs=sentinel_options(settings))
     return options
 
 
