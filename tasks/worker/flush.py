@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
+import kombu.exceptions
 from celery import Task
 
 from index.documents import article_document, raw_page_record
@@ -101,9 +103,22 @@ def flush_index() -> None:
     buffer.complete(batch_key)
     left = buffer.pending()
     if left:
-        flush_index.apply_async(
-            countdown=0 if left >= settings.index_batch_size else settings.index_batch_seconds
-        )
+        queue_flush(countdown=0 if left >= settings.index_batch_size else settings.index_batch_seconds)
+
+
+def queue_flush(countdown: float = 0, send: Callable[..., Any] = flush_index.apply_async) -> bool:
+    """Queue a flush of the index buffer; False when the broker is away.
+
+    Not an error then: the articles wait in Redis whatever happens to the message, and the index buffer
+    sweep queues a flush within seconds. Failing instead would fail a task whose work is done, leaving a
+    dead letter (and, when Redis is away too, no failure counted) for an article indexed soon after.
+    """
+    try:
+        send(countdown=countdown)
+    except kombu.exceptions.OperationalError as exc:
+        log.warning("flush not queued, the index buffer sweep retries: %s", exc, extra={"stage": "index"})
+        return False
+    return True
 
 
 def _record_copies(copies: list[dict[str, Any]]) -> tuple[list[dict], list[dict], set[str]]:

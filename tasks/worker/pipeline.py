@@ -34,7 +34,7 @@ from tasks.enrich.enricher import enrich_article
 from tasks.parse.page import parse_page, refuse_if_too_old
 from tasks.worker.app import app
 from tasks.worker.backoff import backoff_delay
-from tasks.worker.flush import flush_index
+from tasks.worker.flush import queue_flush
 from tasks.worker.removals import apply_listing_changes, watch_removal
 
 log = logging.getLogger(__name__)
@@ -131,9 +131,9 @@ def _buffer(payload: dict[str, Any]) -> None:
     shortly."""
     pending = resources.index_buffer.push(payload)
     if pending % settings.index_batch_size == 0:
-        flush_index.delay()
+        queue_flush()
     elif pending == 1:
-        flush_index.apply_async(countdown=settings.index_batch_seconds)
+        queue_flush(countdown=settings.index_batch_seconds)
 
 
 STAGE_ORDER = ("dedupe", "enrich", "index")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 
-import kombu.exceptions
 from celery import bootsteps
 
 from newsdesk.kernel.errors import TransientError
 from newsdesk.state.client import build_redis
 from newsdesk.state.reliable.broker import StrandedDeliveries, stranded_delivery_grace
 from tasks.worker.app import app
-from tasks.worker.flush import flush_index
+from tasks.worker.flush import queue_flush
 
 log = logging.getLogger(__name__)
 resources = app.newsdesk_resources
@@ -76,8 +75,8 @@ class IndexBufferSweep(PeriodicSweep):
     def sweep(self) -> None:
         try:
             if resources.index_buffer.needs_flush():
-                flush_index.delay()
-        except (TransientError, kombu.exceptions.OperationalError) as exc:
+                queue_flush()
+        except TransientError as exc:
             log.warning("index buffer sweep skipped: %s", exc, extra={"stage": "index"})
 
 

@@ -194,7 +194,11 @@ def assert_exactly_once(stack: FaultStack, site, server, run: dict) -> None:
         copies = len(hit["_source"].get("also_seen_at") or [])
         assert 1 <= hit["_version"] <= 1 + copies, (hit["_id"], hit["_version"], copies)
     assert es.count(index=settings.duplicates_index)["count"] == 0
-    assert es.count(index=settings.deadletter_index)["count"] == len(site.rejected_paths)
+    dead = es.search(index=settings.deadletter_index, size=100)["hits"]["hits"]
+    dead_letters = sorted((hit["_source"].get("url"), hit["_source"].get("stage")) for hit in dead)
+    assert dead_letters == sorted((server.url + path, "parse") for path in site.rejected_paths), [
+        {key: hit["_source"].get(key) for key in ("url", "stage", "reason", "detail")} for hit in dead
+    ]
     assert build_redis(settings).llen("newsdesk:deadletter:pending") == 0
     es.close()
 
