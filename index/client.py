@@ -74,6 +74,14 @@ def translated_errors(action: str) -> Iterator[None]:
         ) from exc
     except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout) as exc:
         raise TransientError(f"{action}: Elasticsearch unreachable ({exc})") from exc
+    except elasticsearch.AuthenticationException as exc:
+        # A node refuses every password until its security index is available again: for a while after
+        # it (or the cluster) restarts. A wrong password looks the same, so it is retried too, and what
+        # exhausts its retries is dead-lettered with this message.
+        raise TransientError(
+            f"{action}: Elasticsearch refused the credentials (401); after a restart that lasts until its "
+            "security index is back, otherwise check NEWSDESK_ES_USERNAME and NEWSDESK_ES_PASSWORD"
+        ) from exc
     except elasticsearch.ApiError as exc:
         if is_transient_status(exc.meta.status) or _is_write_block(exc):
             raise TransientError(f"{action}: Elasticsearch answered {exc.meta.status}") from exc

@@ -95,10 +95,11 @@ def test_unreachable_elasticsearch_is_a_transient_error(base_settings):
         write_articles(client, nowhere, [_document("x")], REVISION_RULES)
 
 
-def test_wrong_password_is_not_retried_forever(base_settings):
-    from newsdesk.kernel.errors import Rejected
-
+def test_refused_credentials_are_retried_and_say_which_settings_to_check(base_settings):
+    # A restarting node refuses even the right password until its security index is back: a retry, not a
+    # rejection. The task's retry bound still ends a wrong password in the dead letters.
     wrong = dataclasses.replace(base_settings, es_password="not-the-password")
-    with pytest.raises(Rejected) as caught:
+    with pytest.raises(TransientError) as caught:
         write_articles(build_client(wrong), wrong, [_document("x")], REVISION_RULES)
     assert "401" in str(caught.value)
+    assert "NEWSDESK_ES_PASSWORD" in str(caught.value)
