@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from elasticsearch import Elasticsearch
 
 from index.client import is_transient_status, is_write_block, translated_errors
+
+T = TypeVar("T")
+# Writes refused for now (a shard without its primary while a node is lost, a 429) are sent again after
+# 1, 2, 4, 8 and 16 s: a replica is promoted well within that.
+RETRY_WAITS = (1, 2, 4, 8, 16)
 
 
 @dataclass(frozen=True)
@@ -48,3 +55,23 @@ def run_bulk(es: Elasticsearch, operations: list[dict[str, Any]], action: str) -
     with translated_errors(action):
         response = es.bulk(operations=operations)
     return [_item_result(item) for item in response["items"]]
+
+
+def with_retries(
+    send: Callable[[list[T]], list[WriteResult]],
+    items: Sequence[T],
+    waits: Sequence[float] = RETRY_WAITS,
+    sleep: Callable[[float], object] = time.sleep,
+) -> list[WriteResult]:
+    """The final WriteResult of each item: `send(items)` answers one result per item, and those answered
+    "retry" are sent again after each of `waits` in turn. Still "retry" after the last: left for the
+    caller to report."""
+    results = dict(enumerate(send(list(items))))
+    for wait in waits:
+        again = [number for number, result in results.items() if result.outcome == "retry"]
+        if not again:
+            break
+        sleep(wait)
+        for number, result in zip(again, send([items[n] for n in again]), strict=True):
+            results[number] = result
+    return [results[number] for number in range(len(items))]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from index.bulk import with_retries
 from index.client import translated_errors
 from index.query import scan_article_pages
 from index.writer import update_documents
@@ -16,24 +16,6 @@ from newsdesk.kernel.settings import Settings
 
 # What enrichment reads; everything else in the document is left as it is.
 SOURCE_FIELDS = ["doc_id", "url", "final_url", "crawl_source", "first_fetched_at", "title", "body"]
-# Updates refused for now (a shard without its primary while a node is lost, a 429) are sent again after
-# 1, 2, 4, 8 and 16 s: a replica is promoted well within that.
-RETRY_WAITS = (1, 2, 4, 8, 16)
-
-
-def update_with_retries(
-    es: Elasticsearch, updates: list[tuple[str, str, dict[str, Any]]], waits=RETRY_WAITS, sleep=time.sleep
-) -> list:
-    """The final WriteResult of each update: those answered "retry" are sent again, up to len(waits)."""
-    results = dict(zip(range(len(updates)), update_documents(es, updates), strict=True))
-    for wait in waits:
-        again = [number for number, result in results.items() if result.outcome == "retry"]
-        if not again:
-            break
-        sleep(wait)
-        for number, result in zip(again, update_documents(es, [updates[n] for n in again]), strict=True):
-            results[number] = result
-    return [results[number] for number in range(len(updates))]
 
 
 def reenrich_documents(
@@ -56,7 +38,7 @@ def reenrich_documents(
     for page in scan_article_pages(es, settings, SOURCE_FIELDS, batch_size):
         # Each document is updated in the index that holds it: after a rollover that is not the write index.
         updates = [(hit["_index"], hit["_id"], enrich(hit["_source"])) for hit in page]
-        for result in update_with_retries(es, updates):
+        for result in with_retries(lambda batch: update_documents(es, batch), updates):
             outcomes[{"updated": "updated", "noop": "unchanged"}.get(result.outcome, "failed")] += 1
             if result.error and len(errors) < 20:
                 errors.append(f"{result.doc_id}: {result.error}")

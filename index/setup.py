@@ -6,12 +6,15 @@ import hashlib
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
+from index.bulk import RETRY_WAITS, run_bulk, with_retries
 from index.client import indices_behind, translated_errors
 from index.documents import upgraded_article
 from index.templates import MAPPING_VERSION, Capabilities, ilm_policy, index_templates
@@ -272,17 +275,9 @@ def migrate(
             documents = helpers.scan(
                 es, index=list(old), query={"query": {"match_all": {}}}, size=batch_size, preserve_order=False
             )
-            actions = (
-                {"_op_type": "index", "_index": new_index, "_id": d["_id"], "_source": upgrade(d["_source"])}
-                for d in documents
-            )
-            for ok, item in helpers.streaming_bulk(
-                es, actions, chunk_size=batch_size, raise_on_error=False, max_retries=5, initial_backoff=1
-            ):
-                if not ok:
-                    raise NewsdeskError(f"migration of {alias} stopped: {item}")
-                copied += 1
-                if on_progress and copied % batch_size == 0:
+            while batch := list(islice(documents, batch_size)):
+                copied += copy_documents(es, batch, new_index, upgrade)
+                if on_progress:
                     on_progress(copied)
             es.indices.refresh(index=new_index)
         expected = _count(es, list(old))
@@ -302,6 +297,36 @@ def migrate(
     with translated_errors("drop the old indices"):
         es.indices.delete(index=list(old))
     return {"alias": alias, "from": sorted(old), "to": new_index, "documents": copied}
+
+
+def copy_documents(
+    es: Elasticsearch,
+    hits: list[dict[str, Any]],
+    into: str,
+    upgrade: Callable[[dict[str, Any]], dict[str, Any]] = lambda source: source,
+    waits: tuple[float, ...] = RETRY_WAITS,
+    sleep: Callable[[float], object] = time.sleep,
+) -> int:
+    """Write `hits` (search hits) into index `into` under their own ids; how many were written.
+
+    A copy refused for now (a shard whose node was lost, a 429) is sent again after each of `waits`;
+    one refused for good, or still refused after them, stops the migration, which leaves the archive as
+    it was.
+    """
+    pairs = [({"index": {"_index": into, "_id": hit["_id"]}}, upgrade(hit["_source"])) for hit in hits]
+    results = with_retries(
+        lambda batch: run_bulk(es, [line for pair in batch for line in pair], f"copy into {into}"),
+        pairs,
+        waits,
+        sleep,
+    )
+    refused = [result for result in results if result.outcome in ("retry", "rejected")]
+    if refused:
+        raise NewsdeskError(
+            f"copy into {into} stopped: {len(refused)} of {len(hits)} documents refused, "
+            f"first {refused[0].doc_id}: {refused[0].error}"
+        )
+    return len(results)
 
 
 def _count(es: Elasticsearch, indices: list[str]) -> int:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from index.bulk import run_bulk
+from index.bulk import RETRY_WAITS, run_bulk, with_retries
 from index.client import build_client
 from index.crawl_log import write_crawl_log
 from index.minhash import write_minhashes
 from index.raw import write_raw_pages
-from index.writer import write_articles, write_dead_letter, write_duplicates
-from newsdesk.kernel.errors import TransientError
+from index.setup import copy_documents
+from index.writer import update_documents, write_articles, write_dead_letter, write_duplicates
+from newsdesk.kernel.errors import NewsdeskError, TransientError
 from newsdesk.kernel.settings import Settings
 from tasks.dedupe.versions import REVISION_RULES
 
@@ -96,8 +97,6 @@ def test_a_crawl_log_entry_on_an_unavailable_shard_is_written_again(stub_node) -
 
 
 def test_reenrich_sends_an_update_refused_for_now_again(stub_node) -> None:
-    from index import reenrich
-
     refusals = {"doc-2": 2}  # refused twice, as while a replica is promoted; then accepted
 
     def answer(method: str, path: str, body):
@@ -118,8 +117,9 @@ def test_reenrich_sends_an_update_refused_for_now_again(stub_node) -> None:
     updates = [("nd-articles-000001", f"doc-{n}", {"keywords": ["k"]}) for n in (1, 2, 3)]
     waited: list[float] = []
 
-    results = reenrich.update_with_retries(es, updates, sleep=waited.append)
+    results = with_retries(lambda batch: update_documents(es, batch), updates, sleep=waited.append)
 
+    assert waited == [1, 2]
     assert [(r.doc_id, r.outcome) for r in results] == [
         ("doc-1", "updated"),
         ("doc-2", "updated"),
@@ -129,12 +129,52 @@ def test_reenrich_sends_an_update_refused_for_now_again(stub_node) -> None:
 
 
 def test_reenrich_counts_an_update_still_refused_after_its_retries_as_failed(es) -> None:
-    from index import reenrich
-
     updates = [("nd-articles-000001", f"doc-{n}", {"keywords": ["k"]}) for n in (1, 2)]
     waited: list[float] = []
 
-    results = reenrich.update_with_retries(es, updates, sleep=waited.append)
+    results = with_retries(lambda batch: update_documents(es, batch), updates, sleep=waited.append)
 
     assert [r.outcome for r in results] == ["created", "retry"]
-    assert waited == list(reenrich.RETRY_WAITS)
+    assert waited == list(RETRY_WAITS)
+
+
+def _hits(*numbers: int) -> list[dict]:
+    return [{"_id": f"doc-{n}", "_source": {"title": f"Article {n}"}} for n in numbers]
+
+
+def test_a_migration_copy_refused_for_now_is_sent_again(stub_node) -> None:
+    refusals = {"doc-2": 2}
+    copied: list[tuple[str, dict]] = []
+
+    def answer(method: str, path: str, body):
+        items = []
+        for action, source in zip(body[::2], body[1::2], strict=True):
+            meta = action["index"]
+            refused = refusals.get(meta["_id"], 0) > 0
+            refusals[meta["_id"]] = refusals.get(meta["_id"], 0) - 1
+            if not refused:
+                copied.append((meta["_id"], source))
+            item = {"status": 503, "error": UNAVAILABLE} if refused else {"status": 201, "result": "created"}
+            items.append({"index": {"_index": meta["_index"], "_id": meta["_id"], **item}})
+        return 200, {"took": 1, "errors": True, "items": items}
+
+    es = build_client(Settings(es_url=stub_node(answer).url))
+    waited: list[float] = []
+
+    count = copy_documents(
+        es, _hits(1, 2, 3), "nd-articles-000002", lambda s: {**s, "upgraded": True}, sleep=waited.append
+    )
+
+    assert count == 3
+    assert waited == [1, 2]
+    assert sorted(doc_id for doc_id, _ in copied) == ["doc-1", "doc-2", "doc-3"]
+    assert all(source["upgraded"] for _, source in copied)
+    es.close()
+
+
+def test_a_migration_copy_still_refused_stops_the_migration_naming_it(es) -> None:
+    waited: list[float] = []
+
+    with pytest.raises(NewsdeskError, match="1 of 3 documents refused, first doc-2: unavailable_shards"):
+        copy_documents(es, _hits(1, 2, 3), "nd-articles-000002", sleep=waited.append)
+    assert waited == list(RETRY_WAITS)
