@@ -55,6 +55,7 @@ def crawl_summary(stats: dict[str, Any], spider) -> dict[str, Any]:
         "dead_links": stats.get("newsdesk/dead_links", 0),
         "skipped_dead": stats.get("newsdesk/skipped_dead", 0),
         "dead_link_rechecks": stats.get("newsdesk/dead_link_rechecks", 0),
+        "lost_handoffs_redone": stats.get("newsdesk/lost_handoffs_redone", 0),
         "revived_links": stats.get("newsdesk/revived_links", 0),
         "read_as_listing": stats.get("newsdesk/read_as_listing", 0),
         "skipped_by_rule": stats.get("newsdesk/skipped_by_rule", 0),

@@ -93,6 +93,13 @@ def crawl_access(settings: Settings, source: Source, environ) -> Access:
     return resolve_access(source.request, source.start_urls, environ, source.name)
 
 
+def lost_after(settings: Settings, now: float | None = None) -> float:
+    """Runs whose crawl finished before this moment have had every chance to give each page a fate: a task
+    redelivered after the broker's visibility timeout, then retried up to `max_retries` times."""
+    longest_retries = settings.max_retries * settings.retry_backoff_max
+    return (time.time() if now is None else now) - settings.broker_visibility_timeout - longest_retries
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     CrawlRequest.add_arguments(parser)
@@ -121,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         if request.recheck_all:
             schedule.make_due(source.name)
         due = {} if request.refetch_known else schedule.due(source.name, limit=source.recheck.max_per_crawl)
+        # Pages earlier runs handed on that never got a fate: asked for again, so none is lost for good.
+        lost = {} if args.run_id is None else runs.lost_handoffs(source.name, lost_after(settings))
         access = bridged(crawl_access(settings, source, os.environ))
         crawl_settings = scrapy_settings(settings, source.max_pages, source, access)
     except NewsdeskError as exc:
@@ -142,8 +151,15 @@ def main(argv: list[str] | None = None) -> int:
         dead=dead,
         trust_validators=reads.complete,
         access=access,
+        redo=sorted({url for urls in lost.values() for url in urls}),
     )
     process.start()
+    try:
+        for lost_in, urls in lost.items():
+            runs.mark_redone(lost_in, urls, in_run=args.run_id)
+    except NewsdeskError as exc:
+        # Not marked: the next crawl asks for those pages once more, which is harmless.
+        print(f"warning: lost hand-offs not marked as redone: {exc}", file=sys.stderr)
     stats = crawler.stats.get_stats()
     print(json.dumps({k: v for k, v in stats.items() if isinstance(v, int | float | str)}, default=str))
     return 0

@@ -112,6 +112,7 @@ class NewsSpider(scrapy.Spider):
         dead: dict[str, DeadLink] | None = None,
         trust_validators: bool = True,
         access: Access | None = None,
+        redo: list[str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -165,6 +166,9 @@ class NewsSpider(scrapy.Spider):
         self.revived: list[str] = []
         self._requested_digests: set[str] = set()
         self.render = source.render
+        # Pages an earlier run handed on that never got a fate (newsdesk.state.runs.RunStore.lost_handoffs):
+        # asked for again whether or not a page links to them now, since they are known and not otherwise.
+        self.redo = redo or []
 
     def rendering(self, request_meta: dict[str, Any], url: str, article: bool) -> dict[str, Any]:
         """`request_meta` with what sends the page through the browser when the source renders it."""
@@ -237,6 +241,24 @@ class NewsSpider(scrapy.Spider):
         # the pages that linked to them are usually known and not fetched again.
         for request in self.dead_link_rechecks():
             yield request
+        for request in self.lost_handoff_requests():
+            yield request
+
+    def lost_handoff_requests(self) -> Iterator[scrapy.Request]:
+        for url in self.redo:
+            digest = url_digest(url)
+            if digest in self._rechecking or not self.on_site(url) or not self._first_request_for(url):
+                continue
+            self._requested_digests.add(digest)
+            self.crawler.stats.inc_value("newsdesk/lost_handoffs_redone")
+            yield scrapy.Request(
+                url,
+                callback=self.parse_article,
+                errback=self.article_failed,
+                meta=self.rendering(
+                    {"handle_httpstatus_list": HANDLED_STATUSES, "article_depth": 0}, url, article=True
+                ),
+            )
 
     def dead_link_rechecks(self) -> Iterator[scrapy.Request]:
         due = sorted(

@@ -71,6 +71,11 @@ def format_fates(run: dict[str, Any]) -> list[str]:
     fetched = int(run.get("crawl_urls") or 0)
     if run.get("complete") and fetched and fetched != run.get("urls", 0):
         lines.append(f"  !! {fetched} URLs fetched, {run.get('urls', 0)} with a recorded fate")
+    if run.get("lost"):
+        lines.append(
+            f"  !! {run['lost']} pages handed on never got a fate; "
+            f"fetched again by run {run.get('lost_redone_in', '?')}"
+        )
     return lines
 
 
@@ -117,11 +122,14 @@ def runs_show(
         store = RunStore(build_redis(settings), settings.index_prefix)
         run = store.get(run_id)
         fates = store.url_fates(run_id) if (urls or fate) else {}
+        lost = store.lost_urls(run_id) if (urls and fate is None and run.get("lost")) else []
     except NewsdeskError as exc:
         fail(str(exc))
     if not run:
         fail(f"no run {run_id} in Redis (runs are kept 30 days; older ones are in the crawl-log index)")
     listed = sorted((url, f, why) for url, (f, why) in fates.items() if fate is None or f == fate)
+    # Handed on, never given a fate here: the run named in the summary fetched them again.
+    listed += [(url, "lost", f"fetched again by run {run.get('lost_redone_in')}") for url in lost]
     if as_json:
         entries = [{"url": url, "fate": f, "detail": why} for url, f, why in listed]
         typer.echo(json.dumps({"run": run, "urls": entries} if (urls or fate) else run))

@@ -54,6 +54,11 @@ def format_crawl_side(run: dict[str, Any]) -> list[str]:
         if _number(run, "crawl_rechecks")
         else []
     )
+    redone = (
+        [f"    pages an earlier run lost, asked for again {_number(run, 'crawl_lost_handoffs_redone')}"]
+        if _number(run, "crawl_lost_handoffs_redone")
+        else []
+    )
     return [
         f"  crawl: {_number(run, 'crawl_pages_fetched')} pages fetched, "
         f"{_number(run, 'crawl_bytes') / 1024:.0f} KiB, finish reason {run.get('crawl_finish_reason', '?')}",
@@ -67,6 +72,7 @@ def format_crawl_side(run: dict[str, Any]) -> list[str]:
         f"retries {_number(run, 'crawl_retries')}, "
         f"errors {_number(run, 'crawl_errors')}: {kinds}",
         *rechecks,
+        *redone,
     ]
 
 

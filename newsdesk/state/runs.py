@@ -201,20 +201,86 @@ class RunStore:
     def get(self, run_id: str) -> dict[str, Any]:
         with translated_errors("read run"):
             raw = self.client.hgetall(self._key(run_id))
-        run: dict[str, Any] = {k: int(v) if v.lstrip("-").isdigit() else v for k, v in raw.items()}
-        if run:
-            run["done"] = sum(int(run.get(o, 0)) for o in OUTCOMES)
-            run["fates"] = {
-                fate: int(run.get(fate, 0) if fate in OUTCOMES else 0) + int(run.get(CRAWLED + fate, 0))
-                for fate in FATES
-            }
-            run["urls"] = sum(run["fates"].values())
-            run["complete"] = bool(run.get("crawl_finished")) and run["done"] >= int(run.get("sent", 0))
-        return run
+        return _parsed(raw)
 
     def recent(self, limit: int = 20) -> list[str]:
         with translated_errors("list runs"):
             return list(self.client.zrevrange(f"{self.prefix}:runs", 0, limit - 1))
+
+    def lost_handoffs(self, crawl_source: str, settled_before: float) -> dict[str, list[str]]:
+        """Per earlier run of `crawl_source`: the pages it handed to the pipeline that never got a fate.
+
+        Only runs whose crawl finished before `settled_before` (so that no redelivery or retry of theirs
+        can still come) and that are not reconciled yet; only within a day of their start, while the run
+        still knows which URLs it sent. A page goes missing this way when Redis loses its task or its fate
+        (a failover without `min_replicas`) but not the send that counted it. Two round trips.
+        """
+        since = time.time() - SENT_URLS_TTL_SECONDS
+        with translated_errors("find lost hand-offs"):
+            run_ids = self.client.zrangebyscore(f"{self.prefix}:runs", since, "+inf")
+            pipe = self.client.pipeline(transaction=False)
+            for run_id in run_ids:
+                pipe.hgetall(self._key(run_id))
+            runs = [_parsed(raw) for raw in pipe.execute()] if run_ids else []
+            unsettled = [
+                run["run_id"]
+                for run in runs
+                if run.get("crawl_source") == crawl_source
+                and not run["complete"]
+                and "lost_redone_in" not in run
+                and _finished_before(run, settled_before)
+            ]
+            pipe = self.client.pipeline(transaction=False)
+            for run_id in unsettled:
+                pipe.smembers(f"{self._key(run_id)}:sent_urls")
+                pipe.hkeys(f"{self._key(run_id)}:urls")
+            answers = pipe.execute() if unsettled else []
+        lost = {}
+        for number, run_id in enumerate(unsettled):
+            sent, fated = answers[2 * number], answers[2 * number + 1]
+            if missing := sorted(set(sent) - set(fated)):
+                lost[run_id] = missing
+        return lost
+
+    def mark_redone(self, run_id: str, urls: list[str], in_run: str) -> None:
+        """Record on `run_id` that `urls`, handed on and never given a fate, were fetched again by
+        `in_run`."""
+        key = self._key(run_id)
+        with translated_errors("mark lost hand-offs"):
+            pipe = self.client.pipeline(transaction=False)
+            pipe.hset(key, mapping={"lost": len(urls), "lost_redone_in": in_run})
+            pipe.sadd(f"{key}:lost_urls", *urls)
+            pipe.expire(f"{key}:lost_urls", RUN_TTL_SECONDS)
+            execute_replicated(pipe, self.min_replicas, "mark lost hand-offs")
+
+    def lost_urls(self, run_id: str) -> list[str]:
+        """The pages of `run_id` found lost and fetched again by a later run (`mark_redone`)."""
+        with translated_errors("read lost hand-offs"):
+            return sorted(self.client.smembers(f"{self._key(run_id)}:lost_urls"))
+
+
+def _parsed(raw: dict[str, str]) -> dict[str, Any]:
+    """A run record as read from Redis, with its totals: done, fates, urls, complete."""
+    run: dict[str, Any] = {k: int(v) if v.lstrip("-").isdigit() else v for k, v in raw.items()}
+    if run:
+        run["done"] = sum(int(run.get(o, 0)) for o in OUTCOMES)
+        run["fates"] = {
+            fate: int(run.get(fate, 0) if fate in OUTCOMES else 0) + int(run.get(CRAWLED + fate, 0))
+            for fate in FATES
+        }
+        run["urls"] = sum(run["fates"].values())
+        run["complete"] = bool(run.get("crawl_finished")) and run["done"] >= int(run.get("sent", 0))
+    return run
+
+
+def _finished_before(run: dict[str, Any], moment: float) -> bool:
+    finished_at = run.get("crawl_finished_at")
+    if not run.get("crawl_finished") or not isinstance(finished_at, str):
+        return False
+    try:
+        return dt.datetime.fromisoformat(finished_at).timestamp() < moment
+    except ValueError:
+        return False
 
 
 def wait_for_run(
