@@ -246,19 +246,8 @@ class NewsSpider(scrapy.Spider):
 
     def lost_handoff_requests(self) -> Iterator[scrapy.Request]:
         for url in self.redo:
-            digest = url_digest(url)
-            if digest in self._rechecking or not self.on_site(url) or not self._first_request_for(url):
-                continue
-            self._requested_digests.add(digest)
-            self.crawler.stats.inc_value("newsdesk/lost_handoffs_redone")
-            yield scrapy.Request(
-                url,
-                callback=self.parse_article,
-                errback=self.article_failed,
-                meta=self.rendering(
-                    {"handle_httpstatus_list": HANDLED_STATUSES, "article_depth": 0}, url, article=True
-                ),
-            )
+            if url_digest(url) not in self._rechecking:  # asked for at the start already, conditionally
+                yield from self._asked_directly(url, "newsdesk/lost_handoffs_redone")
 
     def dead_link_rechecks(self) -> Iterator[scrapy.Request]:
         due = sorted(
@@ -266,21 +255,22 @@ class NewsSpider(scrapy.Spider):
             key=lambda link: link.next_check,
         )
         for link in due[:MAX_DEAD_LINK_RECHECKS]:
-            digest = url_digest(link.url)
-            if not self.on_site(link.url) or not self._first_request_for(link.url):
-                continue
-            self._requested_digests.add(digest)
-            self.crawler.stats.inc_value("newsdesk/dead_link_rechecks")
-            yield scrapy.Request(
-                link.url,
-                callback=self.parse_article,
-                errback=self.article_failed,
-                meta=self.rendering(
-                    {"handle_httpstatus_list": HANDLED_STATUSES, "article_depth": 0, "dead_recheck": True},
-                    link.url,
-                    article=True,
-                ),
-            )
+            yield from self._asked_directly(link.url, "newsdesk/dead_link_rechecks", dead_recheck=True)
+
+    def _asked_directly(self, url: str, counter: str, **meta: Any) -> Iterator[scrapy.Request]:
+        """An article asked for whether or not a page links to it now: on-site, once per crawl."""
+        if not self.on_site(url) or not self._first_request_for(url):
+            return
+        self._requested_digests.add(url_digest(url))
+        self.crawler.stats.inc_value(counter)
+        yield scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            meta=self.rendering(
+                {"handle_httpstatus_list": HANDLED_STATUSES, "article_depth": 0, **meta}, url, article=True
+            ),
+        )
 
     def recheck_request(self, url: str, known: dict[str, Any]) -> scrapy.Request:
         """A known article fetched again, conditionally where its last answer carried validators."""
