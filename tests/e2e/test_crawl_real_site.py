@@ -55,6 +55,9 @@ def test_a_site_of_real_pages_is_crawled_whole_and_recrawled_for_almost_nothing(
     requested = {server.url + path for path in server.requests}
     assert requested <= set(fates), sorted(requested - set(fates))[:5]
     assert first["urls"] == int(first["crawl_urls"]) == len(fates) == sum(first["fates"].values())
+    # Each page handed on has its fate under the URL it was sent as: the next crawl finds none lost.
+    sent = redis_client.smembers(f"{settings.index_prefix}:run:{first['run_id']}:sent_urls")
+    assert len(sent) == first["sent"] and sent <= set(fates)
     # Pages robots.txt disallows are never fetched; those the crawl meets are recorded as refused.
     refused = {server.url + path for path in site.robots_refused}
     assert not refused & requested
