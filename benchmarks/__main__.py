@@ -25,6 +25,7 @@ SUITES = {
     "warc-import": "benchmarks.warc_import:main",
     "replication": "benchmarks.replication:main",
     "redis-maps": "benchmarks.redis_maps:main",
+    "crawl-state-growth": "benchmarks.crawl_state_growth:main",
 }
 QUICK = {
     "size": 300,
