@@ -100,9 +100,19 @@ class RunStore:
                 },
             )
             pipe.expire(self._key(run_id), RUN_TTL_SECONDS)
-            pipe.zadd(f"{self.prefix}:runs", {run_id: dt.datetime.now(dt.UTC).timestamp()})
+            now = dt.datetime.now(dt.UTC).timestamp()
+            pipe.zadd(f"{self.prefix}:runs", {run_id: now})
+            # The source's runs of the last day, for `lost_handoffs`: read at every crawl's start, so it
+            # must not grow with the number of sources.
+            by_source = self._source_runs_key(crawl_source)
+            pipe.zadd(by_source, {run_id: now})
+            pipe.zremrangebyscore(by_source, "-inf", now - SENT_URLS_TTL_SECONDS)
+            pipe.expire(by_source, SENT_URLS_TTL_SECONDS)
             pipe.execute()
         return run_id
+
+    def _source_runs_key(self, crawl_source: str) -> str:
+        return f"{self.prefix}:runs:{crawl_source}"
 
     def count_sent(self, run_id: str, amount: int = 1, client=None) -> None:
         """Count pages sent to the pipeline (on `client`, e.g. a pipeline its owner sends, when given)."""
@@ -213,11 +223,12 @@ class RunStore:
         Only runs whose crawl finished before `settled_before` (so that no redelivery or retry of theirs
         can still come) and that are not reconciled yet; only within a day of their start, while the run
         still knows which URLs it sent. A page goes missing this way when Redis loses its task or its fate
-        (a failover without `min_replicas`) but not the send that counted it. Two round trips.
+        (a failover without `min_replicas`) but not the send that counted it. Three round trips, over
+        this source's runs of the day only.
         """
         since = time.time() - SENT_URLS_TTL_SECONDS
         with translated_errors("find lost hand-offs"):
-            run_ids = self.client.zrangebyscore(f"{self.prefix}:runs", since, "+inf")
+            run_ids = self.client.zrangebyscore(self._source_runs_key(crawl_source), since, "+inf")
             pipe = self.client.pipeline(transaction=False)
             for run_id in run_ids:
                 pipe.hgetall(self._key(run_id))

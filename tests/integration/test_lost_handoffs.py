@@ -55,6 +55,18 @@ def test_a_run_redone_once_is_not_found_again_and_shows_what_it_lost(redis_clien
     assert runs.lost_urls(lossy) == pages[1:]
 
 
+def test_a_source_keeps_an_index_of_its_runs_of_the_day_only(redis_client) -> None:
+    redis_client.flushdb()
+    runs = RunStore(redis_client, "ndlost")
+    redis_client.zadd("ndlost:runs:alpha", {"from-two-days-ago": time.time() - 2 * 86400})
+
+    today = runs.create("alpha")
+    runs.create("beta")
+
+    assert redis_client.zrange("ndlost:runs:alpha", 0, -1) == [today]
+    assert 0 < redis_client.ttl("ndlost:runs:alpha") <= 86400
+
+
 def test_a_run_settles_after_the_visibility_timeout_and_every_retry():
     settings = dataclasses.replace(
         Settings(), broker_visibility_timeout=3600, max_retries=6, retry_backoff_max=300
