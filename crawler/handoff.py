@@ -9,7 +9,6 @@ from typing import Any
 
 import kombu.exceptions
 import redis
-from celery import Celery
 from scrapy import signals
 from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
@@ -21,7 +20,7 @@ from newsdesk.kernel.wire import PARSE_TASK, QUEUE
 from newsdesk.state.client import build_redis, execute_replicated, patiently
 from newsdesk.state.crawl_state import CrawlState
 from newsdesk.state.dead_links import DeadLinks
-from newsdesk.state.reliable.broker import broker_config
+from newsdesk.state.reliable.broker import task_sender
 from newsdesk.state.runs import RunStore
 
 log = logging.getLogger(__name__)
@@ -77,8 +76,7 @@ class HandOffPipeline:
     def __init__(self, settings: Settings, stats) -> None:
         self.settings = settings
         self.stats = stats
-        self.celery = Celery("newsdesk-crawler", broker=settings.redis_url)
-        self.celery.conf.update(broker_config(settings))
+        self.celery = task_sender("newsdesk-crawler", settings)
         client = build_redis(settings)
         self.broker = client
         self.runs = RunStore(client, settings.index_prefix, settings.redis_min_replicas)

@@ -9,7 +9,6 @@ from typing import Any
 
 import kombu.exceptions
 import redis
-from celery import Celery
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
@@ -21,7 +20,7 @@ from newsdesk.kernel.sources import Source
 from newsdesk.kernel.wire import LISTING_CHANGES_SCHEMA, LISTING_CHANGES_TASK, QUEUE
 from newsdesk.state.client import build_redis
 from newsdesk.state.crawl_state import CrawlState, ListingReads, known_form
-from newsdesk.state.reliable.broker import broker_config
+from newsdesk.state.reliable.broker import task_sender
 from newsdesk.state.revisits import ListingPresence, ListingReport, RecheckSchedule
 from newsdesk.state.runs import RunStore
 
@@ -142,8 +141,7 @@ class RevisionWatch:
             ListingPresence(self.client, self.settings.index_prefix).unreport(source.name, report)
 
     def _send(self, payloads: list[dict[str, Any]]) -> bool:
-        celery = Celery("newsdesk-crawler", broker=self.settings.redis_url)
-        celery.conf.update(broker_config(self.settings))
+        celery = task_sender("newsdesk-crawler", self.settings)
         try:
             for payload in payloads:
                 celery.send_task(LISTING_CHANGES_TASK, args=[payload], queue=QUEUE)

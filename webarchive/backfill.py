@@ -17,7 +17,6 @@ from typing import Any
 
 import kombu.exceptions
 import redis
-from celery import Celery
 
 from newsdesk.kernel.errors import Rejected, TransientError
 from newsdesk.kernel.messages import FetchedPage
@@ -27,7 +26,7 @@ from newsdesk.kernel.url_rules import UrlRules
 from newsdesk.kernel.wire import PARSE_TASK, QUEUE
 from newsdesk.state.client import build_redis, patiently, translated_errors
 from newsdesk.state.crawl_state import CrawlState
-from newsdesk.state.reliable.broker import broker_config
+from newsdesk.state.reliable.broker import task_sender
 from newsdesk.state.runs import RunStore, wait_for_run
 from newsdesk.state.warc_imports import HandledRecords
 from webarchive.reader import read_record_at, read_records
@@ -97,8 +96,7 @@ class Backfill:
         self.runs = RunStore(self.client, settings.index_prefix)
         self.handled = HandledRecords(self.client, settings.index_prefix)
         self.known = CrawlState(self.client, settings.index_prefix, settings.crawl_state_max_urls)
-        self.celery = Celery("newsdesk-backfill", broker=settings.redis_url)
-        self.celery.conf.update(broker_config(settings))
+        self.celery = task_sender("newsdesk-backfill", settings)
         self.tally = BackfillTally()
         self.run_id = ""
         self._fates: list[tuple[str, str, str]] = []

@@ -46,14 +46,11 @@ def replay_records(
     A replay that fails again writes a fresh record under the same id, which the conditional delete
     then leaves alone.
     """
-    from celery import Celery
-
     from index.deadletters import delete_dead_letter, get_dead_letter
-    from newsdesk.state.reliable.broker import broker_config
+    from newsdesk.state.reliable.broker import task_sender
 
     resources = _resources(settings)
-    client = Celery("newsdesk-dlq", broker=settings.redis_url)
-    client.conf.update(broker_config(settings))
+    client = task_sender("newsdesk-dlq", settings)
     counts = {"replayed": 0, "skipped": 0, "kept": 0}
     for summary in records:
         if on_progress is not None:

@@ -86,14 +86,11 @@ def schedule_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
 
 def queue_crawl(settings: Settings, source: str) -> str:
     """Ask the workers to crawl `source` now, through the same lock and time limit as a scheduled tick."""
-    from celery import Celery
-
     from newsdesk.kernel.sources import get_source
-    from newsdesk.state.reliable.broker import broker_config
+    from newsdesk.state.reliable.broker import task_sender
 
     get_source(settings.sources_file, source)  # an unknown name fails here, not in a worker
-    client = Celery("newsdesk-cli", broker=settings.redis_url)
-    client.conf.update(broker_config(settings))
+    client = task_sender("newsdesk-cli", settings)
     try:
         return client.send_task(CRAWL_TASK, args=[source, "manual"], queue=CRAWL_QUEUE).id
     except Exception as exc:  # noqa: BLE001 - the broker's many errors all mean "not queued"

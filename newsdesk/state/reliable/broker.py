@@ -193,6 +193,15 @@ def broker_config(settings: Settings) -> dict:
     }
 
 
+def task_sender(name: str, settings: Settings):
+    """A Celery app that only sends tasks (the crawler, backfills, the CLI), on the workers' broker config."""
+    from celery import Celery  # here, not at import: the CLI's start-up does not pay for Celery
+
+    app = Celery(name)
+    app.conf.update(broker_config(settings))
+    return app
+
+
 class StrandedDeliveries:
     """Finds messages left in the delivering list by a worker that died, and puts them back on the queue.
 
